@@ -1,0 +1,34 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'screenshots/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // The UI and the client store never touch tensors: all ML runs in the worker.
+  {
+    files: ['src/ui/**', 'src/client/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@tensorflow/*'], message: 'The UI never imports tfjs: talk to the worker through src/client.' },
+          { group: ['**/model/*', '**/train/*', '**/distill/*'], message: 'The UI never imports the ML core (it pulls in tfjs).' },
+        ],
+      }],
+    },
+  },
+  // The ML core runs in Node and in the worker: no DOM, no worker globals.
+  {
+    files: ['src/model/**', 'src/distill/**', 'src/train/**', 'src/data/**'],
+    rules: {
+      'no-restricted-globals': ['error', 'window', 'document', 'self', 'postMessage', 'localStorage'],
+    },
+  },
+);

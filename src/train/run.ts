@@ -1,0 +1,235 @@
+// A whole run: teacher phase (or a loaded teacher), then distillation with the baseline in lockstep,
+// periodic validation, early stopping, and a final test report. Reports only through callbacks and
+// is steered only through RunControl, so the CLI, the tests and the Web Worker drive the same code.
+
+import * as tf from '@tensorflow/tfjs';
+import { resolveSize, type Hyper, type RunConfig } from '../config';
+import type { Task } from '../data/task';
+import { GPT } from '../model/gpt';
+import { deriveSeed } from '../rng';
+import { DEFAULT_ADAMW, type AdamWOptions } from './adamw';
+import { evaluateModel, indexSplit, type ScoredIndex } from './evaluate';
+import type { ModelMetrics } from './metrics';
+import { learningRate } from './schedule';
+import { DistillStep, modelConfigFor, STEP_VALUES, TeacherStep, type StepValue } from './steps';
+
+export type Phase = 'teacher' | 'distill';
+
+export interface StepPoint {
+  phase: Phase;
+  step: number;
+  lr: number;
+  temperature: number;
+  alpha: number;
+  /** Teacher phase: only `total` (= hard). Distillation: every term and the baseline's loss. */
+  values: Partial<Record<StepValue, number>>;
+}
+
+export interface EvalReport {
+  phase: Phase;
+  step: number;
+  split: 'val' | 'test';
+  teacher?: ModelMetrics;
+  student?: ModelMetrics;
+  baseline?: ModelMetrics;
+}
+
+export interface RunCallbacks {
+  onPoints?(points: StepPoint[]): void;
+  onEval?(report: EvalReport): void;
+  onPhase?(phase: Phase | 'caching' | 'done', detail: string): void;
+}
+
+export interface RunControl {
+  /** Hyperparameters for the next step: read at every step, so changes apply without a restart. */
+  hyper(): Hyper;
+  /** Awaited before every step: resolves at once while running, later while paused. */
+  beforeStep(): Promise<void>;
+  /** True once the run should end (reset, early stop from outside). */
+  stopped(): boolean;
+}
+
+/** A control for runs that nobody steers (CLI, tests): fixed hyperparameters, never paused. */
+export function fixedControl(hyper: Hyper): RunControl {
+  return { hyper: () => hyper, beforeStep: async () => {}, stopped: () => false };
+}
+
+const VAL_ROWS = 256;
+
+export class DistillationRun {
+  teacher: GPT;
+  distiller: DistillStep | null = null;
+  private readonly adam: AdamWOptions;
+  private readonly valIndex: ScoredIndex;
+  /** Step-loss tensors not yet read back, with what was true at their step. */
+  private pending: { values: tf.Tensor; point: Omit<StepPoint, 'values'> }[] = [];
+  private lastFlush = 0;
+  teacherStep = 0;
+  distillStep = 0;
+
+  constructor(
+    readonly task: Task,
+    readonly config: RunConfig,
+    private readonly control: RunControl,
+    private readonly callbacks: RunCallbacks = {},
+    teacher?: GPT,
+    private readonly flushMs = 100,
+  ) {
+    this.adam = { ...DEFAULT_ADAMW, weightDecay: config.weightDecay, clipNorm: config.clipNorm };
+    this.teacher = teacher ?? GPT.init(modelConfigFor(resolveSize(config.teacher), task), deriveSeed(config.seed, 'init:teacher'));
+    this.valIndex = indexSplit(task, task.val, VAL_ROWS);
+  }
+
+  /** Hard-label training of the teacher for config.teacherSteps steps. */
+  async trainTeacher(): Promise<void> {
+    const steps = this.config.teacherSteps;
+    this.callbacks.onPhase?.('teacher', `training the teacher for ${steps} steps on ${this.task.teacherTrain.count} labelled examples`);
+    const trainer = new TeacherStep(this.teacher, this.task, this.config.seed, this.adam);
+    try {
+      while (this.teacherStep < steps && !this.control.stopped()) {
+        await this.control.beforeStep();
+        if (this.control.stopped()) break;
+        const h = this.control.hyper();
+        const lr = learningRate(this.teacherStep, h.lr, this.config.warmupSteps, steps);
+        const loss = trainer.step(h.batchSize, lr);
+        this.teacherStep++;
+        this.pending.push({ values: loss, point: { phase: 'teacher', step: this.teacherStep, lr, temperature: h.temperature, alpha: h.alpha } });
+        await this.maybeFlush();
+        if (this.teacherStep % this.config.evalEvery === 0 || this.teacherStep === steps) {
+          await this.flush();
+          const { metrics } = await evaluateModel(this.teacher, this.task, this.task.val, this.valIndex);
+          this.callbacks.onEval?.({ phase: 'teacher', step: this.teacherStep, split: 'val', teacher: metrics });
+        }
+      }
+      await this.flush();
+    } finally {
+      trainer.dispose();
+    }
+  }
+
+  /** Freezes the teacher, caches its logits, and trains student and baseline in lockstep. */
+  async distill(): Promise<void> {
+    this.teacher.variables().forEach((v) => (v.trainable = false));
+    this.callbacks.onPhase?.('caching', 'running the frozen teacher once over the training set');
+    this.distiller = new DistillStep(this.teacher, this.task, resolveSize(this.config.student), this.config.seed, this.config.labelled, this.adam);
+    await this.distiller.cacheTeacher();
+    const steps = this.config.steps;
+    this.callbacks.onPhase?.('distill', `distilling for ${steps} steps`);
+    const early = new EarlyStopping(this.config.patience);
+    await this.validate(early);
+    while (this.distillStep < steps && !this.control.stopped() && !early.shouldStop) {
+      await this.control.beforeStep();
+      if (this.control.stopped()) break;
+      this.singleDistillStep();
+      await this.maybeFlush();
+      if (this.distillStep % this.config.evalEvery === 0 || this.distillStep === steps) await this.validate(early);
+    }
+    await this.flush();
+    if (this.config.patience > 0) early.restoreBest(this.distiller);
+    early.dispose();
+    this.callbacks.onPhase?.('done', early.shouldStop ? `stopped early at step ${this.distillStep}` : `finished ${this.distillStep} steps`);
+  }
+
+  /** One distillation step with the current hyperparameters (also the worker's single-step button). */
+  singleDistillStep(): void {
+    const d = this.distiller;
+    if (!d) throw new Error('distillation has not started');
+    const h = this.control.hyper();
+    const lr = learningRate(this.distillStep, h.lr, this.config.warmupSteps, this.config.steps);
+    const values = d.step(h, lr);
+    this.distillStep++;
+    this.pending.push({ values, point: { phase: 'distill', step: this.distillStep, lr, temperature: h.temperature, alpha: h.alpha } });
+  }
+
+  private async validate(early: EarlyStopping): Promise<void> {
+    await this.flush();
+    const report = await this.evaluateStudents('val');
+    early.observe(report, this.task.kind, this.distiller!);
+    this.callbacks.onEval?.(report);
+  }
+
+  /** Teacher, distilled student and baseline on a split ('test' uses the whole split). */
+  async evaluateStudents(split: 'val' | 'test'): Promise<EvalReport> {
+    const d = this.distiller;
+    if (!d) throw new Error('distillation has not started');
+    const set = split === 'val' ? this.task.val : this.task.test;
+    const index = split === 'val' ? this.valIndex : indexSplit(this.task, set);
+    const teacher = await evaluateModel(this.teacher, this.task, set, index);
+    const student = await evaluateModel(d.student, this.task, set, index, teacher.probs);
+    const baseline = await evaluateModel(d.baseline, this.task, set, index, teacher.probs);
+    return { phase: 'distill', step: this.distillStep, split, teacher: teacher.metrics, student: student.metrics, baseline: baseline.metrics };
+  }
+
+  private async maybeFlush(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastFlush >= this.flushMs || this.pending.length >= 256) await this.flush();
+  }
+
+  /** Reads back all pending step losses in one transfer and reports them. */
+  async flush(): Promise<void> {
+    this.lastFlush = Date.now();
+    if (!this.pending.length) return;
+    const batch = this.pending;
+    this.pending = [];
+    const all = tf.concat(batch.map((p) => p.values.reshape([-1])));
+    const data = await all.data();
+    all.dispose();
+    let offset = 0;
+    const points: StepPoint[] = batch.map(({ values, point }) => {
+      const n = values.size;
+      const names: readonly StepValue[] = point.phase === 'teacher' ? ['total'] : STEP_VALUES;
+      const out: StepPoint = { ...point, values: {} };
+      names.forEach((name, i) => (out.values[name] = data[offset + i]));
+      offset += n;
+      values.dispose();
+      return out;
+    });
+    this.callbacks.onPoints?.(points);
+  }
+
+  dispose(): void {
+    this.pending.forEach((p) => p.values.dispose());
+    this.pending = [];
+    this.distiller?.dispose();
+    this.distiller = null;
+    this.teacher.dispose();
+  }
+}
+
+/** Keeps the best validation weights of student and baseline, each judged on its own score. */
+class EarlyStopping {
+  private best = { student: -Infinity, baseline: -Infinity };
+  private snapshots: { student: tf.Tensor[] | null; baseline: tf.Tensor[] | null } = { student: null, baseline: null };
+  private sinceBest = 0;
+  shouldStop = false;
+
+  constructor(private readonly patience: number) {}
+
+  observe(report: EvalReport, kind: Task['kind'], d: DistillStep): void {
+    if (this.patience <= 0) return;
+    const score = (m?: ModelMetrics) => (m ? (kind === 'classification' ? m.accuracy : -m.nll) : -Infinity);
+    let improved = false;
+    for (const role of ['student', 'baseline'] as const) {
+      const s = score(report[role]);
+      if (s > this.best[role]) {
+        this.best[role] = s;
+        tf.dispose(this.snapshots[role] ?? []);
+        this.snapshots[role] = d[role].variables().map((v) => tf.keep(v.clone()));
+        if (role === 'student') improved = true;
+      }
+    }
+    this.sinceBest = improved ? 0 : this.sinceBest + 1;
+    if (this.sinceBest >= this.patience) this.shouldStop = true;
+  }
+
+  restoreBest(d: DistillStep): void {
+    for (const role of ['student', 'baseline'] as const) {
+      const snap = this.snapshots[role];
+      if (snap) d[role].variables().forEach((v, i) => v.assign(snap[i]));
+    }
+  }
+
+  dispose(): void {
+    tf.dispose([...(this.snapshots.student ?? []), ...(this.snapshots.baseline ?? [])]);
+  }
+}
