@@ -108,6 +108,18 @@ export const DEFAULT_CONFIG: RunConfig = {
   transfer: 2000,
 };
 
+/**
+ * Built-in tasks are fixed datasets (like a benchmark): generated from this seed, whatever the run's
+ * seed. The run seed sets initialisation and batch order. The shipped teachers were trained on the
+ * teacher split of these datasets, which is disjoint from the student's validation and test splits.
+ */
+export const DATASET_SEED = 1;
+
+/** What a task needs from a run config (see src/data). */
+export function taskOptions(c: Pick<RunConfig, 'labelled' | 'transfer'>): { seed: number; labelled: number; transfer: number } {
+  return { seed: DATASET_SEED, labelled: c.labelled, transfer: c.transfer };
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

@@ -1,5 +1,5 @@
 // Backend parity: the same forward and backward pass of a small seeded GPT on tfjs's `cpu` backend
-// and on the real `webgpu` backend (Dawn in Node, see scripts/webgpu-node.ts) agree. Skipped, with
+// and on the real `webgpu` backend (Dawn in Node, see src/cli/webgpu-node.ts) agree. Skipped, with
 // the reason printed, only where this machine has no WebGPU adapter at all.
 
 import * as tf from '@tensorflow/tfjs';
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../src/config';
 import { GPT, parameterNames, parameterShape } from '../src/model/gpt';
 import { deriveSeed, mulberry32, normal, randInt } from '../src/rng';
-import { initNodeWebGPU, releaseNodeWebGPU } from '../scripts/webgpu-node';
+import { initNodeWebGPU, releaseNodeWebGPU } from '../src/cli/webgpu-node';
 
 const BATCH = 3;
 const SEED = 11;

@@ -27,8 +27,9 @@ export class AdamW {
     readonly variables: tf.Variable[],
     private readonly opts: AdamWOptions = DEFAULT_ADAMW,
   ) {
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    // tf.variable(t) shares t's data and leaves t alive: make the initial zeros inside a tidy.
+    this.m = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
+    this.v = variables.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
   }
 
   get stepCount(): number {
@@ -42,17 +43,20 @@ export class AdamW {
   minimize(loss: () => tf.Scalar, lr: number, weightDecay = this.opts.weightDecay): tf.Scalar {
     return tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, this.variables);
-      this.apply(this.variables.map((x) => grads[x.name]), lr, weightDecay);
+      // A variable the loss does not use this step (e.g. the feature projections while β = 0)
+      // gets no gradient and is left untouched, moments included.
+      this.apply(this.variables.map((x) => grads[x.name] ?? null), lr, weightDecay);
       return value;
     });
   }
 
   /** Global L2 norm of a list of gradients, as a scalar tensor. */
-  static globalNorm(grads: tf.Tensor[]): tf.Scalar {
-    return tf.addN(grads.map((g) => g.square().sum())).sqrt() as tf.Scalar;
+  static globalNorm(grads: (tf.Tensor | null)[]): tf.Scalar {
+    const present = grads.filter((g): g is tf.Tensor => g !== null);
+    return tf.addN(present.map((g) => g.square().sum())).sqrt() as tf.Scalar;
   }
 
-  private apply(grads: tf.Tensor[], lr: number, weightDecay: number): void {
+  private apply(grads: (tf.Tensor | null)[], lr: number, weightDecay: number): void {
     const { beta1, beta2, epsilon, clipNorm } = this.opts;
     this.t += 1;
     const bc1 = 1 - beta1 ** this.t;
@@ -62,7 +66,9 @@ export class AdamW {
       const scale = clipNorm > 0 ? tf.scalar(clipNorm).div(AdamW.globalNorm(grads).maximum(clipNorm)) : null;
       const stepSize = lr / bc1;
       this.variables.forEach((p, i) => {
-        const g = scale ? grads[i].mul(scale) : grads[i];
+        const grad = grads[i];
+        if (!grad) return;
+        const g = scale ? grad.mul(scale) : grad;
         const m = this.m[i].mul(beta1).add(g.mul(1 - beta1));
         const v = this.v[i].mul(beta2).add(g.square().mul(1 - beta2));
         this.m[i].assign(m);

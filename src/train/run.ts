@@ -171,7 +171,7 @@ export class DistillationRun {
     if (!this.pending.length) return;
     const batch = this.pending;
     this.pending = [];
-    const all = tf.concat(batch.map((p) => p.values.reshape([-1])));
+    const all = tf.tidy(() => tf.concat(batch.map((p) => p.values.reshape([-1]))));
     const data = await all.data();
     all.dispose();
     let offset = 0;

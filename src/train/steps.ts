@@ -90,7 +90,7 @@ export class DistillStep {
     const cs = studentSize.nEmbd;
     const ct = teacher.config.nEmbd;
     this.projections = Array.from({ length: studentSize.nLayer }, (_, i) =>
-      tf.variable(tf.tensor2d(normal(mulberry32(deriveSeed(seed, `proj:${i}`)), cs * ct, 1 / Math.sqrt(cs)), [cs, ct])),
+      tf.tidy(() => tf.variable(tf.tensor2d(normal(mulberry32(deriveSeed(seed, `proj:${i}`)), cs * ct, 1 / Math.sqrt(cs)), [cs, ct]))),
     );
     this.set = uploadSet(task.train);
     const nLabelled = Math.min(labelled, task.train.count);

@@ -1,0 +1,110 @@
+// Command-line flags → RunConfig, validated by the same rules as the URL and the UI.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ALL_TASKS, DEFAULT_CONFIG, validateConfig, type RunConfig, type TaskId } from '../config';
+import { NODE_BACKENDS, type NodeBackend } from './backend';
+import { UsageError } from './main';
+
+/** Flags shared by every command that runs a distillation. */
+export const RUN_FLAGS = {
+  task: { type: 'string' },
+  seed: { type: 'string' },
+  teacher: { type: 'string' },
+  student: { type: 'string' },
+  temperature: { type: 'string' },
+  alpha: { type: 'string' },
+  beta: { type: 'string' },
+  gamma: { type: 'string' },
+  delta: { type: 'string' },
+  lr: { type: 'string' },
+  'batch-size': { type: 'string' },
+  steps: { type: 'string' },
+  'teacher-steps': { type: 'string' },
+  'warmup-steps': { type: 'string' },
+  'weight-decay': { type: 'string' },
+  'clip-norm': { type: 'string' },
+  'eval-every': { type: 'string' },
+  patience: { type: 'string' },
+  labelled: { type: 'string' },
+  transfer: { type: 'string' },
+  data: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const RUN_FLAGS_USAGE = `  --task ${ALL_TASKS.join('|')}   (default ${DEFAULT_CONFIG.task})
+  --data FILE            text (custom-text) or text,label CSV (custom-csv)
+  --seed N               initialisation and batch order (default ${DEFAULT_CONFIG.seed})
+  --teacher SIZE         preset or LxHxD, e.g. teacher-m or 4x4x128 (default: the shipped teacher)
+  --student SIZE         (default ${DEFAULT_CONFIG.student})
+  --temperature T        (default ${DEFAULT_CONFIG.hyper.temperature})
+  --alpha A              weight on the teacher (soft) term; 1-A weights the labels (default ${DEFAULT_CONFIG.hyper.alpha})
+  --beta B --gamma G --delta D   feature / attention / relation weights (default 0)
+  --lr LR --batch-size N --steps N --warmup-steps N --weight-decay W --clip-norm C
+  --teacher-steps N      0 or absent: load the shipped teacher; N > 0: train one for N steps
+  --eval-every N --patience N    validation interval; early-stopping patience (0 = off)
+  --labelled N --transfer N      labelled rows the students learn from; unlabelled transfer rows
+  --backend ${NODE_BACKENDS.join('|')}   (default wasm)
+  --json                 print one JSON object as the last line of stdout`;
+
+type Values = { [K in keyof typeof RUN_FLAGS]?: (typeof RUN_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+
+export function parseFlags<O extends ParseArgsConfig['options']>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function num(values: Values, flag: keyof Values, fallback: number): number {
+  const raw = values[flag];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number (got "${String(raw)}")`);
+  return n;
+}
+
+export interface RunFlags {
+  config: RunConfig;
+  backend: NodeBackend;
+  json: boolean;
+  data?: string;
+  teacherExplicit: boolean;
+}
+
+export function runFlags(values: Values): RunFlags {
+  const d = DEFAULT_CONFIG;
+  const task = (values.task ?? d.task) as TaskId;
+  if (!ALL_TASKS.includes(task)) throw new UsageError(`unknown task "${task}": use one of ${ALL_TASKS.join(', ')}`);
+  const backend = (values.backend ?? 'wasm') as NodeBackend;
+  if (!NODE_BACKENDS.includes(backend)) throw new UsageError(`unknown backend "${backend}": use one of ${NODE_BACKENDS.join(', ')}`);
+  const config: RunConfig = {
+    task,
+    seed: num(values, 'seed', d.seed),
+    teacher: (values.teacher ?? d.teacher) as RunConfig['teacher'],
+    student: (values.student ?? d.student) as RunConfig['student'],
+    hyper: {
+      temperature: num(values, 'temperature', d.hyper.temperature),
+      alpha: num(values, 'alpha', d.hyper.alpha),
+      beta: num(values, 'beta', d.hyper.beta),
+      gamma: num(values, 'gamma', d.hyper.gamma),
+      delta: num(values, 'delta', d.hyper.delta),
+      lr: num(values, 'lr', d.hyper.lr),
+      batchSize: num(values, 'batch-size', d.hyper.batchSize),
+    },
+    teacherSteps: num(values, 'teacher-steps', d.teacherSteps),
+    steps: num(values, 'steps', d.steps),
+    warmupSteps: num(values, 'warmup-steps', d.warmupSteps),
+    weightDecay: num(values, 'weight-decay', d.weightDecay),
+    clipNorm: num(values, 'clip-norm', d.clipNorm),
+    evalEvery: num(values, 'eval-every', d.evalEvery),
+    patience: num(values, 'patience', d.patience),
+    labelled: num(values, 'labelled', d.labelled),
+    transfer: num(values, 'transfer', d.transfer),
+  };
+  const errors = validateConfig(config);
+  if (errors.length) throw new UsageError(errors.join('; '));
+  return { config, backend, json: Boolean(values.json), data: values.data, teacherExplicit: values.teacher !== undefined };
+}

@@ -1,0 +1,64 @@
+// npm run --silent distill -- [flags]: distil the shipped (or a freshly trained) teacher into a student,
+// with a baseline student trained in lockstep; write both in nanoGPT's format plus summary.json.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportModel } from '../model/export';
+import { taskExtra } from '../train/taskExtra';
+import { useNodeBackend } from './backend';
+import { parseFlags, RUN_FLAGS, RUN_FLAGS_USAGE, runFlags } from './args';
+import { runMain } from './main';
+import { saveModelDir } from './modelDir';
+import { loadCustomData, runInNode, type Summary } from './nodeRun';
+import { Progress } from './progress';
+
+const USAGE = `usage: npm run --silent distill -- [flags] [--out DIR]
+${RUN_FLAGS_USAGE}
+  --out DIR              write student/, baseline/ (model.safetensors + config.json) and summary.json`;
+
+function pct(x: number | undefined): string {
+  return x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
+}
+
+function humanReport(s: Summary): string {
+  const row = (name: string, r: Summary['student']) =>
+    `${name.padEnd(9)} ${String(r.parameters).padStart(9)}  ${pct(r.accuracy).padStart(7)}  ${pct(r.macroF1).padStart(7)}  ${pct(r.agreement).padStart(9)}`;
+  return [
+    `task ${s.task.id} (${s.task.kind}), ${s.backend}, ${s.steps.distill} steps in ${s.wallSeconds.toFixed(1)} s; test split`,
+    `model     parameters  accuracy  macro-F1  agreement`,
+    row('teacher', s.teacher),
+    row('student', s.student),
+    row('baseline', s.baseline),
+    `KD gain (student − baseline accuracy): ${(s.kdGain * 100).toFixed(1)} points; compression ${s.compression.toFixed(1)}×`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(process.argv.slice(2), { ...RUN_FLAGS, out: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const flags = runFlags(values);
+  const custom = await loadCustomData(flags.config.task, flags.data);
+  const backend = await useNodeBackend(flags.backend);
+  const progress = new Progress();
+  const { summary, run } = await runInNode(flags.config, { backend, custom, teacherExplicit: flags.teacherExplicit, progress });
+  progress.done(`done in ${summary.wallSeconds.toFixed(1)} s`);
+  if (values.out) {
+    const out = values.out;
+    await mkdir(out, { recursive: true });
+    const extra = taskExtra(run.task);
+    await saveModelDir(join(out, 'student'), await exportModel(run.distiller!.student, run.task.vocab, { ...extra, role: 'student' }));
+    await saveModelDir(join(out, 'baseline'), await exportModel(run.distiller!.baseline, run.task.vocab, { ...extra, role: 'baseline' }));
+    if (summary.teacherSource === 'trained') {
+      await saveModelDir(join(out, 'teacher'), await exportModel(run.teacher, run.task.vocab, { ...extra, role: 'teacher' }));
+    }
+    await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  }
+  run.dispose();
+  if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else process.stdout.write(`${humanReport(summary)}\n`);
+}
+
+runMain(main, USAGE);

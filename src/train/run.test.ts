@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, taskOptions, type Hyper, type RunConfig } from '../config';
+import { buildTask } from '../data';
+import { DistillationRun, fixedControl, type EvalReport, type RunControl, type StepPoint } from './run';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const HYPER: Hyper = { ...DEFAULT_CONFIG.hyper, batchSize: 8, lr: 5e-3 };
+const CONFIG: RunConfig = {
+  ...DEFAULT_CONFIG,
+  task: 'modadd',
+  teacher: 'tiny',
+  student: 'tiny',
+  hyper: HYPER,
+  teacherSteps: 5,
+  steps: 20,
+  evalEvery: 10,
+  warmupSteps: 2,
+  labelled: 16,
+  transfer: 64,
+};
+
+const task = () => buildTask(CONFIG.task, taskOptions(CONFIG));
+
+async function snapshot(vars: tf.Variable[]): Promise<Float32Array[]> {
+  return Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+}
+
+describe('DistillationRun', () => {
+  it('keeps the teacher bit-identical while the student learns, even with every intermediate term on', async () => {
+    const run = new DistillationRun(task(), { ...CONFIG, hyper: { ...HYPER, beta: 1, gamma: 1, delta: 1 } }, fixedControl({ ...HYPER, beta: 1, gamma: 1, delta: 1 }));
+    await run.trainTeacher();
+    const teacherBefore = await snapshot(run.teacher.variables());
+    await run.distill();
+    const studentInit = await snapshot(run.distiller!.baseline.variables());
+    expect(run.distillStep).toBe(CONFIG.steps);
+    const teacherAfter = await snapshot(run.teacher.variables());
+    teacherAfter.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(teacherBefore[i].buffer))).toBe(true));
+    const studentAfter = await snapshot(run.distiller!.student.variables());
+    // and the student did move
+    expect(studentAfter.some((w, i) => w.some((x, j) => x !== studentInit[i][j]))).toBe(true);
+    run.dispose();
+  });
+
+  it('trains baseline and student on identical batches: with α = β = γ = δ = 0 they stay bit-identical', async () => {
+    const h = { ...HYPER, alpha: 0 };
+    const run = new DistillationRun(task(), { ...CONFIG, hyper: h }, fixedControl(h));
+    await run.trainTeacher();
+    await run.distill();
+    const s = await snapshot(run.distiller!.student.variables());
+    const b = await snapshot(run.distiller!.baseline.variables());
+    s.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(b[i])));
+    run.dispose();
+  });
+
+  it('with α > 0 the distilled student and the baseline diverge', async () => {
+    const run = new DistillationRun(task(), CONFIG, fixedControl(HYPER));
+    await run.trainTeacher();
+    await run.distill();
+    const s = await snapshot(run.distiller!.student.variables());
+    const b = await snapshot(run.distiller!.baseline.variables());
+    expect(s.some((w, i) => w.some((x, j) => x !== b[i][j]))).toBe(true);
+    run.dispose();
+  });
+
+  it('reads hyperparameters at every step, so a change mid-run applies at the next step', async () => {
+    let hyper = { ...HYPER };
+    const control: RunControl = { hyper: () => hyper, beforeStep: async () => {}, stopped: () => false };
+    const points: StepPoint[] = [];
+    const run = new DistillationRun(task(), CONFIG, control, { onPoints: (p) => points.push(...p) }, undefined, 0);
+    await run.trainTeacher();
+    await run.distill(); // 20 steps at the initial values
+    hyper = { ...HYPER, temperature: 9, alpha: 0 };
+    run.singleDistillStep();
+    await run.flush();
+    const last = points[points.length - 1];
+    expect(last.step).toBe(CONFIG.steps + 1);
+    expect(last.temperature).toBe(9);
+    expect(last.alpha).toBe(0);
+    // α = 0: the total is exactly the hard term
+    expect(last.values.total).toBe(last.values.hard);
+    const before = points.filter((p) => p.phase === 'distill')[0];
+    expect(before.temperature).toBe(HYPER.temperature);
+    expect(before.values.total).not.toBe(before.values.hard);
+    run.dispose();
+  });
+
+  it('leaks no tensors over 100 steps, and dispose() returns to the starting count', async () => {
+    const start = tf.memory().numTensors;
+    const run = new DistillationRun(task(), { ...CONFIG, steps: 0 }, fixedControl(HYPER), {}, undefined, 0);
+    await run.trainTeacher();
+    await run.distill();
+    run.singleDistillStep();
+    await run.flush();
+    const afterFirst = tf.memory().numTensors;
+    for (let i = 0; i < 100; i++) {
+      run.singleDistillStep();
+      if (i % 10 === 0) await run.flush();
+    }
+    await run.flush();
+    expect(tf.memory().numTensors).toBe(afterFirst);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('reports every loss term per step and validation metrics for all three models', async () => {
+    const points: StepPoint[] = [];
+    const evals: EvalReport[] = [];
+    const run = new DistillationRun(task(), CONFIG, fixedControl(HYPER), { onPoints: (p) => points.push(...p), onEval: (e) => evals.push(e) });
+    await run.trainTeacher();
+    await run.distill();
+    const distill = points.filter((p) => p.phase === 'distill');
+    expect(distill.map((p) => p.step)).toEqual(Array.from({ length: CONFIG.steps }, (_, i) => i + 1));
+    for (const key of ['total', 'hard', 'soft', 'feature', 'attention', 'relation', 'baseline'] as const) {
+      expect(Number.isFinite(distill[0].values[key])).toBe(true);
+    }
+    expect(points.filter((p) => p.phase === 'teacher')).toHaveLength(CONFIG.teacherSteps);
+    const last = evals[evals.length - 1];
+    expect(last.step).toBe(CONFIG.steps);
+    expect(last.student?.agreement).toBeGreaterThanOrEqual(0);
+    expect(last.baseline?.klToTeacher).toBeGreaterThanOrEqual(0);
+    expect(last.student?.confusion?.length).toBe(task().classes!.length);
+    run.dispose();
+  });
+
+  it('stops early when validation stops improving', async () => {
+    const h = { ...HYPER, lr: 1e-5 };
+    const run = new DistillationRun(task(), { ...CONFIG, steps: 200, evalEvery: 5, patience: 2, hyper: h }, fixedControl(h));
+    await run.trainTeacher();
+    await run.distill();
+    expect(run.distillStep).toBeLessThan(200);
+    run.dispose();
+  });
+});

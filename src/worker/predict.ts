@@ -1,0 +1,138 @@
+// The predictions panel's data: teacher, student and baseline on one input (logits at the scored
+// position, attention maps, continuations for generation tasks), refreshed while the run trains,
+// and their inference latency. The client re-softens the logits at any T itself.
+
+import { EOS_TOKEN } from '../data';
+import { mapLayer } from '../distill/losses';
+import type { GPT } from '../model/gpt';
+import { continuePrompt, forwardLatency, inspectModel } from '../train/inspect';
+import type { Latency, ModelPrediction, ModelRole, PredictionResult, WorkerEvent } from './protocol';
+import type { ActiveRun } from './session';
+
+const LATENCY_EVERY_MS = 5000;
+/** Generation tasks with long windows (your own text) continue for at most this many tokens. */
+const MAX_NEW_TOKENS = 24;
+
+function modelsOf(a: ActiveRun): Partial<Record<ModelRole, GPT>> {
+  const run = a.run;
+  if (!run) return {};
+  const d = run.distiller;
+  return d ? { teacher: run.teacher, student: d.student, baseline: d.baseline } : { teacher: run.teacher };
+}
+
+export class Predictor {
+  private input: string | null = null;
+  private busy = false;
+  private again: boolean | null = null;
+  private lastAt = -Infinity;
+  private lastLatencyAt = -Infinity;
+
+  constructor(
+    private readonly post: (e: WorkerEvent) => void,
+    private readonly everyMs: number,
+  ) {}
+
+  /** The visitor asked for predictions on `input`: answer now and keep it for later refreshes. */
+  async request(a: ActiveRun | null, input: string, continuations: boolean): Promise<void> {
+    this.input = input;
+    if (!a?.run) return;
+    await this.predict(a, continuations);
+    if (continuations && performance.now() - this.lastLatencyAt > LATENCY_EVERY_MS) await this.measureLatency(a);
+  }
+
+  /** Re-runs the last input on the current weights (`full` adds continuations; else rate-limited). */
+  refresh(a: ActiveRun, full: boolean): void {
+    if (this.input === null || !a.run) return;
+    if (!full && performance.now() - this.lastAt < this.everyMs) return;
+    if (this.busy) {
+      this.again = (this.again ?? false) || full;
+      return;
+    }
+    void this.predict(a, full);
+  }
+
+  private async predict(a: ActiveRun, continuations: boolean): Promise<void> {
+    const input = this.input;
+    if (input === null || !a.run) return;
+    this.busy = true;
+    this.lastAt = performance.now();
+    try {
+      const result = await this.inspect(a, input, continuations);
+      if (result && !a.stopped) this.post({ type: 'prediction', runId: a.runId, result });
+    } catch (e) {
+      if (!a.stopped) this.post({ type: 'predictionError', runId: a.runId, input, message: (e as Error).message });
+    } finally {
+      this.busy = false;
+    }
+    const again = this.again;
+    this.again = null;
+    if (again !== null && !a.stopped) await this.predict(a, again);
+  }
+
+  private async inspect(a: ActiveRun, input: string, continuations: boolean): Promise<PredictionResult | null> {
+    const task = a.task;
+    const ids = task.encodePrompt(input); // DataError says what is wrong with the input
+    const columns = task.classes ? task.classes.map((c) => c.tokenId) : null;
+    const models = modelsOf(a);
+    const result: PredictionResult = {
+      input,
+      tokens: ids.map((id) => task.vocab[id] ?? '?'),
+      kind: task.kind,
+      labels: task.classes ? task.classes.map((c) => c.name) : [...task.vocab],
+      layerMap: [],
+    };
+    const eos = task.vocab.indexOf(EOS_TOKEN);
+    for (const role of ['teacher', 'student', 'baseline'] as const) {
+      const model = models[role];
+      if (!model) continue;
+      const ins = await inspectModel(model, ids, columns);
+      if (a.stopped) return null;
+      const p: ModelPrediction = {
+        logits: Array.from(ins.logits),
+        nLayer: model.config.nLayer,
+        nHead: model.config.nHead,
+        attention: ins.attention.map((layer) => layer.map((head) => Array.from(head))),
+      };
+      if (continuations && task.kind === 'generation') {
+        const maxNew = eos >= 0 ? Math.max(1, Math.min(MAX_NEW_TOKENS, model.config.blockSize - ids.length)) : MAX_NEW_TOKENS;
+        const opts = { maxNew, stopId: eos >= 0 ? eos : undefined, banned: [0, 1] };
+        const greedy = await continuePrompt(model, ids, opts);
+        const sampled = await continuePrompt(model, ids, { ...opts, seed: a.config.seed });
+        if (a.stopped) return null;
+        p.continuation = { greedy: task.decode(greedy), sampled: task.decode(sampled) };
+      }
+      result[role] = p;
+    }
+    if (task.kind === 'generation' && task.trueNextAfter) {
+      const truth = task.trueNextAfter(ids);
+      if (truth) result.truth = Array.from(truth);
+    }
+    const t = models.teacher;
+    const s = models.student;
+    if (t && s) result.layerMap = Array.from({ length: s.config.nLayer }, (_, i) => mapLayer(i, s.config.nLayer, t.config.nLayer));
+    return result;
+  }
+
+  /** Median batch-1 forward latency of each model on the current input (or the task's first example). */
+  async measureLatency(a: ActiveRun): Promise<void> {
+    this.lastLatencyAt = performance.now();
+    const models = modelsOf(a);
+    let ids: number[];
+    try {
+      ids = a.task.encodePrompt(this.input ?? a.task.examples[0] ?? '');
+    } catch {
+      ids = [1];
+    }
+    const latency: Latency = {};
+    try {
+      for (const role of ['teacher', 'student', 'baseline'] as const) {
+        const m = models[role];
+        if (m) latency[role] = await forwardLatency(m, ids);
+        if (a.stopped) return;
+      }
+      this.post({ type: 'latency', runId: a.runId, latency });
+    } catch {
+      // the run was reset while measuring: nothing to report
+    }
+  }
+}

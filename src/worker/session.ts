@@ -1,0 +1,438 @@
+// The worker's logic, driven by an injected `post`, so that tests run it in Node on the cpu backend
+// exactly as the Web Worker runs it in the browser. It owns at most one run (a DistillationRun with
+// its task and models), steers it through RunControl (pause gate, single step, live
+// hyperparameters, stop) and turns its callbacks into protocol events tagged with the run's id.
+
+import { validateConfig, validateHyper, type Hyper, type RunConfig, type TaskId } from '../config';
+import { buildTask, decodeUserFile, type CustomData } from '../data';
+import type { Task } from '../data/task';
+import { importModel } from '../model/export';
+import { DistillationRun, type RunControl, type StepPoint } from '../train/run';
+import type { BackendInfo, BackendName, HyperChange, Phase, ShippedTeacher, TrainPhase, WorkerCommand, WorkerEvent } from './protocol';
+import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits } from './protocol';
+import { Predictor } from './predict';
+import { exportRole } from './exportModel';
+import { SpeedMeter } from './speed';
+import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
+
+export interface SessionDeps {
+  post(event: WorkerEvent, transfer?: Transferable[]): void;
+  chooseBackend(forced: BackendName | null): Promise<BackendInfo>;
+  /** Files under the app's base URL (shipped teachers); null when absent. */
+  loadAsset: AssetLoader;
+  /** How often the run reads its losses back and reports them (ms). */
+  flushMs?: number;
+  /** Minimum time between automatic prediction refreshes while training (ms). */
+  predictEveryMs?: number;
+}
+
+/** Lets queued messages in between steps: a macrotask, without setTimeout's 4 ms clamp. */
+function yieldToEvents(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
+  return new Promise((r) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      r();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+/** One run and everything that steers it. */
+export class ActiveRun {
+  run: DistillationRun | null = null;
+  paused: boolean;
+  /** Steps allowed through the gate while paused. */
+  credits = 0;
+  stopped = false;
+  phase: Phase = 'loading';
+  trainPhase: TrainPhase = 'teacher';
+  hyper: Hyper;
+  private applied: Hyper | null = null;
+  private wake: (() => void) | null = null;
+  loop: Promise<void> = Promise.resolve();
+  readonly speed = new SpeedMeter();
+
+  constructor(
+    readonly runId: number,
+    readonly config: RunConfig,
+    readonly task: Task,
+    paused: boolean,
+    private readonly post: SessionDeps['post'],
+  ) {
+    this.paused = paused;
+    this.hyper = { ...config.hyper };
+  }
+
+  readonly control: RunControl = {
+    hyper: () => this.readHyper(),
+    beforeStep: () => this.gate(),
+    stopped: () => this.stopped,
+  };
+
+  /** The hyperparameters of the step about to run; posts a marker when they changed since the last step. */
+  private readHyper(): Hyper {
+    const h = this.hyper;
+    const prev = this.applied;
+    if (prev) {
+      const changes: HyperChange = {};
+      let any = false;
+      for (const k of Object.keys(h) as (keyof Hyper)[]) {
+        if (h[k] !== prev[k]) {
+          changes[k] = { from: prev[k], to: h[k] };
+          any = true;
+        }
+      }
+      if (any) {
+        const step = (this.trainPhase === 'teacher' ? this.run?.teacherStep : this.run?.distillStep) ?? 0;
+        this.post({ type: 'hyperApplied', runId: this.runId, phase: this.trainPhase, step: step + 1, changes });
+      }
+    }
+    this.applied = h;
+    return h;
+  }
+
+  private async gate(): Promise<void> {
+    await yieldToEvents();
+    while (this.paused && this.credits === 0 && !this.stopped) {
+      this.speed.clear();
+      await this.run?.flush(); // the points of the last single step show at once
+      if (this.stopped || !this.paused || this.credits > 0) break;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+    if (this.credits > 0) this.credits--;
+  }
+
+  nudge(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.credits = 0;
+    this.post({ type: 'paused', runId: this.runId, paused });
+    this.nudge();
+  }
+
+  stepOnce(): void {
+    this.credits += 1;
+    if (!this.paused) this.setPaused(true);
+    this.nudge();
+  }
+
+  /** Stops the loop, waits for it, frees every tensor. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.nudge();
+    await this.loop.catch(() => {});
+    this.run?.dispose();
+    this.run = null;
+  }
+
+  setPhase(phase: Phase, detail: string, totalSteps = 0): void {
+    this.phase = phase;
+    if (phase === 'teacher' || phase === 'distill') this.trainPhase = phase;
+    this.post({ type: 'phase', runId: this.runId, phase, detail, totalSteps });
+  }
+}
+
+export class Session {
+  private config: RunConfig | null = null;
+  private assetsBase = '';
+  private readonly custom: CustomData & { version: number } = { version: 0 };
+  private taskCache: { key: string; task: Task } | null = null;
+  private readonly shipped = new Map<TaskId, { info: ShippedTeacher; configJson: string | null }>();
+  private active: ActiveRun | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly predictor: Predictor;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.predictor = new Predictor(deps.post, deps.predictEveryMs ?? 1500);
+  }
+
+  /** The run now owned (tests look inside). */
+  get current(): ActiveRun | null {
+    return this.active;
+  }
+
+  /** Handles one command; resolves when it has been applied (a start resolves once the run is under way). */
+  handle(cmd: WorkerCommand): Promise<void> {
+    switch (cmd.type) {
+      case 'predict':
+        return this.predictor.request(this.runFor(cmd.runId), cmd.input, cmd.continuations);
+      case 'export':
+        return this.exportModel(cmd.runId, cmd.role);
+      case 'init':
+      case 'setConfig':
+      case 'start':
+      case 'pause':
+      case 'resume':
+      case 'step':
+      case 'reset':
+      case 'setHyper':
+      case 'upload':
+        return this.enqueue(() => this.apply(cmd));
+      default: {
+        const never: never = cmd;
+        throw new Error(`unknown command ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Commands that change what runs are applied one at a time, in order. */
+  private enqueue(f: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(f, f);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async apply(cmd: Exclude<WorkerCommand, { type: 'predict' | 'export' }>): Promise<void> {
+    switch (cmd.type) {
+      case 'init': {
+        this.assetsBase = cmd.assetsBase;
+        this.deps.post({ type: 'backend', info: await this.deps.chooseBackend(cmd.forcedBackend) });
+        return;
+      }
+      case 'setConfig':
+        this.config = cmd.config;
+        await this.describeTask(cmd.config);
+        return;
+      case 'start':
+        await this.start(cmd.runId, cmd.config, cmd.paused);
+        return;
+      case 'pause':
+      case 'resume':
+        this.runFor(cmd.runId)?.setPaused(cmd.type === 'pause');
+        return;
+      case 'step':
+        this.runFor(cmd.runId)?.stepOnce();
+        return;
+      case 'setHyper': {
+        const a = this.runFor(cmd.runId);
+        if (a && validateHyper(cmd.hyper).length === 0) a.hyper = { ...cmd.hyper };
+        return;
+      }
+      case 'reset':
+        await this.stopActive();
+        this.deps.post({ type: 'resetDone', runId: cmd.runId });
+        return;
+      case 'upload':
+        this.upload(cmd.name, new Uint8Array(cmd.bytes));
+        return;
+      default: {
+        const never: never = cmd;
+        throw new Error(`unknown command ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private runFor(runId: number): ActiveRun | null {
+    return this.active && this.active.runId === runId ? this.active : null;
+  }
+
+  private async stopActive(): Promise<void> {
+    const a = this.active;
+    this.active = null;
+    if (a) await a.stop();
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Tasks, uploads and shipped teachers
+
+  private taskFor(c: RunConfig): Task {
+    const key = [c.task, c.seed, c.labelled, c.transfer, this.custom.version].join('|');
+    if (this.taskCache?.key === key) return this.taskCache.task;
+    const task = buildTask(c.task, { seed: c.seed, labelled: c.labelled, transfer: c.transfer }, this.custom);
+    this.taskCache = { key, task };
+    return task;
+  }
+
+  private async describeTask(c: RunConfig): Promise<void> {
+    let task: Task;
+    try {
+      task = this.taskFor(c);
+    } catch (e) {
+      this.deps.post({ type: 'taskInfo', task: c.task, info: null, error: (e as Error).message });
+      return;
+    }
+    this.deps.post({
+      type: 'taskInfo',
+      task: c.task,
+      error: null,
+      info: {
+        id: task.id,
+        title: task.title,
+        description: task.description,
+        kind: task.kind,
+        vocabSize: task.vocab.length,
+        seqLen: task.seqLen,
+        classes: task.classes ? task.classes.map((k) => k.name) : null,
+        examples: [...task.examples],
+        knowsTruth: task.val.trueNext !== undefined || task.trueNextAfter !== undefined,
+        teacherRows: task.teacherTrain.count,
+        labelledRows: Math.min(c.labelled, task.train.count),
+        transferRows: Math.max(0, task.train.count - c.labelled),
+      },
+    });
+    this.deps.post({ type: 'shippedTeacher', info: (await this.shippedFor(task)).info });
+  }
+
+  private async shippedFor(task: Task): Promise<{ info: ShippedTeacher; configJson: string | null }> {
+    const cached = this.shipped.get(task.id);
+    if (cached && task.id !== 'custom-text' && task.id !== 'custom-csv') return cached;
+    const probed = await probeShippedTeacher(task, (p) => this.deps.loadAsset(this.assetsBase + p));
+    this.shipped.set(task.id, probed);
+    return probed;
+  }
+
+  private upload(name: string, bytes: Uint8Array): void {
+    const lower = name.toLowerCase();
+    const kind: TaskId | null = lower.endsWith('.csv') ? 'custom-csv' : lower.endsWith('.txt') ? 'custom-text' : null;
+    try {
+      if (!kind) throw new Error(`"${name}" is neither a .txt nor a .csv file: upload plain text (.txt) for generation or a text,label CSV (.csv) for classification`);
+      const text = decodeUserFile(bytes);
+      const c = this.config;
+      const opts = { seed: c?.seed ?? 1, labelled: c?.labelled ?? 200, transfer: c?.transfer ?? 2000 };
+      const data: CustomData = kind === 'custom-csv' ? { csv: text } : { text };
+      const task = buildTask(kind, opts, data); // validates everything, with line numbers for CSV
+      if (kind === 'custom-csv') this.custom.csv = text;
+      else this.custom.text = text;
+      this.custom.version++;
+      const what = task.classes ? `${task.classes.length} classes` : `${task.vocab.length} distinct tokens`;
+      const rows = task.teacherTrain.count + task.val.count + task.test.count;
+      this.deps.post({ type: 'uploaded', task: kind, name, summary: `${rows.toLocaleString('en-US')} examples, ${what}` });
+    } catch (e) {
+      this.deps.post({ type: 'uploadError', name, message: (e as Error).message });
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Runs
+
+  private async start(runId: number, config: RunConfig, paused: boolean): Promise<void> {
+    await this.stopActive();
+    this.config = config;
+    const fail = (message: string) => {
+      this.deps.post({ type: 'error', runId, message });
+      this.deps.post({ type: 'phase', runId, phase: 'error', detail: message, totalSteps: 0 });
+    };
+    const problems = validateConfig(config);
+    if (problems.length) return fail(`the settings are not valid: ${problems.join('; ')}`);
+    let task: Task;
+    try {
+      task = this.taskFor(config);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    const a = new ActiveRun(runId, config, task, paused, this.deps.post);
+    this.active = a;
+    a.setPhase('loading', `preparing ${task.title}`);
+    if (paused) this.deps.post({ type: 'paused', runId, paused: true });
+
+    let effective = config;
+    let teacher;
+    try {
+      if (config.teacherSteps === 0) {
+        const shipped = await this.shippedFor(task);
+        if (shippedTeacherFits(shipped.info, config) && shipped.configJson) {
+          const weights = await this.deps.loadAsset(this.assetsBase + teacherPath(task.id, 'model.safetensors'));
+          if (!weights) throw new Error('the shipped teacher has a config.json but no model.safetensors');
+          teacher = importModel(weights, shipped.configJson, false).model;
+        } else {
+          const message = `${noShippedTeacherMessage(shipped.info, config)}: training a teacher for ${AUTO_TEACHER_STEPS} steps first`;
+          effective = { ...config, teacherSteps: AUTO_TEACHER_STEPS };
+          this.deps.post({ type: 'notice', runId, message, teacherSteps: AUTO_TEACHER_STEPS });
+        }
+      }
+    } catch (e) {
+      this.active = null;
+      return fail(`loading the shipped teacher failed: ${(e as Error).message}`);
+    }
+    if (a.stopped) {
+      teacher?.dispose();
+      return;
+    }
+    const run = new DistillationRun(
+      task,
+      effective,
+      a.control,
+      {
+        onPoints: (points) => this.onPoints(a, points),
+        onEval: (report) => {
+          this.deps.post({ type: 'eval', runId, report });
+          this.predictor.refresh(a, true);
+        },
+        onPhase: (phase, detail) => {
+          if (a.stopped) return;
+          if (phase === 'done') return; // the session reports done after the test evaluation
+          const total = phase === 'teacher' ? effective.teacherSteps : phase === 'distill' ? effective.steps : 0;
+          a.speed.clear();
+          a.setPhase(phase, detail, total);
+          this.predictor.refresh(a, true);
+        },
+      },
+      teacher,
+      this.deps.flushMs ?? 100,
+    );
+    a.run = run;
+    a.loop = this.drive(a, run, effective);
+  }
+
+  private async drive(a: ActiveRun, run: DistillationRun, config: RunConfig): Promise<void> {
+    try {
+      if (config.teacherSteps > 0) await run.trainTeacher();
+      if (a.stopped) return;
+      await run.distill();
+      if (a.stopped) return;
+      a.setPhase('testing', 'scoring teacher, student and baseline on the test split');
+      const report = await run.evaluateStudents('test');
+      if (a.stopped) return;
+      this.deps.post({ type: 'eval', runId: a.runId, report });
+      a.setPhase('done', `finished ${run.distillStep} distillation steps`);
+      this.predictor.refresh(a, true);
+      void this.predictor.measureLatency(a);
+    } catch (e) {
+      if (a.stopped) return;
+      const message = (e as Error).message || String(e);
+      this.deps.post({ type: 'error', runId: a.runId, message });
+      a.setPhase('error', message);
+    }
+  }
+
+  private onPoints(a: ActiveRun, points: StepPoint[]): void {
+    if (!points.length) return;
+    const last = points[points.length - 1];
+    a.speed.record(performance.now(), last.step);
+    const sps = a.speed.stepsPerSec();
+    const tokensPerStep = a.hyper.batchSize * a.task.seqLen;
+    this.deps.post({
+      type: 'points',
+      runId: a.runId,
+      points,
+      speed: sps === null ? null : { phase: last.phase, stepsPerSec: sps, tokensPerSec: sps * tokensPerStep },
+    });
+    this.predictor.refresh(a, false);
+  }
+
+  private async exportModel(runId: number, role: 'teacher' | 'student' | 'baseline'): Promise<void> {
+    const a = this.runFor(runId);
+    try {
+      if (!a?.run) throw new Error('start a run first: there is nothing to export yet');
+      const out = await exportRole(a.run, role);
+      if (a.stopped) return;
+      const buffer = out.safetensors.slice().buffer as ArrayBuffer;
+      this.deps.post({ type: 'exported', runId, role, safetensors: buffer, configJson: out.configJson }, [buffer]);
+    } catch (e) {
+      if (a?.stopped) return;
+      this.deps.post({ type: 'error', runId, message: `export failed: ${(e as Error).message}` });
+    }
+  }
+
+  /** Ends everything (tests). */
+  async dispose(): Promise<void> {
+    await this.stopActive();
+  }
+}
