@@ -1,0 +1,70 @@
+// The command line as a user runs it: real processes, real files.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const run = (script: string, args: string[]) => {
+  const r = spawnSync(TSX, [`src/cli/${script}.ts`, ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+const dir = mkdtempSync(join(tmpdir(), 'distill-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('command line', () => {
+  it('rejects bad flags with a clear message and exit code 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['--alpha', '2'], /alpha must be between 0 and 1/],
+      [['--temperature', 'hot'], /--temperature must be a number/],
+      [['--task', 'chess'], /unknown task "chess"/],
+      [['--student', '2x3x32'], /divisible by nHead/],
+      [['--frobnicate'], /Unknown option '--frobnicate'/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run('distill', args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('distil → files on disk → predict round trip, with a JSON summary as the last stdout line', () => {
+    const out = join(dir, 'run');
+    const r = run('distill', ['--task', 'modadd', '--teacher', 'tiny', '--student', 'tiny', '--teacher-steps', '5', '--steps', '5', '--eval-every', '5', '--backend', 'cpu', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = lastJson(r.stdout);
+    expect(summary.config.task).toBe('modadd');
+    expect(summary.steps).toEqual({ teacher: 5, distill: 5 });
+    for (const role of ['teacher', 'student', 'baseline']) {
+      expect(summary[role].accuracy).toBeGreaterThanOrEqual(0);
+      expect(summary[role].parameters).toBeGreaterThan(0);
+    }
+    expect(summary.student.agreement).toBeGreaterThanOrEqual(0);
+    expect(r.stderr).toMatch(/step/); // progress went to stderr
+    for (const f of ['student/model.safetensors', 'student/config.json', 'baseline/config.json', 'teacher/config.json', 'summary.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const config = JSON.parse(readFileSync(join(out, 'student', 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ n_layer: 1, n_head: 2, n_embd: 16 });
+
+    const p = run('predict', ['--model', join(out, 'student'), '--text', '3 + 4 =', '--backend', 'cpu', '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    const pred = lastJson(p.stdout);
+    expect(pred.tokens.length).toBe(pred.logits.length);
+    expect(pred.logits[0].length).toBe(config.vocab_size);
+    expect(config.classes).toContain(pred.prediction);
+  });
+
+  it('predict refuses a missing model directory and bad token ids', () => {
+    const r = run('predict', ['--model', join(dir, 'nope'), '--tokens', '1,2', '--backend', 'cpu']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not found/);
+    const both = run('predict', ['--model', dir, '--backend', 'cpu']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/exactly one of --text and --tokens/);
+  });
+});
