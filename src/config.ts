@@ -22,12 +22,14 @@ export interface ModelConfig extends ModelSize {
   dropout: number;
 }
 
-export type PresetName = 'tiny' | 'student-s' | 'student-m' | 'teacher-m' | 'teacher-l';
+export type PresetName = 'tiny' | 'student-s' | 'student-m' | 'teacher-s' | 'teacher-m' | 'teacher-l';
 
 export const PRESETS: Readonly<Record<PresetName, ModelSize>> = {
   tiny: { nLayer: 1, nHead: 2, nEmbd: 16 },
   'student-s': { nLayer: 2, nHead: 2, nEmbd: 32 },
   'student-m': { nLayer: 2, nHead: 4, nEmbd: 64 },
+  /** The shipped teachers' size: trainable on a 2-core CPU by `npm run pretrain`. */
+  'teacher-s': { nLayer: 3, nHead: 4, nEmbd: 64 },
   'teacher-m': { nLayer: 4, nHead: 4, nEmbd: 128 },
   'teacher-l': { nLayer: 6, nHead: 8, nEmbd: 192 },
 };
@@ -94,7 +96,7 @@ export const DEFAULT_HYPER: Hyper = {
 export const DEFAULT_CONFIG: RunConfig = {
   task: 'sentiment',
   seed: 1,
-  teacher: 'teacher-m',
+  teacher: 'teacher-s',
   student: 'student-s',
   hyper: DEFAULT_HYPER,
   teacherSteps: 0,

@@ -1,10 +1,8 @@
 // npm run --silent pretrain -- [--task T] [--teacher SIZE] [--teacher-steps N] [--json]:
 // trains a teacher for each built-in task on its teacher split (hard labels) and writes it to
-// public/teachers/<task>/ in the export format, plus public/teachers/manifest.json recording how
-// each was made. The app and the CLI distil from these at once.
+// public/teachers/<task>/ in the export format; config.json's `pretrain` entry records how it was
+// made (recipe, command, test accuracy). The app and the CLI distil from these at once.
 
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { BUILTIN_TASKS, parameterCount, taskOptions, sizeSpec, type RunConfig, type TaskId } from '../config';
 import { buildTask } from '../data';
 import { exportModel } from '../model/export';
@@ -16,13 +14,13 @@ import { useNodeBackend } from './backend';
 import { runMain, UsageError } from './main';
 import { saveModelDir } from './modelDir';
 import { Progress } from './progress';
-import { shippedTeacherDir, TEACHERS_DIR } from './teachers';
+import { shippedTeacherDir } from './teachers';
 
 /** How the shipped teachers are made: sized so that `npm run pretrain` finishes on a 2-core CPU. */
 export const PRETRAIN_RECIPE: Record<'sentiment' | 'grammar' | 'modadd', { teacher: string; teacherSteps: number }> = {
-  sentiment: { teacher: '3x4x64', teacherSteps: 1500 },
-  grammar: { teacher: '3x4x64', teacherSteps: 1500 },
-  modadd: { teacher: '3x4x64', teacherSteps: 1500 },
+  sentiment: { teacher: 'teacher-s', teacherSteps: 1500 },
+  grammar: { teacher: 'teacher-s', teacherSteps: 1500 },
+  modadd: { teacher: 'teacher-s', teacherSteps: 1500 },
 };
 
 const USAGE = `usage: npm run --silent pretrain -- [--task sentiment|grammar|modadd] [--teacher SIZE] [--teacher-steps N] [--seed N] [--backend B] [--json]
@@ -50,8 +48,6 @@ async function main(): Promise<void> {
   const tasks = (values.task ? [values.task] : BUILTIN_TASKS) as TaskId[];
   for (const t of tasks) if (!BUILTIN_TASKS.includes(t)) throw new UsageError(`pretrain covers built-in tasks only (${BUILTIN_TASKS.join(', ')})`);
   const backend = await useNodeBackend((values.backend ?? 'wasm') as 'wasm');
-  const manifestPath = join(TEACHERS_DIR, 'manifest.json');
-  const manifest: Record<string, ManifestEntry> = await readFile(manifestPath, 'utf8').then(JSON.parse, () => ({}));
   const progress = new Progress();
   const results: ManifestEntry[] = [];
   for (const task of tasks) {
@@ -83,8 +79,6 @@ async function main(): Promise<void> {
     };
     await saveModelDir(shippedTeacherDir(task), await exportModel(run.teacher, data.vocab, { ...taskExtra(data), role: 'teacher', pretrain: entry }));
     run.dispose();
-    manifest[task] = entry;
-    await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     progress.done(`${task}: ${entry.size} teacher, test accuracy ${(entry.testAccuracy * 100).toFixed(1)}% in ${entry.seconds.toFixed(0)} s → ${shippedTeacherDir(task)}`);
     results.push(entry);
   }
