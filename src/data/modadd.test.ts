@@ -38,29 +38,26 @@ describe('modular addition', () => {
     }
   });
 
-  it('holds out 30% of the pairs, disjoint from everything the models train on', () => {
-    const val = pairsOf(task.val);
-    const test = pairsOf(task.test);
-    const teacher = pairsOf(task.teacherTrain);
-    expect(val.size + test.size).toBe(51);
-    expect(task.val.count).toBe(val.size);
-    expect(task.test.count).toBe(test.size);
-    expect(teacher.size).toBe(p * p - 51);
-    for (const k of [...val, ...test]) expect(teacher.has(k)).toBe(false);
-    for (const k of val) expect(test.has(k)).toBe(false);
-    for (const k of pairsOf(task.train)) expect(teacher.has(k)).toBe(true);
+  it('teaches the teacher the whole table and scores the whole table in validation and test', () => {
+    expect(pairsOf(task.teacherTrain).size).toBe(p * p);
+    for (const set of [task.val, task.test]) {
+      expect(set.count).toBe(p * p);
+      expect(pairsOf(set).size).toBe(p * p);
+    }
   });
 
-  it('labels only a third of the teacher pairs for the student; transfer rows cover them all', () => {
+  it('labels only 40 sums for the student; transfer rows cover the whole table', () => {
     const train = rows(task.train);
     const labelled = new Set(train.filter((r) => r.hard).map(({ a, b }) => a * p + b));
     const transfer = new Set(train.filter((r) => !r.hard).map(({ a, b }) => a * p + b));
     expect(train.filter((r) => r.hard).length).toBe(200);
     expect(labelled.size).toBe(40);
-    expect(transfer.size).toBe(p * p - 51);
+    expect(transfer.size).toBe(p * p);
     const few = buildModAddTask({ seed: 5, labelled: 10, transfer: 0 });
     expect(few.train.count).toBe(10);
     expect(pairsOf(few.train).size).toBe(10);
+    const other = buildModAddTask({ seed: 6, labelled: 200, transfer: 0 });
+    expect(pairsOf(other.train)).not.toEqual(labelled);
   });
 
   it('encodes prompts and rejects bad ones', () => {

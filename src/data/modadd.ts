@@ -1,13 +1,15 @@
 // Modular addition: "a + b = c (mod 13)" as classification. A row is [BOS, a, +, b, =, c], scored
 // only at the position whose input is "=" and whose target is c; the classes are the 13 residues.
 //
-// Splits (all drawn from the seed): the 169 (a, b) pairs are shuffled; 30% (51 pairs) are held out,
-// 25 of them for validation and 26 for test, each pair once (accuracy on sums never seen in
-// training). The teacher trains on the other 118 pairs, cycled to fill its rows. The student's
-// labelled rows cover only a third of those pairs (40, or fewer when `labelled` is smaller), cycled to
-// fill `labelled` rows; its unlabelled transfer rows cycle through all 118 teacher pairs. So the
-// teacher's outputs tell the distilled student about 78 sums whose labels it never sees, while the
-// baseline only has the 40 labelled ones.
+// The task is the whole addition table: a finite domain of 169 facts. The teacher learns all of them.
+// The student has labels for only 40 of them (seeded choice, cycled to fill `labelled` rows); its
+// unlabelled transfer rows cycle through all 169 pairs, so the teacher's outputs tell the distilled
+// student the 129 sums whose labels it never sees, while the baseline has the 40 labelled ones only.
+// Validation and test score every sum once (a finite domain has nothing else to score): accuracy is
+// "how much of the table does the model know". An earlier version held out 30% of the pairs instead;
+// a teacher trained on the rest memorised them without generalising (4% on held-out sums after
+// 1,500 steps: modular addition generalises only after very long training), which left nothing to
+// distil.
 
 import { deriveSeed, mulberry32, shuffle } from '../rng';
 import type { Task, TaskClass, TaskOptions } from './task';
@@ -15,8 +17,8 @@ import { DataError } from './task';
 import { BOS, BOS_TOKEN, PAD_TOKEN, decodeWords, packSequences, packTrain } from './sequences';
 
 export const MODADD_P = 13;
-const HELD_OUT_FRACTION = 0.3;
-const LABELLED_PAIR_FRACTION = 1 / 3;
+/** Sums the student has labels for. */
+const LABELLED_PAIRS = 40;
 const TEACHER_ROWS = 4000;
 const SEQ_LEN = 5;
 
@@ -32,14 +34,7 @@ export function buildModAddTask(opts: TaskOptions): Task {
 
   const pairs: [number, number][] = [];
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) pairs.push([a, b]);
-  shuffle(mulberry32(deriveSeed(opts.seed, 'modadd:split')), pairs);
-  const nHeld = Math.round(pairs.length * HELD_OUT_FRACTION);
-  const nVal = Math.floor(nHeld / 2);
-  const valPairs = pairs.slice(0, nVal);
-  const testPairs = pairs.slice(nVal, nHeld);
-  const trainPairs = pairs.slice(nHeld);
-  const nLabelledPairs = Math.min(opts.labelled, Math.ceil(trainPairs.length * LABELLED_PAIR_FRACTION));
-  const labelledPairs = trainPairs.slice(0, nLabelledPairs);
+  const labelledPairs = shuffle(mulberry32(deriveSeed(opts.seed, 'modadd:labelled')), [...pairs]).slice(0, Math.min(opts.labelled, LABELLED_PAIRS));
 
   /** `n` rows cycling through `from`, each pass in a fresh seeded order. */
   const cycle = (label: string, from: readonly [number, number][], n: number): number[][] => {
@@ -58,17 +53,17 @@ export function buildModAddTask(opts: TaskOptions): Task {
     id: 'modadd',
     title: `Modular addition (mod ${p})`,
     description:
-      `Learn a + b mod ${p}. ${nHeld} of the ${p * p} sums are held out for validation and test; the teacher ` +
-      `learns the other ${trainPairs.length}, but the student has labels for only ${nLabelledPairs} of them. ` +
-      'Distillation lets the teacher answer the rest for the student on unlabelled rows.',
+      `Learn the table of a + b mod ${p}: ${p * p} sums. The teacher knows them all; the student has labels for ` +
+      `only ${labelledPairs.length}. On unlabelled rows the teacher answers for the student; the baseline has the ` +
+      'labelled sums alone. Validation and test score the whole table.',
     kind: 'classification',
     vocab,
     classes,
     seqLen: SEQ_LEN,
-    teacherTrain: packSequences(cycle('teacherTrain', trainPairs, TEACHER_ROWS), { seqLen: SEQ_LEN, score: 'label' }),
-    train: packTrain(cycle('train', labelledPairs, opts.labelled), cycle('transfer', trainPairs, opts.transfer), SEQ_LEN, 'label'),
-    val: packSequences(valPairs.map(row), { seqLen: SEQ_LEN, score: 'label' }),
-    test: packSequences(testPairs.map(row), { seqLen: SEQ_LEN, score: 'label' }),
+    teacherTrain: packSequences(cycle('teacherTrain', pairs, TEACHER_ROWS), { seqLen: SEQ_LEN, score: 'label' }),
+    train: packTrain(cycle('train', labelledPairs, opts.labelled), cycle('transfer', pairs, opts.transfer), SEQ_LEN, 'label'),
+    val: packSequences(pairs.map(row), { seqLen: SEQ_LEN, score: 'label' }),
+    test: packSequences(pairs.map(row), { seqLen: SEQ_LEN, score: 'label' }),
     encodePrompt(text: string): number[] {
       const m = /^\s*(\d+)\s*\+\s*(\d+)\s*=?\s*$/.exec(text);
       if (!m) throw new DataError(`write a sum like "3 + 11 =" (numbers 0 to ${p - 1})`);
@@ -79,6 +74,6 @@ export function buildModAddTask(opts: TaskOptions): Task {
       return [BOS, digitId(a), PLUS, digitId(b), EQ];
     },
     decode: (ids) => decodeWords(vocab, ids),
-    examples: [...valPairs.slice(0, 3), ...testPairs.slice(0, 2)].map(([a, b]) => `${a} + ${b} =`),
+    examples: ['3 + 4 =', '12 + 5 =', '7 + 7 =', '0 + 9 ='],
   };
 }
