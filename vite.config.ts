@@ -10,6 +10,8 @@ export default defineConfig({
   preview: { host: '127.0.0.1' },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts'],
+    // End-to-end tests need the built app and a browser: vitest.e2e.config.ts runs them.
+    exclude: ['tests/e2e/**', 'node_modules/**', 'dist/**'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,
