@@ -11,8 +11,8 @@ import { firstInt, launchBrowser, openPage, REPO_ROOT, startPreview } from './ha
 
 const QUERY =
   process.env.SCREENSHOT_QUERY ??
-  'task=sentiment&seed=1&teacher=tiny&student=tiny&teacher-steps=30&steps=3000&eval-every=20&batch-size=16&labelled=64&transfer=256';
-const RUN_STEPS = Number(process.env.SCREENSHOT_STEPS ?? 60);
+  'task=sentiment&seed=1&teacher=tiny&student=tiny&teacher-steps=20&steps=3000&eval-every=10&batch-size=16&labelled=64&transfer=128';
+const RUN_STEPS = Number(process.env.SCREENSHOT_STEPS ?? 45);
 const OUT = join(REPO_ROOT, 'screenshots');
 const VIEWPORTS = [
   { name: 'desktop-1400x900', width: 1400, height: 900 },
