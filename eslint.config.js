@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'screenshots/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'public/**', 'test-results/**', 'screenshots/**', 'out/**', 'runs/**', '.tmpcheck/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { deriveSeed, mulberry32, normal } from '../rng';
+import { gelu, layerNorm, matMul } from './fusedOps';
 
 const LN_EPS = 1e-5; // nanoGPT's F.layer_norm default
 
@@ -17,10 +18,16 @@ export interface ForwardOptions {
   training?: boolean;
   /** Also return every layer's hidden state and attention map (for intermediate losses and the UI). */
   collect?: boolean;
+  /**
+   * (B, S, T) one-hot rows: compute the final LayerNorm and the output head only at these S positions
+   * per sequence (e.g. the one scored position of a classification task), so logits are (B, S, V).
+   * The selection is a batched matmul, so its gradient is a matmul too (no scatter).
+   */
+  select?: tf.Tensor3D;
 }
 
 export interface ForwardResult {
-  /** (B, T, vocab) next-token logits. */
+  /** (B, T, vocab) next-token logits; (B, S, vocab) with `select`. */
   logits: tf.Tensor3D;
   /** Per layer, the residual stream after the block: (B, T, C). Present when collect is set. */
   hidden?: tf.Tensor3D[];
@@ -125,16 +132,15 @@ export class GPT {
     return v;
   }
 
+  /** LayerNorm with a hand-written gradient (fusedOps.ts): same values, a third of the backward ops. */
   private layerNorm(x: tf.Tensor3D, base: string): tf.Tensor3D {
-    const { mean, variance } = tf.moments(x, -1, true);
-    let y = x.sub(mean).mul(tf.rsqrt(variance.add(LN_EPS))).mul(this.p(`${base}.weight`));
-    if (this.config.bias) y = y.add(this.p(`${base}.bias`));
-    return y as tf.Tensor3D;
+    const b = this.config.bias ? (this.p(`${base}.bias`) as tf.Tensor1D) : null;
+    return layerNorm(x, this.p(`${base}.weight`) as tf.Tensor1D, b, LN_EPS) as tf.Tensor3D;
   }
 
   /** x: (N, in) → (N, out). */
   private linear(x: tf.Tensor2D, base: string): tf.Tensor2D {
-    const y: tf.Tensor2D = tf.matMul(x, this.p(`${base}.weight`) as tf.Tensor2D);
+    const y = matMul(x, this.p(`${base}.weight`));
     return this.config.bias ? (y.add(this.p(`${base}.bias`)) as tf.Tensor2D) : y;
   }
 
@@ -158,11 +164,13 @@ export class GPT {
     const nh = this.config.nHead;
     const hs = C / nh;
     const qkv = this.linear(x.reshape([B * T, C]) as tf.Tensor2D, `${h}.attn.c_attn`); // (B*T, 3C)
-    const heads = qkv.reshape([B, T, 3, nh, hs]).transpose([2, 0, 3, 1, 4]); // (3, B, nh, T, hs)
-    const [q, k, v] = tf.unstack(heads) as tf.Tensor4D[]; // each (B, nh, T, hs)
-    const scores = tf.matMul(q.mul(1 / Math.sqrt(hs)), k, false, true).add(this.causalMask(T)); // (B, nh, T, T)
+    // qkv's columns are [q heads | k heads | v heads]: one 4-D transpose, then a split (a 5-D transpose
+    // is 250× slower than a 4-D one on tfjs-backend-wasm)
+    const heads = qkv.reshape([B, T, 3 * nh, hs]).transpose([0, 2, 1, 3]); // (B, 3·nh, T, hs)
+    const [q, k, v] = tf.split(heads, 3, 1) as tf.Tensor4D[]; // each (B, nh, T, hs)
+    const scores = matMul(q.mul(1 / Math.sqrt(hs)), k, false, true).add(this.causalMask(T)); // (B, nh, T, T)
     const att = tf.softmax(scores) as tf.Tensor4D; // (B, nh, T, T)
-    const y = tf.matMul(this.dropout(att, training), v); // (B, nh, T, hs)
+    const y = matMul(this.dropout(att, training), v); // (B, nh, T, hs)
     const merged = y.transpose([0, 2, 1, 3]).reshape([B * T, C]); // (B*T, C)
     const out = this.linear(merged as tf.Tensor2D, `${h}.attn.c_proj`).reshape([B, T, C]) as tf.Tensor3D;
     return { y: this.dropout(out, training), att };
@@ -171,7 +179,7 @@ export class GPT {
   private mlp(x: tf.Tensor3D, h: string, training: boolean): tf.Tensor3D {
     const [B, T, C] = x.shape;
     const u = this.linear(x.reshape([B * T, C]) as tf.Tensor2D, `${h}.mlp.c_fc`); // (B*T, 4C)
-    const g = u.mul(tf.erf(u.mul(Math.SQRT1_2)).add(1)).mul(0.5) as tf.Tensor2D; // exact GELU, as nn.GELU()
+    const g = gelu(u) as tf.Tensor2D; // exact GELU, as nn.GELU(), with a hand-written gradient
     const out = this.linear(g, `${h}.mlp.c_proj`).reshape([B, T, C]) as tf.Tensor3D;
     return this.dropout(out, training);
   }
@@ -186,9 +194,10 @@ export class GPT {
     }
     // Embedding lookup as one-hot × wte: its gradient is one matmul instead of tfjs's scatter
     // (UnsortedSegmentSum), which is slow on the CPU backend and non-deterministic on WebGPU.
-    const oneHot = tf.oneHot(idx.reshape([B * T]) as tf.Tensor1D, this.config.vocabSize); // (B*T, V)
-    const tok = tf.matMul(oneHot, this.p('transformer.wte.weight') as tf.Tensor2D).reshape([B, T, C]); // (B, T, C)
-    const pos = this.p('transformer.wpe.weight').slice([0, 0], [T, C]); // (T, C)
+    const oneHot = tf.oneHot(idx.reshape([B * T]) as tf.Tensor1D, this.config.vocabSize, 1, 0, 'float32'); // (B*T, V)
+    const tok = matMul(oneHot, this.p('transformer.wte.weight'), false, false, 'a').reshape([B, T, C]); // (B, T, C)
+    const wpe = this.p('transformer.wpe.weight');
+    const pos = T === this.config.blockSize ? wpe : wpe.slice([0, 0], [T, C]); // (T, C)
     let x = this.dropout(tok.add(pos) as tf.Tensor3D, training);
     const hidden: tf.Tensor3D[] = [];
     const attention: tf.Tensor4D[] = [];
@@ -202,9 +211,12 @@ export class GPT {
         attention.push(a.att);
       }
     }
-    const xf = this.layerNorm(x, 'transformer.ln_f').reshape([B * T, C]); // (B*T, C)
+    // Only the selected positions, when asked: (B, S, T) @ (B, T, C) → (B, S, C)
+    const xs: tf.Tensor3D = opts.select ? matMul(opts.select, x, false, false, 'a') : x;
+    const S = xs.shape[1];
+    const xf = this.layerNorm(xs, 'transformer.ln_f').reshape([B * S, C]); // (B*S, C)
     // Tied head: logits = x · wteᵀ
-    const logits = tf.matMul(xf, this.p('transformer.wte.weight'), false, true).reshape([B, T, -1]) as tf.Tensor3D;
+    const logits = matMul(xf, this.p('transformer.wte.weight'), false, true).reshape([B, S, -1]) as tf.Tensor3D;
     return opts.collect ? { logits, hidden, attention } : { logits };
   }
 

@@ -89,14 +89,26 @@ export async function continuePrompt(model: GPT, ids: readonly number[], o: Cont
   return out;
 }
 
-/** Median wall time in ms of a batch-1 forward pass over `ids` read back to the host (after one warm-up). */
-export async function forwardLatency(model: GPT, ids: readonly number[], reps = 3): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i <= reps; i++) {
-    const t0 = performance.now();
-    await nextLogits(model, ids);
-    if (i > 0) times.push(performance.now() - t0);
+/** Wall time in ms of one batch-1 forward pass over `ids`, read back to the host. */
+export async function timeForward(model: GPT, ids: readonly number[]): Promise<number> {
+  const t0 = performance.now();
+  await nextLogits(model, ids);
+  return performance.now() - t0;
+}
+
+/**
+ * Median batch-1 forward latency (ms) of each model, after one warm-up each. The models take turns
+ * rep by rep, so a slow moment of the device (another tab, a background job) hits all of them alike.
+ */
+export async function forwardLatencies<K extends string>(models: Record<K, GPT>, ids: readonly number[], reps = 5): Promise<Record<K, number>> {
+  const keys = Object.keys(models) as K[];
+  for (const k of keys) await timeForward(models[k], ids);
+  const times = new Map<K, number[]>(keys.map((k) => [k, []]));
+  for (let r = 0; r < reps; r++) for (const k of keys) times.get(k)!.push(await timeForward(models[k], ids));
+  const out = {} as Record<K, number>;
+  for (const k of keys) {
+    const t = times.get(k)!.sort((a, b) => a - b);
+    out[k] = t[Math.floor(t.length / 2)];
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return out;
 }

@@ -1,23 +1,36 @@
 // One training step for each phase. A step never reads a value back: it returns a small tensor of
 // loss values that the caller reads a few times a second (see LossLog), so the device never stalls.
+//
+// Speed (BENCHMARKS.md): on WebGPU a small model's step costs about one dispatch per op, so a step is
+// written to issue few ops. The frozen teacher's logits are cached once, and its softmax at the
+// current temperature once per temperature; the losses are the fused stepLoss; where every row
+// scores one position (classification) the head and losses run at that position only; the loss
+// normalisers are counted on the host; and AdamW updates each model as one flat vector.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper, ModelConfig, ModelSize } from '../config';
-import { distillationLoss, hardCrossEntropy, LOSS_TERMS, type LossTerm } from '../distill/losses';
+import { LOSS_TERMS, stepLoss, teacherTargets, type LossTerm, type TeacherTargets } from '../distill/losses';
 import type { Task } from '../data/task';
 import { GPT } from '../model/gpt';
 import { deriveSeed, mulberry32, normal } from '../rng';
 import { AdamW, type AdamWOptions } from './adamw';
-import { BatchSampler, disposeSet, gatherBatch, uploadSet, type DeviceSet } from './dataset';
+import { BatchSampler, disposeSet, gatherBatch, uploadSet, type Batch, type DeviceSet } from './dataset';
 
 export function modelConfigFor(size: ModelSize, task: Pick<Task, 'vocab' | 'seqLen'>): ModelConfig {
   return { ...size, vocabSize: task.vocab.length, blockSize: task.seqLen, bias: false, dropout: 0 };
 }
 
-/** (B, T, V) → (B*T, V) */
+/** (B, S, V) → (B*S, V) */
 function flatLogits(logits: tf.Tensor3D): tf.Tensor2D {
-  const [B, T, V] = logits.shape;
-  return logits.reshape([B * T, V]);
+  const [B, S, V] = logits.shape;
+  return logits.reshape([B * S, V]);
+}
+
+/** Hard-label loss of `model` on batch b: the teacher phase's and the baseline's objective. */
+function hardLoss(model: GPT, b: Batch): tf.Scalar {
+  const logits = flatLogits(model.forward(b.inputs, { training: true, select: b.select }).logits); // (N, V)
+  const weights = { temperature: 1, alpha: 0, beta: 0, gamma: 0, delta: 0 };
+  return stepLoss({ studentLogits: logits, targets: b.targets, hardMask: b.hardMask, hardCount: b.hardCount }, weights).total;
 }
 
 /** Trains a model on hard labels alone: the teacher phase. */
@@ -41,8 +54,8 @@ export class TeacherStep {
   step(batchSize: number, lr: number): tf.Scalar {
     const rows = this.sampler.next(batchSize);
     return tf.tidy(() => {
-      const b = gatherBatch(this.set, tf.tensor1d(rows, 'int32'));
-      return this.opt.minimize(() => hardCrossEntropy(flatLogits(this.model.forward(b.inputs, { training: true }).logits), b.targets, b.hardMask), lr);
+      const b = gatherBatch(this.set, rows, tf.tensor1d(rows, 'int32'));
+      return this.opt.minimize(() => hardLoss(this.model, b), lr);
     });
   }
 
@@ -70,8 +83,13 @@ export class DistillStep {
   private readonly sampler: BatchSampler;
   private readonly studentOpt: AdamW;
   private readonly baselineOpt: AdamW;
-  /** (N, T, V) raw teacher logits over the training set: the teacher is frozen, so they never change. */
-  private teacherLogits: tf.Tensor3D | null = null;
+  /**
+   * Raw teacher logits over the training set: the teacher is frozen, so they never change.
+   * (N, V) at each row's scored position when the set has one per row, else (N*T, V).
+   */
+  private teacherLogits: tf.Tensor2D | null = null;
+  /** The teacher's softmax at the temperature last used, over the same rows: rebuilt when T changes. */
+  private targets: TeacherTargets | null = null;
   /** Row indices of the most recent batch (for tests and the UI's "same batches" claim). */
   lastRows: Int32Array = new Int32Array(0);
 
@@ -95,21 +113,42 @@ export class DistillStep {
     this.set = uploadSet(task.train);
     const nLabelled = Math.min(labelled, task.train.count);
     this.sampler = new BatchSampler(deriveSeed(seed, 'batches:student'), nLabelled, task.train.count - nLabelled);
-    this.studentOpt = new AdamW([...this.student.variables(), ...this.projections], adam);
+    // Two groups: the projections get gradients only while β > 0, the student's weights always.
+    this.studentOpt = new AdamW([this.student.variables(), this.projections], adam);
     this.baselineOpt = new AdamW(this.baseline.variables(), adam);
   }
 
   /** Runs the frozen teacher once over the training set and keeps its raw logits (T may change later). */
   async cacheTeacher(chunk = 128): Promise<void> {
-    const parts: tf.Tensor3D[] = [];
+    const parts: tf.Tensor2D[] = [];
+    const T = this.set.seqLen;
     for (let start = 0; start < this.set.count; start += chunk) {
       const n = Math.min(chunk, this.set.count - start);
-      parts.push(tf.tidy(() => this.teacher.forward(this.set.inputs.slice([start, 0], [n, this.set.seqLen])).logits));
+      parts.push(
+        tf.tidy(() => {
+          const select = this.set.scored?.select.slice([start, 0], [n, T]).reshape([n, 1, T]) as tf.Tensor3D | undefined;
+          return flatLogits(this.teacher.forward(this.set.inputs.slice([start, 0], [n, T]), { select }).logits);
+        }),
+      );
       await parts[parts.length - 1].data(); // let the device drain, and a worker answer messages
     }
-    this.teacherLogits?.dispose();
+    this.disposeCache();
     this.teacherLogits = tf.tidy(() => tf.concat(parts, 0));
     tf.dispose(parts);
+  }
+
+  /** The teacher's softmax at temperature T over the training set, rebuilt only when T changes. */
+  private teacherAt(temperature: number): TeacherTargets {
+    if (!this.teacherLogits) throw new Error('call cacheTeacher() before stepping');
+    if (this.targets?.temperature !== temperature) {
+      if (this.targets) tf.dispose([this.targets.probs, this.targets.offsets]);
+      const logits = this.teacherLogits;
+      this.targets = tf.tidy(() => {
+        const t = teacherTargets(logits, temperature);
+        return { temperature, probs: tf.keep(t.probs), offsets: tf.keep(t.offsets) };
+      });
+    }
+    return this.targets;
   }
 
   /**
@@ -117,50 +156,94 @@ export class DistillStep {
    * Returns a kept (STEP_VALUES.length) tensor: the student's total and terms, then the baseline's loss.
    */
   step(h: Hyper, lr: number): tf.Tensor1D {
-    if (!this.teacherLogits) throw new Error('call cacheTeacher() before stepping');
-    const rows = this.sampler.next(h.batchSize);
-    this.lastRows = rows;
-    const intermediate = h.beta > 0 || h.gamma > 0 || h.delta > 0;
+    const rows = this.nextRows(h.batchSize);
     return tf.tidy(() => {
-      const rowIdx = tf.tensor1d(rows, 'int32');
-      const b = gatherBatch(this.set, rowIdx);
-      const teacherLogits = flatLogits(tf.gather(this.teacherLogits!, rowIdx)); // (B*T, V)
-      // Hidden states and attention maps of the frozen teacher, outside any gradient tape.
-      const teacherOut = intermediate ? this.teacher.forward(b.inputs, { collect: true }) : null;
-      let report: tf.Tensor1D | null = null;
-      this.studentOpt.minimize(() => {
-        const out = this.student.forward(b.inputs, { training: true, collect: intermediate });
-        const terms = distillationLoss(
-          {
-            studentLogits: flatLogits(out.logits),
-            teacherLogits,
-            targets: b.targets,
-            hardMask: b.hardMask,
-            softMask: b.softMask,
-            intermediate: teacherOut
-              ? {
-                  studentHidden: out.hidden!,
-                  teacherHidden: teacherOut.hidden!,
-                  studentAtt: out.attention!,
-                  teacherAtt: teacherOut.attention!,
-                  projections: this.projections as tf.Tensor2D[],
-                  tokenMask: b.tokenMask,
-                }
-              : undefined,
-          },
-          h,
-        );
-        report = tf.keep(tf.stack(LOSS_TERMS.map((t) => terms[t])) as tf.Tensor1D);
-        return terms.total;
-      }, lr);
-      const baselineLoss = this.baselineOpt.minimize(
-        () => hardCrossEntropy(flatLogits(this.baseline.forward(b.inputs, { training: true }).logits), b.targets, b.hardMask),
-        lr,
-      );
-      const values = tf.concat([report!, baselineLoss.reshape([1])]) as tf.Tensor1D;
-      tf.dispose(report!);
+      const b = gatherBatch(this.set, rows, tf.tensor1d(rows, 'int32'), { tokenMask: intermediate(h) });
+      const report = this.updateStudent(b, h, lr); // (LOSS_TERMS.length), kept
+      const baselineLoss = this.updateBaseline(b, lr);
+      const values = tf.concat([report, baselineLoss.reshape([1])]) as tf.Tensor1D;
+      report.dispose();
       return values;
     });
+  }
+
+  /**
+   * Half of step() on a batch of its own: only the distilled student ('student', returns the
+   * LOSS_TERMS values) or only the baseline ('baseline': a plain student-only step, α = 0 and no
+   * teacher; returns its loss as (1)). For the benchmark, which compares the two side by side.
+   */
+  stepRole(role: 'student' | 'baseline', h: Hyper, lr: number): tf.Tensor1D {
+    const rows = this.nextRows(h.batchSize);
+    return tf.tidy(() => {
+      const b = gatherBatch(this.set, rows, tf.tensor1d(rows, 'int32'), { tokenMask: role === 'student' && intermediate(h) });
+      return role === 'student' ? this.updateStudent(b, h, lr) : (this.updateBaseline(b, lr).reshape([1]) as tf.Tensor1D);
+    });
+  }
+
+  private nextRows(batchSize: number): Int32Array {
+    if (!this.teacherLogits) throw new Error('call cacheTeacher() before stepping');
+    this.lastRows = this.sampler.next(batchSize);
+    return this.lastRows;
+  }
+
+  /** The batch's rows of a cached (N·S, K) tensor: S = 1 with a scored position per row, else T. */
+  private cachedRows(t: tf.Tensor2D): tf.Tensor2D {
+    const S = this.set.scored ? 1 : this.set.seqLen;
+    const B = this.lastRows.length;
+    const K = t.shape[1];
+    const rows = tf.gather(t.reshape([this.set.count, S * K]), tf.tensor1d(this.lastRows, 'int32')); // (B, S*K)
+    return rows.reshape([B * S, K]);
+  }
+
+  /**
+   * One student update on batch b. Returns the (LOSS_TERMS.length) loss values as a kept tensor
+   * (it is made inside the optimizer's own tidy): the caller disposes or returns it.
+   */
+  private updateStudent(b: Batch, h: Hyper, lr: number): tf.Tensor1D {
+    const inter = intermediate(h);
+    const cached = this.teacherAt(h.temperature);
+    const teacher = { probs: this.cachedRows(cached.probs), offsets: this.cachedRows(cached.offsets), softMask: b.softMask, softCount: b.softCount };
+    // Hidden states and attention maps of the frozen teacher, outside any gradient tape.
+    const teacherOut = inter ? this.teacher.forward(b.inputs, { collect: true, select: b.select }) : null;
+    let report: tf.Tensor1D | null = null;
+    this.studentOpt.minimize(() => {
+      const out = this.student.forward(b.inputs, { training: true, collect: inter, select: b.select });
+      const { total, values } = stepLoss(
+        {
+          studentLogits: flatLogits(out.logits),
+          targets: b.targets,
+          hardMask: b.hardMask,
+          hardCount: b.hardCount,
+          teacher,
+          intermediate: teacherOut
+            ? {
+                studentHidden: out.hidden!,
+                teacherHidden: teacherOut.hidden!,
+                studentAtt: out.attention!,
+                teacherAtt: teacherOut.attention!,
+                projections: this.projections as tf.Tensor2D[],
+                tokenMask: b.tokenMask!,
+              }
+            : undefined,
+        },
+        h,
+      );
+      report = tf.keep(values);
+      return total;
+    }, lr);
+    return report!;
+  }
+
+  /** One baseline update on batch b: hard labels only. Returns the scalar loss. Inside tf.tidy. */
+  private updateBaseline(b: Batch, lr: number): tf.Scalar {
+    return this.baselineOpt.minimize(() => hardLoss(this.baseline, b), lr);
+  }
+
+  private disposeCache(): void {
+    this.teacherLogits?.dispose();
+    this.teacherLogits = null;
+    if (this.targets) tf.dispose([this.targets.probs, this.targets.offsets]);
+    this.targets = null;
   }
 
   dispose(): void {
@@ -170,7 +253,10 @@ export class DistillStep {
     disposeSet(this.set);
     this.studentOpt.dispose();
     this.baselineOpt.dispose();
-    this.teacherLogits?.dispose();
-    this.teacherLogits = null;
+    this.disposeCache();
   }
+}
+
+function intermediate(h: Hyper): boolean {
+  return h.beta > 0 || h.gamma > 0 || h.delta > 0;
 }

@@ -5,11 +5,14 @@
 import { EOS_TOKEN } from '../data';
 import { mapLayer } from '../distill/losses';
 import type { GPT } from '../model/gpt';
-import { continuePrompt, forwardLatency, inspectModel } from '../train/inspect';
+import { continuePrompt, forwardLatencies, inspectModel } from '../train/inspect';
 import type { Latency, ModelPrediction, ModelRole, PredictionResult, WorkerEvent } from './protocol';
-import type { ActiveRun } from './session';
+import type { ActiveRun } from './activeRun';
 
-const LATENCY_EVERY_MS = 5000;
+/** Latency is re-measured at most this often while training (it holds the training loop meanwhile). */
+const LATENCY_EVERY_MS = 10_000;
+/** Automatic refreshes take at most about this share of the worker's time. */
+const PREDICT_SHARE = 0.2;
 /** Generation tasks with long windows (your own text) continue for at most this many tokens. */
 const MAX_NEW_TOKENS = 24;
 
@@ -25,7 +28,11 @@ export class Predictor {
   private busy = false;
   private again: boolean | null = null;
   private lastAt = -Infinity;
+  /** How long the last prediction took (ms): refreshes are spaced so they stay a small share. */
+  private lastCost = 0;
   private lastLatencyAt = -Infinity;
+  /** Predictions and latency measurements run one at a time, so neither times the other's GPU work. */
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly post: (e: WorkerEvent) => void,
@@ -37,13 +44,19 @@ export class Predictor {
     this.input = input;
     if (!a?.run) return;
     await this.predict(a, continuations);
-    if (continuations && performance.now() - this.lastLatencyAt > LATENCY_EVERY_MS) await this.measureLatency(a);
+    if (continuations) this.maybeMeasureLatency(a);
+  }
+
+  /** Measures latency if it has not been measured for a while. */
+  maybeMeasureLatency(a: ActiveRun): void {
+    if (performance.now() - this.lastLatencyAt > LATENCY_EVERY_MS) void this.measureLatency(a);
   }
 
   /** Re-runs the last input on the current weights (`full` adds continuations; else rate-limited). */
   refresh(a: ActiveRun, full: boolean): void {
     if (this.input === null || !a.run) return;
-    if (!full && performance.now() - this.lastAt < this.everyMs) return;
+    const gap = Math.max(this.everyMs, this.lastCost / PREDICT_SHARE);
+    if (!full && performance.now() - this.lastAt < gap) return;
     if (this.busy) {
       this.again = (this.again ?? false) || full;
       return;
@@ -51,22 +64,34 @@ export class Predictor {
     void this.predict(a, full);
   }
 
+  private serial(f: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(f, f);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+
   private async predict(a: ActiveRun, continuations: boolean): Promise<void> {
-    const input = this.input;
-    if (input === null || !a.run) return;
     this.busy = true;
-    this.lastAt = performance.now();
+    return this.serial(() => this.predictNow(a, continuations));
+  }
+
+  private async predictNow(a: ActiveRun, continuations: boolean): Promise<void> {
+    const input = this.input;
+    const t0 = performance.now();
+    this.lastAt = t0;
     try {
+      if (input === null || !a.run || a.stopped) return;
       const result = await this.inspect(a, input, continuations);
       if (result && !a.stopped) this.post({ type: 'prediction', runId: a.runId, result });
     } catch (e) {
-      if (!a.stopped) this.post({ type: 'predictionError', runId: a.runId, input, message: (e as Error).message });
+      if (!a.stopped && input !== null) this.post({ type: 'predictionError', runId: a.runId, input, message: (e as Error).message });
     } finally {
       this.busy = false;
+      this.lastCost = performance.now() - t0;
     }
     const again = this.again;
     this.again = null;
-    if (again !== null && !a.stopped) await this.predict(a, again);
+    if (again !== null && !a.stopped) void this.predict(a, again); // queued behind this one, not awaited
   }
 
   private async inspect(a: ActiveRun, input: string, continuations: boolean): Promise<PredictionResult | null> {
@@ -114,8 +139,16 @@ export class Predictor {
   }
 
   /** Median batch-1 forward latency of each model on the current input (or the task's first example). */
-  async measureLatency(a: ActiveRun): Promise<void> {
+  measureLatency(a: ActiveRun): Promise<void> {
     this.lastLatencyAt = performance.now();
+    return this.serial(() => this.measureNow(a));
+  }
+
+  private async measureNow(a: ActiveRun): Promise<void> {
+    if (a.stopped || !a.run) return;
+    this.lastLatencyAt = performance.now();
+    // Training waits meanwhile, so its GPU work does not count as the models' latency.
+    const release = a.hold();
     const models = modelsOf(a);
     let ids: number[];
     try {
@@ -123,16 +156,14 @@ export class Predictor {
     } catch {
       ids = [1];
     }
-    const latency: Latency = {};
     try {
-      for (const role of ['teacher', 'student', 'baseline'] as const) {
-        const m = models[role];
-        if (m) latency[role] = await forwardLatency(m, ids);
-        if (a.stopped) return;
-      }
+      const latency: Latency = await forwardLatencies(models as Record<ModelRole, GPT>, ids);
+      if (a.stopped) return;
       this.post({ type: 'latency', runId: a.runId, latency });
     } catch {
       // the run was reset while measuring: nothing to report
+    } finally {
+      release();
     }
   }
 }

@@ -3,16 +3,16 @@
 // its task and models), steers it through RunControl (pause gate, single step, live
 // hyperparameters, stop) and turns its callbacks into protocol events tagged with the run's id.
 
-import { validateConfig, validateHyper, type Hyper, type RunConfig, type TaskId } from '../config';
+import { validateConfig, validateHyper, type RunConfig, type TaskId } from '../config';
 import { buildTask, decodeUserFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
 import { importModel } from '../model/export';
-import { DistillationRun, type RunControl, type StepPoint } from '../train/run';
-import type { BackendInfo, BackendName, HyperChange, Phase, ShippedTeacher, TrainPhase, WorkerCommand, WorkerEvent } from './protocol';
+import { DistillationRun, type StepPoint } from '../train/run';
+import { ActiveRun } from './activeRun';
+import type { BackendInfo, BackendName, ShippedTeacher, WorkerCommand, WorkerEvent } from './protocol';
 import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits } from './protocol';
 import { Predictor } from './predict';
 import { exportRole } from './exportModel';
-import { SpeedMeter } from './speed';
 import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
 
 export interface SessionDeps {
@@ -24,119 +24,6 @@ export interface SessionDeps {
   flushMs?: number;
   /** Minimum time between automatic prediction refreshes while training (ms). */
   predictEveryMs?: number;
-}
-
-/** Lets queued messages in between steps: a macrotask, without setTimeout's 4 ms clamp. */
-function yieldToEvents(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
-  return new Promise((r) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      r();
-    };
-    ch.port2.postMessage(null);
-  });
-}
-
-/** One run and everything that steers it. */
-export class ActiveRun {
-  run: DistillationRun | null = null;
-  paused: boolean;
-  /** Steps allowed through the gate while paused. */
-  credits = 0;
-  stopped = false;
-  phase: Phase = 'loading';
-  trainPhase: TrainPhase = 'teacher';
-  hyper: Hyper;
-  private applied: Hyper | null = null;
-  private wake: (() => void) | null = null;
-  loop: Promise<void> = Promise.resolve();
-  readonly speed = new SpeedMeter();
-
-  constructor(
-    readonly runId: number,
-    readonly config: RunConfig,
-    readonly task: Task,
-    paused: boolean,
-    private readonly post: SessionDeps['post'],
-  ) {
-    this.paused = paused;
-    this.hyper = { ...config.hyper };
-  }
-
-  readonly control: RunControl = {
-    hyper: () => this.readHyper(),
-    beforeStep: () => this.gate(),
-    stopped: () => this.stopped,
-  };
-
-  /** The hyperparameters of the step about to run; posts a marker when they changed since the last step. */
-  private readHyper(): Hyper {
-    const h = this.hyper;
-    const prev = this.applied;
-    if (prev) {
-      const changes: HyperChange = {};
-      let any = false;
-      for (const k of Object.keys(h) as (keyof Hyper)[]) {
-        if (h[k] !== prev[k]) {
-          changes[k] = { from: prev[k], to: h[k] };
-          any = true;
-        }
-      }
-      if (any) {
-        const step = (this.trainPhase === 'teacher' ? this.run?.teacherStep : this.run?.distillStep) ?? 0;
-        this.post({ type: 'hyperApplied', runId: this.runId, phase: this.trainPhase, step: step + 1, changes });
-      }
-    }
-    this.applied = h;
-    return h;
-  }
-
-  private async gate(): Promise<void> {
-    await yieldToEvents();
-    while (this.paused && this.credits === 0 && !this.stopped) {
-      this.speed.clear();
-      await this.run?.flush(); // the points of the last single step show at once
-      if (this.stopped || !this.paused || this.credits > 0) break;
-      await new Promise<void>((r) => (this.wake = r));
-    }
-    if (this.credits > 0) this.credits--;
-  }
-
-  nudge(): void {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
-  }
-
-  setPaused(paused: boolean): void {
-    this.paused = paused;
-    if (!paused) this.credits = 0;
-    this.post({ type: 'paused', runId: this.runId, paused });
-    this.nudge();
-  }
-
-  stepOnce(): void {
-    this.credits += 1;
-    if (!this.paused) this.setPaused(true);
-    this.nudge();
-  }
-
-  /** Stops the loop, waits for it, frees every tensor. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.nudge();
-    await this.loop.catch(() => {});
-    this.run?.dispose();
-    this.run = null;
-  }
-
-  setPhase(phase: Phase, detail: string, totalSteps = 0): void {
-    this.phase = phase;
-    if (phase === 'teacher' || phase === 'distill') this.trainPhase = phase;
-    this.post({ type: 'phase', runId: this.runId, phase, detail, totalSteps });
-  }
 }
 
 export class Session {
@@ -204,9 +91,12 @@ export class Session {
         await this.start(cmd.runId, cmd.config, cmd.paused);
         return;
       case 'pause':
-      case 'resume':
-        this.runFor(cmd.runId)?.setPaused(cmd.type === 'pause');
+      case 'resume': {
+        const a = this.runFor(cmd.runId);
+        a?.setPaused(cmd.type === 'pause');
+        if (a && cmd.type === 'pause') this.predictor.maybeMeasureLatency(a);
         return;
+      }
       case 'step':
         this.runFor(cmd.runId)?.stepOnce();
         return;
@@ -363,7 +253,9 @@ export class Session {
         onPoints: (points) => this.onPoints(a, points),
         onEval: (report) => {
           this.deps.post({ type: 'eval', runId, report });
+          a.speed.clear(); // steps/s measures training steps, not evaluations
           this.predictor.refresh(a, true);
+          if (report.phase === 'distill') this.predictor.maybeMeasureLatency(a);
         },
         onPhase: (phase, detail) => {
           if (a.stopped) return;

@@ -1,0 +1,308 @@
+// The UI's state and the one reducer that changes it: fed by worker events and by the visitor's
+// actions. Events from any run but the current one (by runId) are dropped, so nothing from a run
+// that was reset or replaced can show. Series are bounded (see series.ts).
+
+import type { Hyper, RunConfig, TaskId } from '../config';
+import type {
+  BackendInfo,
+  EvalReport,
+  Latency,
+  LossKey,
+  LossPoint,
+  Metrics,
+  Phase,
+  PredictionResult,
+  ShippedTeacher,
+  Speed,
+  TaskInfo,
+  TrainPhase,
+  WorkerEvent,
+} from '../worker/protocol';
+import { appendBounded } from './series';
+
+/** Points drawn per loss chart, and kept for export. */
+export const CHART_POINTS = 1000;
+export const HISTORY_POINTS = 20_000;
+export const MAX_EVALS = 2000;
+export const MAX_MARKERS = 40;
+
+export type LossRow = { step: number } & Partial<Record<LossKey, number>>;
+
+export interface AccuracyRow {
+  step: number;
+  teacher?: number;
+  student?: number;
+  baseline?: number;
+  /** student − baseline. */
+  gain?: number;
+}
+
+export interface Marker {
+  phase: TrainPhase;
+  step: number;
+  label: string;
+}
+
+export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
+
+export interface RunView {
+  runId: number;
+  phase: Phase;
+  detail: string;
+  /** Steps the current phase will run (for progress). */
+  totalSteps: number;
+  paused: boolean;
+  /** Whether a run was started with this id (false after a reset until the next start). */
+  started: boolean;
+  teacherStep: number;
+  distillStep: number;
+  teacherLoss: LossRow[];
+  distillLoss: LossRow[];
+  teacherAccuracy: AccuracyRow[];
+  distillAccuracy: AccuracyRow[];
+  /** Every step (bounded) and every evaluation, for CSV/JSON export. */
+  history: LossPoint[];
+  evals: EvalReport[];
+  latestVal: EvalReport | null;
+  test: EvalReport | null;
+  markers: Marker[];
+  speed: Speed | null;
+  latency: Latency;
+  notice: string | null;
+  error: string | null;
+  prediction: PredictionResult | null;
+  predictionError: string | null;
+}
+
+export interface UploadState {
+  busy: boolean;
+  name: string | null;
+  error: string | null;
+  summary: string | null;
+}
+
+export interface AppState {
+  config: RunConfig;
+  urlWarnings: string[];
+  /** The teacher size was chosen (URL or picker): a shipped teacher's size does not replace it. */
+  teacherExplicit: boolean;
+  backend: BackendInfo | null;
+  task: { id: TaskId; info: TaskInfo | null; error: string | null };
+  shipped: ShippedTeacher | null;
+  upload: UploadState;
+  /** The input of the predictions panel (an example or typed text). */
+  predictInput: string | null;
+  run: RunView;
+}
+
+export function emptyRun(runId: number, started = false, paused = false): RunView {
+  return {
+    runId,
+    phase: started ? 'loading' : 'idle',
+    detail: '',
+    totalSteps: 0,
+    paused,
+    started,
+    teacherStep: 0,
+    distillStep: 0,
+    teacherLoss: [],
+    distillLoss: [],
+    teacherAccuracy: [],
+    distillAccuracy: [],
+    history: [],
+    evals: [],
+    latestVal: null,
+    test: null,
+    markers: [],
+    speed: null,
+    latency: {},
+    notice: null,
+    error: null,
+    prediction: null,
+    predictionError: null,
+  };
+}
+
+export function initialState(config: RunConfig, urlWarnings: string[] = [], teacherExplicit = false): AppState {
+  return {
+    config,
+    urlWarnings,
+    teacherExplicit,
+    backend: null,
+    task: { id: config.task, info: null, error: null },
+    shipped: null,
+    upload: { busy: false, name: null, error: null, summary: null },
+    predictInput: null,
+    run: emptyRun(1),
+  };
+}
+
+export type Action =
+  | { type: 'event'; event: WorkerEvent }
+  | { type: 'config'; config: RunConfig; teacherExplicit?: boolean }
+  | { type: 'hyper'; hyper: Hyper }
+  /** A run was started (or Step pressed when idle) under a fresh id. */
+  | { type: 'started'; runId: number; paused: boolean }
+  | { type: 'reset'; runId: number }
+  | { type: 'uploading'; name: string }
+  | { type: 'predictInput'; input: string }
+  | { type: 'dismissWarnings' };
+
+/** What the buttons can do now. */
+export function runStatus(run: RunView): RunStatus {
+  if (run.phase === 'error') return 'error';
+  if (run.phase === 'done') return 'done';
+  if (!run.started || run.phase === 'idle') return 'idle';
+  return run.paused ? 'paused' : 'running';
+}
+
+/** Training steps run so far in this run (teacher and distillation): the step counter. */
+export function totalSteps(run: RunView): number {
+  return run.teacherStep + run.distillStep;
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
+const SYMBOL: Record<keyof Hyper, string> = { temperature: 'T', alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', lr: 'lr', batchSize: 'batch' };
+
+export function markerLabel(changes: Partial<Record<keyof Hyper, { from: number; to: number }>>): string {
+  return (Object.keys(changes) as (keyof Hyper)[]).map((k) => `${SYMBOL[k]}=${fmt(changes[k]!.to)}`).join(' ');
+}
+
+function accuracyRow(r: EvalReport): AccuracyRow {
+  const row: AccuracyRow = { step: r.step };
+  if (r.teacher) row.teacher = r.teacher.accuracy;
+  if (r.student) row.student = r.student.accuracy;
+  if (r.baseline) row.baseline = r.baseline.accuracy;
+  if (r.student && r.baseline) row.gain = r.student.accuracy - r.baseline.accuracy;
+  return row;
+}
+
+function lossRows(points: readonly LossPoint[]): LossRow[] {
+  return points.map((p) => ({ step: p.step, ...p.values }));
+}
+
+function reduceRun(run: RunView, e: RunEvent): RunView {
+  switch (e.type) {
+    case 'phase':
+      return { ...run, phase: e.phase, detail: e.detail, totalSteps: e.totalSteps, error: e.phase === 'error' ? (run.error ?? e.detail) : run.error };
+    case 'paused':
+      return { ...run, paused: e.paused };
+    case 'points': {
+      const teacher = e.points.filter((p) => p.phase === 'teacher');
+      const distill = e.points.filter((p) => p.phase === 'distill');
+      return {
+        ...run,
+        teacherStep: teacher.length ? teacher[teacher.length - 1].step : run.teacherStep,
+        distillStep: distill.length ? distill[distill.length - 1].step : run.distillStep,
+        teacherLoss: appendBounded(run.teacherLoss, lossRows(teacher), CHART_POINTS),
+        distillLoss: appendBounded(run.distillLoss, lossRows(distill), CHART_POINTS),
+        history: appendBounded(run.history, e.points, HISTORY_POINTS),
+        speed: e.speed ?? run.speed,
+      };
+    }
+    case 'eval': {
+      const r = e.report;
+      const evals = appendBounded(run.evals, [r], MAX_EVALS);
+      if (r.split === 'test') return { ...run, test: r, evals };
+      const key = r.phase === 'teacher' ? 'teacherAccuracy' : 'distillAccuracy';
+      return { ...run, evals, latestVal: r, [key]: appendBounded(run[key], [accuracyRow(r)], CHART_POINTS) };
+    }
+    case 'hyperApplied': {
+      const marker: Marker = { phase: e.phase, step: e.step, label: markerLabel(e.changes) };
+      const last = run.markers[run.markers.length - 1];
+      const markers = last && last.phase === marker.phase && last.step === marker.step ? [...run.markers.slice(0, -1), marker] : [...run.markers, marker];
+      return { ...run, markers: markers.slice(-MAX_MARKERS) };
+    }
+    case 'notice':
+      return { ...run, notice: e.message };
+    case 'prediction':
+      return { ...run, prediction: e.result, predictionError: null };
+    case 'predictionError':
+      return { ...run, predictionError: e.message };
+    case 'latency':
+      return { ...run, latency: { ...run.latency, ...e.latency } };
+    case 'exported':
+      return run;
+    case 'error':
+      return { ...run, error: e.message };
+    case 'resetDone':
+      return run;
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'config': {
+      const taskChanged = action.config.task !== state.config.task;
+      return {
+        ...state,
+        config: action.config,
+        teacherExplicit: action.teacherExplicit ?? state.teacherExplicit,
+        task: taskChanged ? { id: action.config.task, info: null, error: null } : state.task,
+        shipped: taskChanged ? null : state.shipped,
+        predictInput: taskChanged ? null : state.predictInput,
+      };
+    }
+    case 'hyper':
+      return { ...state, config: { ...state.config, hyper: action.hyper } };
+    case 'started':
+      return { ...state, run: emptyRun(action.runId, true, action.paused) };
+    case 'reset':
+      return { ...state, run: emptyRun(action.runId) };
+    case 'uploading':
+      return { ...state, upload: { busy: true, name: action.name, error: null, summary: null } };
+    case 'predictInput':
+      return { ...state, predictInput: action.input };
+    case 'dismissWarnings':
+      return { ...state, urlWarnings: [] };
+    case 'event':
+      return reduceEvent(state, action.event);
+    default: {
+      const never: never = action;
+      return never;
+    }
+  }
+}
+
+type RunEvent = Extract<WorkerEvent, { runId: number }>;
+
+function isRunEvent(e: WorkerEvent): e is RunEvent {
+  return 'runId' in e;
+}
+
+function reduceEvent(state: AppState, e: WorkerEvent): AppState {
+  switch (e.type) {
+    case 'backend':
+      return { ...state, backend: e.info };
+    case 'taskInfo':
+      if (e.task !== state.config.task) return state; // an answer about a task no longer chosen
+      return { ...state, task: { id: e.task, info: e.info, error: e.error } };
+    case 'shippedTeacher': {
+      if (e.info.task !== state.config.task) return state;
+      const c = state.config;
+      // Unless a size was chosen, the shipped teacher's own size is the teacher size.
+      const adopt = !state.teacherExplicit && c.teacherSteps === 0 && e.info.available && e.info.size && e.info.size !== c.teacher;
+      return { ...state, shipped: e.info, config: adopt ? { ...c, teacher: e.info.size! } : c };
+    }
+    case 'uploaded':
+      return { ...state, upload: { busy: false, name: e.name, error: null, summary: e.summary } };
+    case 'uploadError':
+      return { ...state, upload: { busy: false, name: e.name, error: e.message, summary: null } };
+    default:
+      break;
+  }
+  if (!isRunEvent(e) || e.runId !== state.run.runId) return state; // a late event from a run that is gone
+  const next = { ...state, run: reduceRun(state.run, e) };
+  // A teacher is being trained because none shipped fits: record its steps so the link reproduces the run.
+  if (e.type === 'notice' && e.teacherSteps !== undefined) next.config = { ...state.config, teacherSteps: e.teacherSteps };
+  return next;
+}
+
+/** Latest validation metrics of one model (teacher-phase evaluations count for the teacher). */
+export function latestMetrics(run: RunView, role: 'teacher' | 'student' | 'baseline'): Metrics | undefined {
+  return run.latestVal?.[role];
+}

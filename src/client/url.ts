@@ -1,0 +1,42 @@
+// Every setting lives in the URL (the keys of configToSearchParams, documented in the README), so a
+// link reproduces a run. `backend=cpu|webgl|webgpu` forces a backend and is kept as it is.
+
+import { configFromSearchParams, configToSearchParams, DEFAULT_CONFIG, type RunConfig } from '../config';
+import { BACKEND_NAMES, type BackendName } from '../worker/protocol';
+
+export interface UrlSettings {
+  config: RunConfig;
+  warnings: string[];
+  forcedBackend: BackendName | null;
+  /** The URL names a teacher size (a shipped teacher's own size must not replace it). */
+  teacherExplicit: boolean;
+}
+
+/** The URL keys are kebab-case (teacher-steps); camelCase (teacherSteps) is accepted too. */
+export function normaliseKeys(params: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [k, v] of params) {
+    const kebab = k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    if (kebab !== k && params.has(kebab)) continue; // the canonical key wins
+    out.set(kebab, v);
+  }
+  return out;
+}
+
+export function readUrl(search: string): UrlSettings {
+  const params = normaliseKeys(new URLSearchParams(search));
+  const { config, warnings } = configFromSearchParams(params, DEFAULT_CONFIG);
+  const b = params.get('backend');
+  let forcedBackend: BackendName | null = null;
+  if (b !== null) {
+    if ((BACKEND_NAMES as readonly string[]).includes(b)) forcedBackend = b as BackendName;
+    else warnings.push(`backend "${b}" is not known: use webgpu, webgl or cpu; choosing automatically`);
+  }
+  return { config, warnings, forcedBackend, teacherExplicit: params.has('teacher') };
+}
+
+export function urlSearch(config: RunConfig, forcedBackend: BackendName | null): string {
+  const p = configToSearchParams(config);
+  if (forcedBackend) p.set('backend', forcedBackend);
+  return '?' + p.toString();
+}

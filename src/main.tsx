@@ -1,0 +1,40 @@
+// Entry point: read the settings from the URL, start the worker, render, and keep the URL in sync.
+
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Controller } from './client/controller';
+import { initialState } from './client/state';
+import { createStore } from './client/store';
+import { readUrl, urlSearch } from './client/url';
+import { createWorker } from './client/worker';
+import { App } from './ui/App';
+import { ControllerContext } from './ui/context';
+import './ui/styles.css';
+
+const url = readUrl(window.location.search);
+const store = createStore(initialState(url.config, url.warnings, url.teacherExplicit));
+const controller = new Controller(store, createWorker());
+controller.init(url.forcedBackend, new URL(import.meta.env.BASE_URL, window.location.href).href);
+
+// Every setting in the URL (replaceState, a few times a second at most, so sliders stay smooth).
+let lastConfig = store.getState().config;
+let timer: ReturnType<typeof setTimeout> | null = null;
+store.subscribe(() => {
+  const config = store.getState().config;
+  if (config === lastConfig) return;
+  lastConfig = config;
+  if (timer) return;
+  timer = setTimeout(() => {
+    timer = null;
+    const search = urlSearch(store.getState().config, url.forcedBackend);
+    if (search !== window.location.search) window.history.replaceState(null, '', search);
+  }, 250);
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ControllerContext.Provider value={controller}>
+      <App />
+    </ControllerContext.Provider>
+  </StrictMode>,
+);

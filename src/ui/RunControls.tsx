@@ -1,0 +1,96 @@
+import { runStatus, totalSteps } from '../client/state';
+import { useApp, useController } from './context';
+
+const PHASE_TEXT: Record<string, string> = {
+  idle: 'ready',
+  loading: 'loading',
+  teacher: 'training the teacher',
+  caching: 'caching teacher outputs',
+  distill: 'distilling',
+  testing: 'testing',
+  done: 'done',
+  error: 'error',
+};
+
+function Progress() {
+  const run = useApp((s) => s.run);
+  const step = run.phase === 'teacher' ? run.teacherStep : run.distillStep;
+  if (run.phase === 'caching' || run.phase === 'loading' || run.phase === 'testing') {
+    return <progress className="progress" aria-label={`${PHASE_TEXT[run.phase]}…`} />;
+  }
+  if ((run.phase === 'teacher' || run.phase === 'distill') && run.totalSteps > 0) {
+    return (
+      <div className="progress-row">
+        <progress className="progress" max={run.totalSteps} value={step} aria-label={`${PHASE_TEXT[run.phase]} progress`} />
+        <span className="muted small">
+          {run.phase === 'teacher' ? 'teacher' : 'distillation'} step {step} / {run.totalSteps}
+        </span>
+      </div>
+    );
+  }
+  return null;
+}
+
+export function RunControls() {
+  const c = useController();
+  const run = useApp((s) => s.run);
+  const configErrors = useApp((s) => s.task.error);
+  const status = runStatus(run);
+  const active = status === 'running' || status === 'paused';
+  const canStart = !active && !configErrors;
+  const speed = run.speed;
+
+  return (
+    <section className="card run-controls" aria-label="Run controls">
+      <div className="buttons">
+        <button type="button" className="primary" onClick={() => c.start()} disabled={!canStart}>
+          Start
+        </button>
+        {status === 'paused' ? (
+          <button type="button" onClick={() => c.resume()}>
+            Resume
+          </button>
+        ) : (
+          <button type="button" onClick={() => c.pause()} disabled={status !== 'running'}>
+            Pause
+          </button>
+        )}
+        <button type="button" onClick={() => c.step()} disabled={status === 'running' || (!active && !canStart)}>
+          Step
+        </button>
+        <button type="button" onClick={() => c.reset()} disabled={status === 'idle' && run.phase === 'idle' && !run.started}>
+          Reset
+        </button>
+      </div>
+      <div className="run-status">
+        <div className="step-counter">
+          <span className="muted">Step</span>{' '}
+          <strong data-testid="step" aria-live="off">
+            {totalSteps(run)}
+          </strong>
+        </div>
+        <div className="phase">
+          <span className={`dot dot-${status}`} aria-hidden="true" />
+          <span data-testid="phase">{run.phase}</span>
+          <span className="muted small">
+            {' '}
+            · {status === 'paused' ? 'paused' : PHASE_TEXT[run.phase]}
+            {speed && status === 'running' ? ` · ${speed.stepsPerSec.toFixed(1)} steps/s` : ''}
+          </span>
+        </div>
+      </div>
+      <Progress />
+      {run.detail && run.phase !== 'error' ? <p className="muted small detail">{run.detail}</p> : null}
+      {run.notice ? (
+        <p className="notice small" data-testid="notice">
+          {run.notice}
+        </p>
+      ) : null}
+      {run.error ? (
+        <p className="error" role="alert" data-testid="error">
+          {run.error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

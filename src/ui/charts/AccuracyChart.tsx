@@ -1,0 +1,94 @@
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { MODEL_ROLES } from '../../worker/protocol';
+import { ROLE_COLOR } from '../colors';
+import { useApp } from '../context';
+import { pct, pts } from '../format';
+import { markerLines } from './LossChart';
+
+function KdGain() {
+  const rows = useApp((s) => s.run.distillAccuracy);
+  const last = [...rows].reverse().find((r) => r.gain !== undefined);
+  const gain = last?.gain;
+  const cls = gain === undefined ? '' : gain > 0.0005 ? 'gain-pos' : gain < -0.0005 ? 'gain-neg' : '';
+  return (
+    <div className="kd-gain">
+      <span className="muted small">KD gain (student − baseline)</span>
+      <strong className={cls} data-testid="kd-gain" aria-live="polite">
+        {pts(gain)}
+      </strong>
+    </div>
+  );
+}
+
+/** At least ±1 point around zero, so a flat gain does not get a meaningless axis. */
+const GAIN_DOMAIN: [(min: number) => number, (max: number) => number] = [(min) => Math.min(min, -0.01), (max) => Math.max(max, 0.01)];
+
+function GainChart() {
+  const rows = useApp((s) => s.run.distillAccuracy);
+  if (rows.length < 2) return null;
+  return (
+    <div className="gain-chart" aria-label="KD gain over time">
+      <div className="small muted">KD gain over time (percentage points)</div>
+      <div className="chart-box chart-small">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#eef2f7" />
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} />
+          <YAxis tick={{ fontSize: 10 }} width={44} domain={GAIN_DOMAIN} tickFormatter={(v: number) => String(Number((v * 100).toPrecision(2)))} />
+          <ReferenceLine y={0} stroke="#94a3b8" />
+          <Tooltip formatter={(v) => pts(Number(v))} labelFormatter={(s) => `step ${s}`} />
+          <Line dataKey="gain" name="KD gain (pts)" stroke="#0f766e" dot={false} isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
+      </div>
+    </div>
+  );
+}
+
+export function AccuracyChart() {
+  const run = useApp((s) => s.run);
+  const kind = useApp((s) => s.task.info?.kind);
+  const evalEvery = useApp((s) => s.config.evalEvery);
+  const distilling = run.distillAccuracy.length > 0;
+  const rows = distilling ? run.distillAccuracy : run.teacherAccuracy;
+  const markers = run.markers.filter((m) => m.phase === (distilling ? 'distill' : 'teacher'));
+  const what = kind === 'generation' ? 'next-token accuracy' : 'accuracy';
+  return (
+    <section className="card chart-card" data-testid="accuracy-chart" aria-label="Validation accuracy">
+      <div className="card-head">
+        <h2>Validation {what}</h2>
+        <KdGain />
+      </div>
+      {rows.length === 0 ? (
+        <div className="chart-empty">Validation accuracy of teacher, distilled student and baseline appears here every {evalEvery} steps.</div>
+      ) : (
+        <div className="chart-box">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+              <CartesianGrid stroke="#e5e7eb" />
+              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} allowDecimals={false} />
+              <YAxis domain={[0, 1]} tick={{ fontSize: 11 }} width={44} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
+              <Tooltip formatter={(v) => pct(Number(v))} labelFormatter={(s) => `step ${s}`} />
+              <Legend wrapperStyle={{ fontSize: 12 }} />
+              {MODEL_ROLES.map((r) => (
+                <Line
+                  key={r}
+                  dataKey={r}
+                  name={r === 'student' ? 'distilled student' : r}
+                  stroke={ROLE_COLOR[r]}
+                  strokeWidth={r === 'student' ? 2.2 : 1.5}
+                  strokeDasharray={r === 'baseline' ? '5 3' : undefined}
+                  dot={{ r: 2 }}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              ))}
+              {markerLines(markers)}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+      <GainChart />
+    </section>
+  );
+}

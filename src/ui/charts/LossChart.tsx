@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { LossRow, Marker } from '../../client/state';
+import { LOSS_KEYS, type LossKey } from '../../worker/protocol';
+import { LOSS_COLOR, LOSS_LABEL } from '../colors';
+import { useApp } from '../context';
+import { num } from '../format';
+
+/** Loss keys worth drawing: those with a non-zero value somewhere (unused intermediate terms are 0). */
+export function visibleKeys(rows: readonly LossRow[]): LossKey[] {
+  return LOSS_KEYS.filter((k) => rows.some((r) => r[k] !== undefined && r[k] !== 0));
+}
+
+/** Dashed vertical lines where hyperparameters changed (called inline: charts look at their direct children). */
+export function markerLines(markers: readonly Marker[]) {
+  return markers.map((m, i) => (
+    <ReferenceLine
+      key={`m-${m.step}-${i}`}
+      x={m.step}
+      stroke="#64748b"
+      strokeDasharray="4 3"
+      ifOverflow="extendDomain"
+      label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: '#475569' }}
+    />
+  ));
+}
+
+export function LossChart() {
+  const run = useApp((s) => s.run);
+  const [log, setLog] = useState(false);
+  const distilling = run.distillLoss.length > 0 || (run.teacherLoss.length === 0 && run.phase !== 'teacher');
+  const rows = distilling ? run.distillLoss : run.teacherLoss;
+  const empty = !run.started
+    ? 'Press Start: the losses of every step stream here.'
+    : run.phase === 'caching'
+      ? 'Caching the frozen teacher’s outputs over the training set; the losses of every step stream here next.'
+      : 'The losses of every step stream here.';
+  const keys = distilling ? visibleKeys(rows) : (['total'] as LossKey[]);
+  const markers = run.markers.filter((m) => m.phase === (distilling ? 'distill' : 'teacher'));
+  return (
+    <section className="card chart-card" data-testid="loss-chart" aria-label="Loss curves">
+      <div className="card-head">
+        <h2>{distilling ? 'Distillation losses' : 'Teacher training loss'}</h2>
+        <label className="small check">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
+        </label>
+      </div>
+      {rows.length === 0 ? (
+        <div className="chart-empty">{empty}</div>
+      ) : (
+        <div className="chart-box chart-fill">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+              <CartesianGrid stroke="#e5e7eb" />
+              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} allowDecimals={false} />
+              <YAxis
+                tick={{ fontSize: 11 }}
+                width={44}
+                scale={log ? 'log' : 'auto'}
+                domain={log ? ['auto', 'auto'] : [0, 'auto']}
+                allowDataOverflow={log}
+                tickFormatter={(v: number) => num(v, 2)}
+              />
+              <Tooltip formatter={(v) => num(Number(v), 4)} labelFormatter={(s) => `step ${s}`} />
+              <Legend wrapperStyle={{ fontSize: 12 }} />
+              {keys.map((k) => (
+                <Line
+                  key={k}
+                  type="linear"
+                  dataKey={k}
+                  name={distilling ? LOSS_LABEL[k] : 'teacher CE'}
+                  stroke={distilling ? LOSS_COLOR[k] : '#6d28d9'}
+                  strokeWidth={k === 'total' ? 2 : 1.4}
+                  strokeDasharray={k === 'baseline' ? '5 3' : undefined}
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              ))}
+              {markerLines(markers)}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+      <p className="muted small">
+        {distilling
+          ? 'Student terms are unweighted; the total is the weighted sum. The baseline learns from labels alone on the same batches.'
+          : 'The teacher learns from labels first; distillation starts when it is done.'}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,131 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Controller, type WorkerPort } from '../client/controller';
+import { initialState } from '../client/state';
+import { createStore } from '../client/store';
+import { DEFAULT_CONFIG } from '../config';
+import type { PredictionResult, WorkerCommand, WorkerEvent } from '../worker/protocol';
+import { ControllerContext } from './context';
+import { HyperPanel } from './HyperPanel';
+import { ProbabilityBars } from './predictions/ProbabilityBars';
+import { RunControls } from './RunControls';
+import { TaskPanel } from './TaskPanel';
+import type { ReactNode } from 'react';
+
+function setup(ui: ReactNode) {
+  const sent: WorkerCommand[] = [];
+  const port: WorkerPort = { postMessage: (c) => sent.push(c), onmessage: null };
+  const store = createStore(initialState(DEFAULT_CONFIG));
+  const controller = new Controller(store, port, () => {});
+  const emit = (e: WorkerEvent) => act(() => port.onmessage!({ data: e } as MessageEvent<WorkerEvent>));
+  render(<ControllerContext.Provider value={controller}>{ui}</ControllerContext.Provider>);
+  return { sent, store, controller, emit };
+}
+
+afterEach(cleanup);
+
+describe('knobs', () => {
+  it('has native sliders named Temperature and Alpha; moving one updates the formula and reaches the run', () => {
+    const { sent, store, emit } = setup(
+      <>
+        <RunControls />
+        <HyperPanel />
+      </>,
+    );
+    const t = screen.getByRole('slider', { name: /Temperature/ });
+    const a = screen.getByRole('slider', { name: /Alpha.*weight on the teacher term/ });
+    expect(t).toHaveProperty('type', 'range');
+    expect(a).toHaveProperty('type', 'range');
+
+    // Idle: the change is kept in the config (and so the URL) but there is no run to send it to.
+    fireEvent.change(t, { target: { value: '2' } });
+    expect(store.getState().config.hyper.temperature).toBe(2);
+    expect(sent.filter((c) => c.type === 'setHyper')).toEqual([]);
+    expect(screen.getByTestId('formula').getAttribute('aria-label')).toContain('KL(softmax(zt/2) ‖ softmax(zs/2))');
+
+    // Running: the new value goes to the worker for its next step.
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    const runId = store.getState().run.runId;
+    emit({ type: 'phase', runId, phase: 'distill', detail: '', totalSteps: 100 });
+    fireEvent.change(a, { target: { value: '0.4' } });
+    expect(sent.at(-1)).toEqual({ type: 'setHyper', runId, hyper: { ...DEFAULT_CONFIG.hyper, temperature: 2, alpha: 0.4 } });
+    expect(screen.getByTestId('formula').getAttribute('aria-label')).toContain('0.6·CE');
+  });
+});
+
+describe('run controls', () => {
+  it('Start, Pause/Resume, Step and Reset follow the run, and the step counter counts', () => {
+    const { sent, store, emit } = setup(<RunControls />);
+    expect(screen.getByTestId('step').textContent).toBe('0');
+    expect(screen.getByRole('button', { name: 'Pause' })).toHaveProperty('disabled', true);
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    const runId = store.getState().run.runId;
+    expect(sent.find((c) => c.type === 'start')).toMatchObject({ runId, paused: false });
+    expect(screen.getByRole('button', { name: 'Start' })).toHaveProperty('disabled', true);
+    emit({ type: 'phase', runId, phase: 'teacher', detail: 'training', totalSteps: 10 });
+    emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 1, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
+    expect(screen.getByTestId('step').textContent).toBe('1');
+    expect(screen.getByTestId('phase').textContent).toBe('teacher');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    expect(sent.at(-1)).toEqual({ type: 'pause', runId });
+    emit({ type: 'paused', runId, paused: true });
+    fireEvent.click(screen.getByRole('button', { name: 'Step' }));
+    expect(sent.at(-1)).toEqual({ type: 'step', runId });
+    fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(sent.at(-1)).toEqual({ type: 'resume', runId });
+
+    emit({ type: 'error', runId, message: 'the GPU went away' });
+    expect(screen.getByTestId('error').textContent).toMatch(/GPU went away/);
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(sent.at(-1)).toEqual({ type: 'reset', runId: runId + 1 });
+    expect(screen.getByTestId('step').textContent).toBe('0');
+    expect(screen.queryByTestId('error')).toBeNull();
+    // A late event of the old run does not bring anything back.
+    emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 2, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
+    expect(screen.getByTestId('step').textContent).toBe('0');
+  });
+});
+
+describe('upload', () => {
+  it('has a file input labelled Upload and shows the worker’s error as an alert', async () => {
+    const { sent, emit } = setup(<TaskPanel />);
+    const input = screen.getByLabelText(/Upload/) as HTMLInputElement;
+    const file = new File(['text,label\na,b\n'], 'bad.csv', { type: 'text/csv' });
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [file] } });
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    expect(sent.at(-1)).toMatchObject({ type: 'upload', name: 'bad.csv' });
+    emit({ type: 'uploadError', name: 'bad.csv', message: 'line 3: expected 2 fields, found 3' });
+    expect(screen.getByRole('alert').textContent).toMatch(/bad\.csv.*line 3/);
+  });
+});
+
+describe('probability bars', () => {
+  const result: PredictionResult = {
+    input: 'x',
+    tokens: ['<bos>', 'x'],
+    kind: 'classification',
+    labels: ['neg', 'pos'],
+    teacher: { logits: [0, 2], nLayer: 1, nHead: 1, attention: [[[1, 0, 0.5, 0.5]]] },
+    student: { logits: [0, 1], nLayer: 1, nHead: 1, attention: [[[1, 0, 0.5, 0.5]]] },
+    layerMap: [0],
+  };
+  const values = (col: HTMLElement) => within(col).getAllByText(/%$/).map((e) => e.textContent);
+
+  it('shows teacher and student side by side at T = 1 and re-softens at the current T', () => {
+    const { rerender } = render(<ProbabilityBars result={result} temperature={1} />);
+    const at1 = values(screen.getByText(/At T = 1 \(/).parentElement!);
+    // teacher pos = e²/(1+e²) = 88.1 %, student pos = e/(1+e) = 73.1 %
+    expect(at1).toContain('teacher 88.1%');
+    expect(at1).toContain('student 73.1%');
+    rerender(<ProbabilityBars result={result} temperature={4} />);
+    const atT = values(screen.getByText(/At T = 4\.0/).parentElement!);
+    // teacher at T = 4: 1/(1+e^-0.5) = 62.2 %
+    expect(atT).toContain('teacher 62.2%');
+    expect(values(screen.getByText(/At T = 1 \(/).parentElement!)).toEqual(at1);
+    expect(screen.getByText(/teacher/, { selector: 'b' })).toBeTruthy();
+  });
+});

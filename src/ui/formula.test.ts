@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HYPER } from '../config';
+import { FORMULA, formulaTerms, formulaText } from './formula';
+import { compressionRatio, modelStats } from './modelStats';
+import { mb, pts } from './format';
+
+describe('the formula with live values', () => {
+  it('prints (1 − α), α·T², β, γ, δ with the current values', () => {
+    const text = formulaText({ ...DEFAULT_HYPER, temperature: 2, alpha: 0.25, beta: 0.5 });
+    expect(text).toBe('L = 0.75·CE(y, softmax(zs)) + 0.25·4·KL(softmax(zt/2) ‖ softmax(zs/2)) + 0.5·feat + 0·att + 0·rel');
+    expect(FORMULA).toMatch(/\(1 − α\)·CE \+ α·T²·KL/);
+  });
+
+  it('dims the terms whose weight is zero', () => {
+    const active = formulaTerms({ ...DEFAULT_HYPER, alpha: 0, beta: 0, gamma: 1, delta: 0 }).map((t) => t.active);
+    expect(active).toEqual([true, false, false, true, false]);
+    expect(formulaTerms({ ...DEFAULT_HYPER, alpha: 1 })[0]).toMatchObject({ weight: '0', active: false });
+  });
+});
+
+describe('model stats', () => {
+  it('counts parameters, size at fp32 and compression', () => {
+    const t = modelStats('teacher-m', 99, 22)!;
+    const s = modelStats('tiny', 99, 22)!;
+    expect(t.size).toEqual({ nLayer: 4, nHead: 4, nEmbd: 128 });
+    // tiny: wte 99·16 + wpe 22·16 + one block (2·16 LN + 16·48 + 16·16 + 16·64 + 64·16) + ln_f 16
+    expect(s.params).toBe(99 * 16 + 22 * 16 + (32 + 768 + 256 + 1024 + 1024) + 16);
+    expect(compressionRatio(t, s)).toBeCloseTo(t.params / s.params, 12);
+    expect(modelStats('3x5x64', 99, 22)).toBeNull(); // 64 is not divisible by 5
+    expect(mb(250_000)).toBe('1.00 MB');
+    expect(pts(0.034)).toBe('+3.4 pts');
+    expect(pts(-0.01)).toBe('−1.0 pts');
+  });
+});

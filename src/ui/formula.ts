@@ -1,0 +1,33 @@
+// The distillation objective with the live values, as the UI prints it (DESIGN.md §1):
+//   L = (1 − α)·CE + α·T²·KL(softmax(zt/T) ‖ softmax(zs/T)) + β·feat + γ·att + δ·rel
+
+import type { Hyper } from '../config';
+
+const n = (v: number) => String(Number(v.toFixed(3)));
+
+export const FORMULA = 'L = (1 − α)·CE + α·T²·KL(softmax(zt/T) ‖ softmax(zs/T)) + β·feat + γ·att + δ·rel';
+
+export interface FormulaTerm {
+  /** The weight with its live value, e.g. "0.3" for (1 − α). */
+  weight: string;
+  /** What it multiplies. */
+  term: string;
+  /** False when the weight is zero (shown dimmed). */
+  active: boolean;
+}
+
+export function formulaTerms(h: Hyper): FormulaTerm[] {
+  const t = n(h.temperature);
+  return [
+    { weight: n(1 - h.alpha), term: 'CE(y, softmax(zs))', active: h.alpha < 1 },
+    { weight: `${n(h.alpha)}·${n(h.temperature * h.temperature)}`, term: `KL(softmax(zt/${t}) ‖ softmax(zs/${t}))`, active: h.alpha > 0 },
+    { weight: n(h.beta), term: 'feat', active: h.beta > 0 },
+    { weight: n(h.gamma), term: 'att', active: h.gamma > 0 },
+    { weight: n(h.delta), term: 'rel', active: h.delta > 0 },
+  ];
+}
+
+/** The whole formula with values, on one line. */
+export function formulaText(h: Hyper): string {
+  return 'L = ' + formulaTerms(h).map((f) => `${f.weight}·${f.term}`).join(' + ');
+}
