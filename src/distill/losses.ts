@@ -41,6 +41,14 @@ export function softDistillation(
   return maskedMean(kl, mask).mul(temperature * temperature) as tf.Scalar;
 }
 
+/**
+ * Mean of scalar terms. Not tf.addN: on WebGPU an addN of more than 7 tensors builds a shader with
+ * too many storage buffers (limit 8) and returns garbage, which a student of 8+ layers would hit.
+ */
+function meanOf(terms: tf.Scalar[]): tf.Scalar {
+  return tf.stack(terms).mean() as tf.Scalar;
+}
+
 /** Student layer i is matched with teacher layer mapLayer(i): evenly spaced, last to last. */
 export function mapLayer(studentLayer: number, nStudent: number, nTeacher: number): number {
   return Math.max(0, Math.round(((studentLayer + 1) * nTeacher) / nStudent) - 1);
@@ -67,7 +75,7 @@ export function featureLoss(
     const perToken = projected.sub(ht.reshape([B * T, Ct])).square().mean(-1) as tf.Tensor1D; // (B*T)
     return maskedMean(perToken, mask);
   });
-  return tf.addN(terms).div(terms.length) as tf.Scalar;
+  return meanOf(terms);
 }
 
 /**
@@ -86,7 +94,7 @@ export function attentionLoss(studentAtt: tf.Tensor4D[], teacherAtt: tf.Tensor4D
     const perQuery = diff.square().sum(-1).reshape([B * T]) as tf.Tensor1D; // (B*T)
     return maskedMean(perQuery, mask);
   });
-  return tf.addN(terms).div(terms.length) as tf.Scalar;
+  return meanOf(terms);
 }
 
 /** Mean of the real tokens' hidden states, L2-normalised: (B, T, C) → (B, C). */

@@ -61,6 +61,7 @@ export class DistillationRun {
   distiller: DistillStep | null = null;
   private readonly adam: AdamWOptions;
   private readonly valIndex: ScoredIndex;
+  private teacherVal: { metrics: ModelMetrics; probs: Float32Array } | null = null;
   /** Step-loss tensors not yet read back, with what was true at their step. */
   private pending: { values: tf.Tensor; point: Omit<StepPoint, 'values'> }[] = [];
   private lastFlush = 0;
@@ -154,7 +155,8 @@ export class DistillationRun {
     if (!d) throw new Error('distillation has not started');
     const set = split === 'val' ? this.task.val : this.task.test;
     const index = split === 'val' ? this.valIndex : indexSplit(this.task, set);
-    const teacher = await evaluateModel(this.teacher, this.task, set, index);
+    // The teacher is frozen during distillation: its validation outputs are computed once.
+    const teacher = split === 'val' ? (this.teacherVal ??= await evaluateModel(this.teacher, this.task, set, index)) : await evaluateModel(this.teacher, this.task, set, index);
     const student = await evaluateModel(d.student, this.task, set, index, teacher.probs);
     const baseline = await evaluateModel(d.baseline, this.task, set, index, teacher.probs);
     return { phase: 'distill', step: this.distillStep, split, teacher: teacher.metrics, student: student.metrics, baseline: baseline.metrics };

@@ -3,7 +3,7 @@
 // its task and models), steers it through RunControl (pause gate, single step, live
 // hyperparameters, stop) and turns its callbacks into protocol events tagged with the run's id.
 
-import { validateConfig, validateHyper, type RunConfig, type TaskId } from '../config';
+import { DEFAULT_CONFIG, taskOptions, validateConfig, validateHyper, type RunConfig, type TaskId } from '../config';
 import { buildTask, decodeUserFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
 import { importModel } from '../model/export';
@@ -133,9 +133,10 @@ export class Session {
   // Tasks, uploads and shipped teachers
 
   private taskFor(c: RunConfig): Task {
-    const key = [c.task, c.seed, c.labelled, c.transfer, this.custom.version].join('|');
+    // Datasets are fixed (DATASET_SEED): the run seed sets initialisation and batch order only.
+    const key = [c.task, c.labelled, c.transfer, this.custom.version].join('|');
     if (this.taskCache?.key === key) return this.taskCache.task;
-    const task = buildTask(c.task, { seed: c.seed, labelled: c.labelled, transfer: c.transfer }, this.custom);
+    const task = buildTask(c.task, taskOptions(c), this.custom);
     this.taskCache = { key, task };
     return task;
   }
@@ -185,7 +186,7 @@ export class Session {
       if (!kind) throw new Error(`"${name}" is neither a .txt nor a .csv file: upload plain text (.txt) for generation or a text,label CSV (.csv) for classification`);
       const text = decodeUserFile(bytes);
       const c = this.config;
-      const opts = { seed: c?.seed ?? 1, labelled: c?.labelled ?? 200, transfer: c?.transfer ?? 2000 };
+      const opts = taskOptions(c ?? DEFAULT_CONFIG);
       const data: CustomData = kind === 'custom-csv' ? { csv: text } : { text };
       const task = buildTask(kind, opts, data); // validates everything, with line numbers for CSV
       if (kind === 'custom-csv') this.custom.csv = text;
