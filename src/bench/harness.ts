@@ -119,8 +119,13 @@ export interface RunLeakResult {
   steps: number;
   /** Before anything of the run exists. */
   start: { tensors: number; bytes: number };
-  /** At the first distillation step (setup, teacher cache, first validation done). */
+  /** Before the first distillation step (setup, teacher cache, first validation done). */
   firstStep: { tensors: number; bytes: number };
+  /**
+   * After the first step: it builds the teacher's softmax at the run's temperature (2 tensors, kept
+   * until T changes), so this is the steady state the last step is compared with.
+   */
+  afterFirstStep: { tensors: number; bytes: number };
   /** After the last step and the final flush. */
   lastStep: { tensors: number; bytes: number };
   /** After run.dispose(). */
@@ -467,10 +472,18 @@ async function runLeak(c: BenchConfig, task: Task): Promise<RunLeakResult> {
     evalEvery: Math.max(1, Math.floor(c.runSteps / 2)),
   };
   let firstStep: { tensors: number; bytes: number } | null = null;
+  let afterFirstStep: { tensors: number; bytes: number } | null = null;
+  let calls = 0;
   const control: RunControl = {
     ...fixedControl(c.kd),
     beforeStep: async () => {
-      firstStep ??= memory();
+      calls++;
+      if (calls === 1) firstStep = memory();
+      // pending step losses are read back every ~100 ms: count after a flush, without pending ones
+      if (calls === 2) {
+        await run.flush();
+        afterFirstStep = memory();
+      }
     },
   };
   const run = new DistillationRun(task, config, control);
@@ -478,5 +491,5 @@ async function runLeak(c: BenchConfig, task: Task): Promise<RunLeakResult> {
   const lastStep = memory();
   run.dispose();
   const afterReset = memory();
-  return { steps: run.distillStep, start, firstStep: firstStep!, lastStep, afterReset };
+  return { steps: run.distillStep, start, firstStep: firstStep!, afterFirstStep: afterFirstStep!, lastStep, afterReset };
 }

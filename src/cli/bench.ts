@@ -150,8 +150,9 @@ export function report(r: BenchResult, device: string): string {
     lines.push(
       '',
       `whole run (DistillationRun.distill, ${m.steps} lockstep steps, then dispose): live tensors ` +
-        `${m.start.tensors} at start, ${m.firstStep.tensors} at step 1, ${m.lastStep.tensors} after the last step, ` +
-        `${m.afterReset.tensors} after reset (bytes ${m.start.bytes}, ${m.firstStep.bytes}, ${m.lastStep.bytes}, ${m.afterReset.bytes})`,
+        `${m.start.tensors} at start, ${m.firstStep.tensors} before step 1, ${m.afterFirstStep.tensors} after step 1 ` +
+        `(+ the teacher's softmax at T), ${m.lastStep.tensors} after the last step, ${m.afterReset.tensors} after reset ` +
+        `(bytes ${m.start.bytes}, ${m.firstStep.bytes}, ${m.afterFirstStep.bytes}, ${m.lastStep.bytes}, ${m.afterReset.bytes})`,
     );
   }
   return lines.join('\n');
