@@ -12,7 +12,7 @@
 // script runs first.
 
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { launchBrowser, REPO_ROOT, startPreview } from '../../tests/e2e/harness';
 
 const DEFAULT_SEARCH = '?task=sentiment&student=tiny&batch-size=16&steps=1000000&eval-every=1000000';
@@ -68,6 +68,14 @@ interface Measurement {
   steps: number;
   seconds: number;
   backend: string;
+  /** Share of the measured wall time the page's main thread was busy (tasks, of which script and layout+style). */
+  mainThread: { busy: number; script: number; layout: number };
+}
+
+/** The page's main-thread time counters (seconds), from the DevTools protocol's Performance domain. */
+async function mainThreadTimes(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
 
 async function measure(page: Page, url: string, startsItself: boolean): Promise<Measurement> {
@@ -93,15 +101,24 @@ async function measure(page: Page, url: string, startsItself: boolean): Promise<
     if (Date.now() > deadline) throw new Error(`no distillation steps within 10 minutes (phase ${p.phase})`);
     await page.waitForTimeout(250);
   }
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
   const first = await probe(page);
   const from = first.points[first.points.length - 1];
+  const t0 = await mainThreadTimes(cdp);
   await page.waitForTimeout(seconds * 1000);
+  const t1 = await mainThreadTimes(cdp);
   const end = await probe(page);
   const to = end.points[end.points.length - 1];
   const dt = (to[0] - from[0]) / 1000;
+  const wall = t1.Timestamp - t0.Timestamp;
+  const share = (...keys: string[]) => keys.reduce((sum, k) => sum + (t1[k] - t0[k]), 0) / wall;
+  const mainThread = { busy: share('TaskDuration'), script: share('ScriptDuration'), layout: share('LayoutDuration', 'RecalcStyleDuration') };
   const backend = end.backend ? `${end.backend.name}${end.backend.adapter ? ` (${end.backend.adapter})` : ''}` : 'unknown';
-  return { stepsPerSec: (to[1] - from[1]) / dt, steps: to[1] - from[1], seconds: dt, backend };
+  return { stepsPerSec: (to[1] - from[1]) / dt, steps: to[1] - from[1], seconds: dt, backend, mainThread };
 }
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -115,13 +132,16 @@ async function main(): Promise<void> {
   const results: { ui: Measurement[]; worker: Measurement[] } = { ui: [], worker: [] };
   try {
     for (let r = 0; r < rounds; r++) {
-      for (const kind of ['ui', 'worker'] as const) {
+      // ABBA order, so a drift in the machine's load over the run does not favour one side.
+      const order = r % 2 === 0 ? (['ui', 'worker'] as const) : (['worker', 'ui'] as const);
+      for (const kind of order) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         const page = await context.newPage();
         const url = `${server.url}/${kind === 'ui' ? 'index.html' : 'bench.html'}${search}`;
         const m = await measure(page, url, kind === 'worker');
         results[kind].push(m);
-        process.stderr.write(`[bench:browser] round ${r + 1} ${kind}: ${m.stepsPerSec.toFixed(3)} steps/s (${m.steps} steps in ${m.seconds.toFixed(1)} s, ${m.backend})\n`);
+        const mt = `main thread busy ${pct(m.mainThread.busy)} (script ${pct(m.mainThread.script)}, layout+style ${pct(m.mainThread.layout)})`;
+        process.stderr.write(`[bench:browser] round ${r + 1} ${kind}: ${m.stepsPerSec.toFixed(3)} steps/s (${m.steps} steps in ${m.seconds.toFixed(1)} s, ${m.backend}); ${mt}\n`);
         await context.close();
       }
     }
@@ -139,15 +159,20 @@ async function main(): Promise<void> {
     seconds,
     uiStepsPerSec: ui,
     workerStepsPerSec: worker,
-    uiOverhead: 1 - ui / worker,
+    uiOverhead: median(perRound),
+    uiOverheadOfMedians: 1 - ui / worker,
     uiOverheadPerRound: perRound,
+    uiMainThreadBusy: median(results.ui.map((m) => m.mainThread.busy)),
+    workerPageMainThreadBusy: median(results.worker.map((m) => m.mainThread.busy)),
   };
   process.stdout.write(
     [
       `browser: headless Chromium (${summary.backend}), run ${search}`,
       `steps/s with the UI rendering: ${ui.toFixed(3)}  [${results.ui.map((m) => m.stepsPerSec.toFixed(3)).join(', ')}]`,
       `steps/s, worker alone:         ${worker.toFixed(3)}  [${results.worker.map((m) => m.stepsPerSec.toFixed(3)).join(', ')}]`,
-      `UI overhead (1 − ui/worker): ${(summary.uiOverhead * 100).toFixed(1)} % (target ≤ 5 %); per round ${perRound.map((x) => `${(x * 100).toFixed(1)} %`).join(', ')}`,
+      `UI overhead (1 − ui/worker, median of the rounds' ratios; target ≤ 5 %): ${(summary.uiOverhead * 100).toFixed(1)} %; per round ${perRound.map((x) => `${(x * 100).toFixed(1)} %`).join(', ')}`,
+      `  (1 − median ui / median worker: ${(summary.uiOverheadOfMedians * 100).toFixed(1)} %)`,
+      `page main thread busy (median): with the UI ${pct(summary.uiMainThreadBusy)}, worker-only page ${pct(summary.workerPageMainThreadBusy)}`,
     ].join('\n') + '\n',
   );
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -45,6 +45,16 @@ describe('client reducer', () => {
     expect(s.run.distillLoss.map((r) => r.step)).toEqual([1, 2, 3]);
   });
 
+  it('tracks caching progress and clears it when the next phase begins', () => {
+    let s = run(initialState(DEFAULT_CONFIG), { type: 'started', runId: 2, paused: false });
+    s = run(s, ev({ type: 'phase', runId: 2, phase: 'caching', detail: '', totalSteps: 0 }));
+    expect(s.run.cache).toBeNull();
+    s = run(s, ev({ type: 'cacheProgress', runId: 2, done: 128, total: 300 }), ev({ type: 'cacheProgress', runId: 2, done: 256, total: 300 }));
+    expect(s.run.cache).toEqual({ done: 256, total: 300 });
+    s = run(s, ev({ type: 'phase', runId: 2, phase: 'distill', detail: '', totalSteps: 10 }));
+    expect(s.run.cache).toBeNull();
+  });
+
   it('keeps chart series bounded however long the run', () => {
     let s = run(initialState(DEFAULT_CONFIG), { type: 'started', runId: 2, paused: false });
     for (let b = 0; b < 60; b++) {

@@ -51,6 +51,8 @@ export interface RunView {
   detail: string;
   /** Steps the current phase will run (for progress). */
   totalSteps: number;
+  /** While caching the teacher's outputs: training rows done of the total. */
+  cache: { done: number; total: number } | null;
   paused: boolean;
   /** Whether a run was started with this id (false after a reset until the next start). */
   started: boolean;
@@ -101,6 +103,7 @@ export function emptyRun(runId: number, started = false, paused = false): RunVie
     phase: started ? 'loading' : 'idle',
     detail: '',
     totalSteps: 0,
+    cache: null,
     paused,
     started,
     teacherStep: 0,
@@ -184,7 +187,9 @@ function lossRows(points: readonly LossPoint[]): LossRow[] {
 function reduceRun(run: RunView, e: RunEvent): RunView {
   switch (e.type) {
     case 'phase':
-      return { ...run, phase: e.phase, detail: e.detail, totalSteps: e.totalSteps, error: e.phase === 'error' ? (run.error ?? e.detail) : run.error };
+      return { ...run, phase: e.phase, detail: e.detail, totalSteps: e.totalSteps, cache: null, error: e.phase === 'error' ? (run.error ?? e.detail) : run.error };
+    case 'cacheProgress':
+      return { ...run, cache: { done: e.done, total: e.total } };
     case 'paused':
       return { ...run, paused: e.paused };
     case 'points': {

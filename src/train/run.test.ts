@@ -106,6 +106,35 @@ describe('DistillationRun', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('reports caching progress chunk by chunk, ending at the training set size', async () => {
+    const run = new DistillationRun(task(), { ...CONFIG, steps: 1 }, fixedControl(HYPER));
+    await run.trainTeacher();
+    await run.distill();
+    const seen: [number, number][] = [];
+    const count = run.task.train.count;
+    expect(await run.distiller!.cacheTeacher({ chunk: 16, onProgress: (done, total) => seen.push([done, total]) })).toBe(true);
+    const once = tf.memory().numTensors;
+    await run.distiller!.cacheTeacher({ chunk: 16 });
+    expect(tf.memory().numTensors).toBe(once); // a new cache replaces the old one
+    expect(seen.map(([d]) => d)).toEqual(Array.from({ length: Math.ceil(count / 16) }, (_, i) => Math.min(count, (i + 1) * 16)));
+    expect(seen.every(([, t]) => t === count)).toBe(true);
+    run.dispose();
+  });
+
+  it('a stop while caching abandons the cache at once: no distillation step, nothing leaked', async () => {
+    const start = tf.memory().numTensors;
+    let stop = false;
+    const control: RunControl = { ...fixedControl(HYPER), stopped: () => stop };
+    const phases: string[] = [];
+    const run = new DistillationRun(task(), CONFIG, control, { onPhase: (p) => (phases.push(p), (stop = p === 'caching' || stop)) });
+    await run.trainTeacher();
+    await run.distill();
+    expect(phases).toEqual(['teacher', 'caching']);
+    expect(run.distillStep).toBe(0);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
   it('reports every loss term per step and validation metrics for all three models', async () => {
     const points: StepPoint[] = [];
     const evals: EvalReport[] = [];

@@ -38,6 +38,8 @@ export interface RunCallbacks {
   onPoints?(points: StepPoint[]): void;
   onEval?(report: EvalReport): void;
   onPhase?(phase: Phase | 'caching' | 'done', detail: string): void;
+  /** While the teacher's outputs are cached: training rows done of the total. */
+  onCacheProgress?(done: number, total: number): void;
 }
 
 export interface RunControl {
@@ -113,7 +115,11 @@ export class DistillationRun {
     this.teacher.variables().forEach((v) => (v.trainable = false));
     this.callbacks.onPhase?.('caching', 'running the frozen teacher once over the training set');
     this.distiller = new DistillStep(this.teacher, this.task, resolveSize(this.config.student), this.config.seed, this.config.labelled, this.adam);
-    await this.distiller.cacheTeacher();
+    const cached = await this.distiller.cacheTeacher({
+      onProgress: (done, total) => this.callbacks.onCacheProgress?.(done, total),
+      stopped: () => this.control.stopped(),
+    });
+    if (!cached) return;
     const steps = this.config.steps;
     this.callbacks.onPhase?.('distill', `distilling for ${steps} steps`);
     const early = new EarlyStopping(this.config.patience);

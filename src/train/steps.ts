@@ -69,6 +69,15 @@ export class TeacherStep {
 export const STEP_VALUES = [...LOSS_TERMS, 'baseline'] as const;
 export type StepValue = LossTerm | 'baseline';
 
+export interface CacheOptions {
+  /** Training rows per teacher forward. */
+  chunk?: number;
+  /** Called after each chunk with the rows done so far and the total. */
+  onProgress?(done: number, total: number): void;
+  /** Checked before each chunk: true abandons the cache. */
+  stopped?(): boolean;
+}
+
 /**
  * Distillation phase: the student learns from labels and the frozen teacher while a baseline with
  * the same architecture and initialisation learns from the labels alone, on the same batches.
@@ -118,11 +127,20 @@ export class DistillStep {
     this.baselineOpt = new AdamW(this.baseline.variables(), adam);
   }
 
-  /** Runs the frozen teacher once over the training set and keeps its raw logits (T may change later). */
-  async cacheTeacher(chunk = 128): Promise<void> {
+  /**
+   * Runs the frozen teacher once over the training set and keeps its raw logits (T may change later).
+   * Returns false, keeping nothing, when `stopped` turned true part way.
+   */
+  async cacheTeacher(opts: CacheOptions = {}): Promise<boolean> {
+    const chunk = opts.chunk ?? 128;
     const parts: tf.Tensor2D[] = [];
     const T = this.set.seqLen;
     for (let start = 0; start < this.set.count; start += chunk) {
+      if (opts.stopped?.()) {
+        // A reset while caching: minutes on a slow device, so it must not wait for the last chunk.
+        tf.dispose(parts);
+        return false;
+      }
       const n = Math.min(chunk, this.set.count - start);
       parts.push(
         tf.tidy(() => {
@@ -131,10 +149,12 @@ export class DistillStep {
         }),
       );
       await parts[parts.length - 1].data(); // let the device drain, and a worker answer messages
+      opts.onProgress?.(start + n, this.set.count);
     }
     this.disposeCache();
     this.teacherLogits = tf.tidy(() => tf.concat(parts, 0));
     tf.dispose(parts);
+    return true;
   }
 
   /** The teacher's softmax at temperature T over the training set, rebuilt only when T changes. */

@@ -3,11 +3,10 @@ import { useApp, useController } from './context';
 
 export function ExportPanel() {
   const c = useController();
-  const run = useApp((s) => s.run);
-  const status = runStatus(run);
-  const hasStudent = run.distillStep > 0 || run.phase === 'distill' || status === 'done';
-  const hasCurves = run.history.length > 0;
-  const hasMetrics = run.evals.length > 0;
+  // Booleans, not the run: this panel re-renders when they flip, not at every streamed step.
+  const hasStudent = useApp((s) => s.run.distillStep > 0 || s.run.phase === 'distill' || runStatus(s.run) === 'done');
+  const hasCurves = useApp((s) => s.run.history.length > 0);
+  const hasMetrics = useApp((s) => s.run.evals.length > 0);
   return (
     <section className="card export-card" aria-label="Export">
       <h2>Export</h2>

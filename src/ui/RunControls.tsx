@@ -15,6 +15,16 @@ const PHASE_TEXT: Record<string, string> = {
 function Progress() {
   const run = useApp((s) => s.run);
   const step = run.phase === 'teacher' ? run.teacherStep : run.distillStep;
+  if (run.phase === 'caching' && run.cache) {
+    return (
+      <div className="progress-row">
+        <progress className="progress" max={run.cache.total} value={run.cache.done} aria-label="caching teacher outputs progress" />
+        <span className="muted small">
+          teacher outputs cached for {run.cache.done.toLocaleString('en-US')} / {run.cache.total.toLocaleString('en-US')} training rows
+        </span>
+      </div>
+    );
+  }
   if (run.phase === 'caching' || run.phase === 'loading' || run.phase === 'testing') {
     return <progress className="progress" aria-label={`${PHASE_TEXT[run.phase]}…`} />;
   }

@@ -86,6 +86,19 @@ describe('run controls', () => {
     emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 2, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
     expect(screen.getByTestId('step').textContent).toBe('0');
   });
+
+  it('shows how far caching the teacher has got, as a determinate progress bar', () => {
+    const { store, emit } = setup(<RunControls />);
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    const runId = store.getState().run.runId;
+    emit({ type: 'phase', runId, phase: 'caching', detail: '', totalSteps: 0 });
+    expect(screen.getByRole('progressbar', { name: /caching teacher outputs/ }).hasAttribute('value')).toBe(false);
+    emit({ type: 'cacheProgress', runId, done: 1024, total: 2200 });
+    const bar = screen.getByRole('progressbar', { name: /caching teacher outputs progress/ });
+    expect(bar.getAttribute('value')).toBe('1024');
+    expect(bar.getAttribute('max')).toBe('2200');
+    expect(screen.getByText(/1,024 \/ 2,200 training rows/)).toBeTruthy();
+  });
 });
 
 describe('upload', () => {

@@ -11,8 +11,11 @@ import type { ActiveRun } from './activeRun';
 
 /** Latency is re-measured at most this often while training (it holds the training loop meanwhile). */
 const LATENCY_EVERY_MS = 10_000;
-/** Automatic refreshes take at most about this share of the worker's time. */
-const PREDICT_SHARE = 0.2;
+/**
+ * Automatic refreshes take at most about this share of the worker's time: they are the largest part
+ * of what the UI costs the training loop (npm run bench:browser measures it; see BENCHMARKS.md).
+ */
+const PREDICT_SHARE = 0.03;
 /** Generation tasks with long windows (your own text) continue for at most this many tokens. */
 const MAX_NEW_TOKENS = 24;
 

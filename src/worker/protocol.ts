@@ -184,6 +184,8 @@ export type WorkerEvent =
   | { type: 'uploaded'; task: TaskId; name: string; summary: string }
   | { type: 'uploadError'; name: string; message: string }
   | { type: 'phase'; runId: number; phase: Phase; detail: string; totalSteps: number }
+  /** While the teacher's outputs are cached: training rows done of the total. */
+  | { type: 'cacheProgress'; runId: number; done: number; total: number }
   | { type: 'paused'; runId: number; paused: boolean }
   | { type: 'points'; runId: number; points: LossPoint[]; speed: Speed | null }
   | { type: 'eval'; runId: number; report: EvalReport }

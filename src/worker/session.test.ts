@@ -100,6 +100,12 @@ describe('worker session', () => {
       if (e.points.some((p) => p.phase === 'teacher')) expect(i).toBeLessThan(caching);
       if (e.points.some((p) => p.phase === 'distill')) expect(i).toBeGreaterThan(distill);
     });
+    // Caching progress comes between the caching and distill phase events and ends at the whole set.
+    const progress = rec.events.flatMap((e, i) => (e.type === 'cacheProgress' ? [{ i, e }] : []));
+    expect(progress.length).toBeGreaterThan(0);
+    progress.forEach(({ i }) => expect(i > caching && i < distill).toBe(true));
+    const lastProgress = progress[progress.length - 1].e;
+    expect(lastProgress.done).toBe(lastProgress.total);
     const evals = rec.of('eval').map((e) => `${e.report.phase}:${e.report.split}:${e.report.step}`);
     expect(evals.slice(-4)).toEqual(['distill:val:0', 'distill:val:3', 'distill:val:6', 'distill:test:6']);
     const test = rec.of('eval').at(-1)!.report;

@@ -15,6 +15,14 @@ import { Predictor } from './predict';
 import { exportRole } from './exportModel';
 import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
 
+/**
+ * How often the run reads its losses back and posts them (ms). Each flush is a GPU readback in the
+ * worker and a chart redraw in the page; 4 per second keeps the curves live and both costs small.
+ */
+const FLUSH_MS = 250;
+/** Minimum gap between automatic prediction refreshes while training (ms). */
+const PREDICT_EVERY_MS = 2000;
+
 export interface SessionDeps {
   post(event: WorkerEvent, transfer?: Transferable[]): void;
   chooseBackend(forced: BackendName | null): Promise<BackendInfo>;
@@ -37,7 +45,7 @@ export class Session {
   private readonly predictor: Predictor;
 
   constructor(private readonly deps: SessionDeps) {
-    this.predictor = new Predictor(deps.post, deps.predictEveryMs ?? 1500);
+    this.predictor = new Predictor(deps.post, deps.predictEveryMs ?? PREDICT_EVERY_MS);
   }
 
   /** The run now owned (tests look inside). */
@@ -258,6 +266,9 @@ export class Session {
           this.predictor.refresh(a, true);
           if (report.phase === 'distill') this.predictor.maybeMeasureLatency(a);
         },
+        onCacheProgress: (done, total) => {
+          if (!a.stopped) this.deps.post({ type: 'cacheProgress', runId, done, total });
+        },
         onPhase: (phase, detail) => {
           if (a.stopped) return;
           if (phase === 'done') return; // the session reports done after the test evaluation
@@ -268,7 +279,7 @@ export class Session {
         },
       },
       teacher,
-      this.deps.flushMs ?? 100,
+      this.deps.flushMs ?? FLUSH_MS,
     );
     a.run = run;
     a.loop = this.drive(a, run, effective);
