@@ -170,8 +170,8 @@ async function main(): Promise<void> {
       `browser: headless Chromium (${summary.backend}), run ${search}`,
       `steps/s with the UI rendering: ${ui.toFixed(3)}  [${results.ui.map((m) => m.stepsPerSec.toFixed(3)).join(', ')}]`,
       `steps/s, worker alone:         ${worker.toFixed(3)}  [${results.worker.map((m) => m.stepsPerSec.toFixed(3)).join(', ')}]`,
-      `UI overhead (1 − ui/worker, median of the rounds' ratios; target ≤ 5 %): ${(summary.uiOverhead * 100).toFixed(1)} %; per round ${perRound.map((x) => `${(x * 100).toFixed(1)} %`).join(', ')}`,
-      `  (1 − median ui / median worker: ${(summary.uiOverheadOfMedians * 100).toFixed(1)} %)`,
+      `UI overhead (1 − ui/worker, median of the rounds' ratios; target ≤ 5 %): ${pct(summary.uiOverhead)}; per round ${perRound.map(pct).join(', ')}`,
+      `  (1 − median ui / median worker: ${pct(summary.uiOverheadOfMedians)})`,
       `page main thread busy (median): with the UI ${pct(summary.uiMainThreadBusy)}, worker-only page ${pct(summary.workerPageMainThreadBusy)}`,
     ].join('\n') + '\n',
   );

@@ -58,13 +58,18 @@ export function parseFlags<O extends ParseArgsConfig['options']>(argv: string[],
   }
 }
 
-function num(values: Values, flag: keyof Values, fallback: number): number {
-  const raw = values[flag];
+/** A numeric flag's value, `fallback` when absent; with `min`, values below it are refused too. */
+export function numberFlag(raw: string | boolean | undefined, flag: string, fallback: number, min?: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number (got "${String(raw)}")`);
+  const bound = min === undefined ? '' : ` ≥ ${min}`;
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n) || (min !== undefined && n < min)) {
+    throw new UsageError(`--${flag} must be a number${bound} (got "${String(raw)}")`);
+  }
   return n;
 }
+
+const num = (values: Values, flag: keyof Values, fallback: number) => numberFlag(values[flag], flag, fallback);
 
 export interface RunFlags {
   config: RunConfig;

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ALL_TASKS, resolveSize, type SizeSpec, type TaskId } from '../config';
 import { defaultBenchConfig, runBench, STEP_KINDS, STEP_LABELS, type BenchConfig, type BenchResult, type StepKind } from '../bench/harness';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
-import { parseFlags } from './args';
+import { numberFlag, parseFlags } from './args';
 import { runMain, UsageError } from './main';
 
 const D = defaultBenchConfig();
@@ -50,12 +50,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function num(raw: string | undefined, flag: string, fallback: number, min = 0): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`--${flag} must be a number ≥ ${min} (got "${raw}")`);
-  return n;
-}
+const num = (raw: string | undefined, flag: string, fallback: number, min = 0) => numberFlag(raw, flag, fallback, min);
 
 function size(raw: string | undefined, fallback: SizeSpec): SizeSpec {
   if (raw === undefined) return fallback;

@@ -49,12 +49,11 @@ export function AccuracyChart() {
   // Slices that change at evaluations, not the whole run: the chart does not redraw at every step.
   const distillAccuracy = useApp((s) => s.run.distillAccuracy);
   const teacherAccuracy = useApp((s) => s.run.teacherAccuracy);
-  const allMarkers = useApp((s) => s.run.markers);
+  const markers = useApp((s) => s.run.markers);
   const kind = useApp((s) => s.task.info?.kind);
   const evalEvery = useApp((s) => s.config.evalEvery);
   const distilling = distillAccuracy.length > 0;
   const rows = distilling ? distillAccuracy : teacherAccuracy;
-  const markers = allMarkers.filter((m) => m.phase === (distilling ? 'distill' : 'teacher'));
   const what = kind === 'generation' ? 'next-token accuracy' : 'accuracy';
   return (
     <section className="card chart-card" data-testid="accuracy-chart" aria-label="Validation accuracy">
@@ -86,7 +85,7 @@ export function AccuracyChart() {
                   connectNulls
                 />
               ))}
-              {markerLines(markers)}
+              {markerLines(markers, distilling)}
             </LineChart>
           </ResponsiveContainer>
         </div>

@@ -12,9 +12,13 @@ export function visibleKeys(rows: readonly LossRow[]): LossKey[] {
   return LOSS_KEYS.filter((k) => rows.some((r) => r[k] !== undefined && r[k] !== 0));
 }
 
-/** Dashed vertical lines where hyperparameters changed (called inline: charts look at their direct children). */
-export function markerLines(markers: readonly Marker[]) {
-  return markers.map((m, i) => (
+/**
+ * Dashed vertical lines where hyperparameters changed in the phase a chart shows (called inline:
+ * charts look at their direct children).
+ */
+export function markerLines(markers: readonly Marker[], distilling: boolean) {
+  const phase = distilling ? 'distill' : 'teacher';
+  return markers.filter((m) => m.phase === phase).map((m, i) => (
     <ReferenceLine
       key={`m-${m.step}-${i}`}
       x={m.step}
@@ -39,7 +43,6 @@ interface PlotProps {
 /** The chart itself, redrawn only when its (throttled) inputs change. */
 const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: PlotProps) {
   const keys = distilling ? visibleKeys(rows) : (['total'] as LossKey[]);
-  const shown = markers.filter((m) => m.phase === (distilling ? 'distill' : 'teacher'));
   return (
     <div className="chart-box chart-fill">
       <ResponsiveContainer width="100%" height="100%">
@@ -70,7 +73,7 @@ const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: Plot
               connectNulls
             />
           ))}
-          {markerLines(shown)}
+          {markerLines(markers, distilling)}
         </LineChart>
       </ResponsiveContainer>
     </div>
