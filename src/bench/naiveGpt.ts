@@ -17,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { GPT, parameterNames, type ForwardOptions, type ForwardResult } from '../model/gpt';
+import { oneHotFloat } from '../model/oneHot';
 
 const LN_EPS = 1e-5;
 
@@ -121,7 +122,7 @@ export class NaiveGPT {
     const tok =
       this.embedding === 'gather'
         ? tf.gather(wte, idx) // (B, T, C)
-        : tf.matMul(tf.oneHot(idx.reshape([B * T]) as tf.Tensor1D, this.config.vocabSize), wte).reshape([B, T, C]);
+        : tf.matMul(oneHotFloat(idx.reshape([B * T]) as tf.Tensor1D, this.config.vocabSize), wte).reshape([B, T, C]);
     const pos = this.p('transformer.wpe.weight').slice([0, 0], [T, C]); // (T, C)
     let x = tok.add(pos) as tf.Tensor3D;
     const hidden: tf.Tensor3D[] = [];

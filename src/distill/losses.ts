@@ -8,6 +8,7 @@
 // inside tf.tidy (or a gradient closure) by the caller.
 
 import * as tf from '@tensorflow/tfjs';
+import { oneHotFloat } from '../model/oneHot';
 
 /** Mean of `perPosition` over positions where mask = 1 (0 when nothing is scored). */
 function maskedMean(perPosition: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
@@ -20,7 +21,7 @@ function maskedMean(perPosition: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
  */
 export function hardCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
   const logp = tf.logSoftmax(logits); // (N, V)
-  const nll = tf.oneHot(targets, logits.shape[1]).mul(logp).sum(-1).neg() as tf.Tensor1D; // (N)
+  const nll = oneHotFloat(targets, logits.shape[1]).mul(logp).sum(-1).neg() as tf.Tensor1D; // (N)
   return maskedMean(nll, mask);
 }
 
@@ -284,7 +285,7 @@ function inverseCount(mask: tf.Tensor1D, count: number | undefined): number | tf
  */
 export function stepLoss(x: StepLossInputs, w: LossWeights): { total: tf.Scalar; values: tf.Tensor1D } {
   const [N, V] = x.studentLogits.shape;
-  const labels = tf.oneHot(x.targets, V, 1, 0, 'float32'); // (N, V)
+  const labels = oneHotFloat(x.targets, V); // (N, V)
   const hardScale = inverseCount(x.hardMask, x.hardCount);
   let total: tf.Scalar;
   let logitTerms: tf.Tensor1D; // [hard, soft]; [hard] without a teacher

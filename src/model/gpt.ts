@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { deriveSeed, mulberry32, normal } from '../rng';
 import { gelu, layerNorm, matMul } from './fusedOps';
+import { oneHotFloat } from './oneHot';
 
 const LN_EPS = 1e-5; // nanoGPT's F.layer_norm default
 
@@ -194,7 +195,7 @@ export class GPT {
     }
     // Embedding lookup as one-hot × wte: its gradient is one matmul instead of tfjs's scatter
     // (UnsortedSegmentSum), which is slow on the CPU backend and non-deterministic on WebGPU.
-    const oneHot = tf.oneHot(idx.reshape([B * T]) as tf.Tensor1D, this.config.vocabSize, 1, 0, 'float32'); // (B*T, V)
+    const oneHot = oneHotFloat(idx.reshape([B * T]) as tf.Tensor1D, this.config.vocabSize); // (B*T, V)
     const tok = matMul(oneHot, this.p('transformer.wte.weight'), false, false, 'a').reshape([B, T, C]); // (B, T, C)
     const wpe = this.p('transformer.wpe.weight');
     const pos = T === this.config.blockSize ? wpe : wpe.slice([0, 0], [T, C]); // (T, C)
