@@ -88,6 +88,14 @@ export class AdamW {
   }
 
   /**
+   * Each group's first and second moments as flat (size) vectors, in group order. After the first
+   * update m = (1 − β1)·g, the clipped gradient itself: the parity suite compares steps through it.
+   */
+  moments(): { m: tf.Tensor1D; v: tf.Tensor1D }[] {
+    return this.groups.map((g) => ({ m: g.m, v: g.v }));
+  }
+
+  /**
    * Computes the gradient of `loss` with respect to this optimizer's variables only (so a frozen
    * teacher used inside `loss` is never updated) and applies one update. Returns the loss value.
    */

@@ -200,6 +200,11 @@ export class DistillStep {
     });
   }
 
+  /** The optimizer state of 'student' (its weights, then the projections) or 'baseline'. */
+  moments(role: 'student' | 'baseline'): { m: tf.Tensor1D; v: tf.Tensor1D }[] {
+    return (role === 'student' ? this.studentOpt : this.baselineOpt).moments();
+  }
+
   private nextRows(batchSize: number): Int32Array {
     if (!this.teacherLogits) throw new Error('call cacheTeacher() before stepping');
     this.lastRows = this.sampler.next(batchSize);
