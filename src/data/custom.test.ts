@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CSV_MAX_SEQ_LEN,
   MAX_FILE_BYTES,
+  MAX_TEXT_SYMBOLS,
+  TEXT_CACHE_BYTES,
+  TEXT_MAX_VOCAB,
+  TEXT_SEQ_LEN,
   buildCsvTask,
   buildTextTask,
   decodeUserFile,
   firstInvalidUtf8,
   parseLabelledCsv,
 } from './custom';
+import { joinWords, splitWords } from './sequences';
 import { DataError } from './task';
 import { checkTask } from './validate';
 
@@ -104,8 +110,8 @@ describe('custom text task', () => {
     expect(errorOf(() => buildTextTask('  \n ', OPTS))).toBe('the input is empty');
     expect(errorOf(() => buildTextTask('a'.repeat(150), OPTS))).toBe('too little text: 150 characters, need at least 200');
     expect(errorOf(() => buildTextTask('ab'.repeat(MAX_FILE_BYTES / 2 + 1), OPTS))).toMatch(/the input is too large/);
-    const many = Array.from({ length: 400 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
-    expect(errorOf(() => buildTextTask(many, OPTS))).toMatch(/400 different characters: at most 256/);
+    const many = Array.from({ length: MAX_TEXT_SYMBOLS + 1 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
+    expect(errorOf(() => buildTextTask(many, OPTS))).toMatch(/8001 different characters: at most 8000/);
   });
 });
 
@@ -155,12 +161,14 @@ describe('custom CSV task', () => {
     expect(parseLabelledCsv(gappy)[0].line).toBe(4);
   });
 
-  it('truncates long texts to 30 words', () => {
-    const long = Array.from({ length: 50 }, (_, i) => `w${i}`).join(' ');
+  it(`truncates long texts to ${CSV_MAX_SEQ_LEN - 2} words`, () => {
+    const long = Array.from({ length: 150 }, (_, i) => `w${i}`).join(' ');
     const csv = csvOf(20) + `\n${long},pos`;
     const task = buildCsvTask(csv, OPTS);
-    expect(task.seqLen).toBe(32);
-    expect(task.encodePrompt(long)).toHaveLength(32);
+    expect(task.seqLen).toBe(CSV_MAX_SEQ_LEN);
+    expect(task.encodePrompt(long)).toHaveLength(CSV_MAX_SEQ_LEN);
+    // Short rows keep a short block: the cap does not slow down ordinary data.
+    expect(buildCsvTask(csvOf(20), OPTS).seqLen).toBe(7);
   });
 
   describe('rejects bad input with a message naming the problem', () => {
@@ -221,5 +229,61 @@ describe('custom CSV task', () => {
         'line 8: unknown label "meh" (expected one of: pos, neg)',
       );
     });
+  });
+});
+
+// Chinese as the learner's own data: the course material and the learners' own text are Chinese.
+describe('Chinese data', () => {
+  const POS = ['这部电影真好看', '演员的表演非常精彩', '剧情感人，值得一看', '画面很美，音乐也好听', '我很喜欢这个故事'];
+  const NEG = ['这部电影太无聊了', '演员的表演很差', '剧情拖沓，不值得看', '画面粗糙，音乐难听', '我不喜欢这个结局'];
+  const csv = ['text,label', ...Array.from({ length: 40 }, (_, i) => (i % 2 ? `${NEG[i % 5]},负面` : `${POS[i % 5]},正面`))].join('\n');
+
+  it('splits Chinese into characters and keeps Latin words whole', () => {
+    expect(splitWords('这部电影真好看，I loved it! 3D效果')).toEqual(['这', '部', '电', '影', '真', '好', '看', 'i', 'loved', 'it', '3d', '效', '果']);
+    expect(splitWords('東京タワー')).toEqual(['東', '京', 'タ', 'ワ', 'ー']);
+    expect(joinWords(['我', '喜', '欢', 'the', 'movie', '很', '好'])).toBe('我喜欢the movie很好');
+  });
+
+  it('a Chinese CSV: an unseen sentence is made of known characters, not one <unk> clause', () => {
+    const task = buildCsvTask(csv, OPTS);
+    expect(checkTask(task)).toEqual([]);
+    expect(task.classes?.map((c) => c.name).sort()).toEqual(['正面', '负面'].sort());
+    expect(task.vocab).toContain('电');
+    expect(task.vocab).not.toContain('这部电影真好看');
+    // Never in the file as a sentence; every character of it is.
+    const ids = task.encodePrompt('这个电影很好看');
+    const decoded = task.decode(ids);
+    expect(decoded).toBe('这 个 电 影 很 好 看 <sep>');
+    expect(decoded).not.toMatch(/<unk>/);
+    expect(task.examples.every((e) => !/ /.test(e))).toBe(true); // examples read as Chinese, without spaces
+  });
+
+  it('a Chinese text: character-level, past the old 256-character cap', () => {
+    // 600 different Han characters in a text of 3,000: refused before (at most 256).
+    const chars = Array.from({ length: 600 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 37) % 2000)));
+    const text = Array.from({ length: 3000 }, (_, i) => chars[(i * 7 + (i >> 4)) % 600]).join('') + '。';
+    const task = buildTextTask(text, OPTS);
+    expect(checkTask(task)).toEqual([]);
+    expect(task.vocab.length).toBe(2 + 601);
+    expect(task.vocab).not.toContain('<unk>');
+    expect(task.decode(task.encodePrompt(chars.slice(0, 5).join('')))).toBe(chars.slice(0, 5).join(''));
+    // The teacher-output cache bound: rows × 32 × vocabulary × 4 bytes.
+    expect(task.train.count * TEXT_SEQ_LEN * task.vocab.length * 4).toBeLessThanOrEqual(TEXT_CACHE_BYTES);
+  });
+
+  it('beyond TEXT_MAX_VOCAB distinct characters, the rarest become <unk> and the description says how many', () => {
+    const n = TEXT_MAX_VOCAB + 200;
+    // Character i appears (n − i) times or so: the last 200 are the rarest.
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(String.fromCodePoint(0x4e00 + i).repeat(i < TEXT_MAX_VOCAB ? 3 : 1));
+    const task = buildTextTask(parts.join(''), OPTS);
+    expect(checkTask(task)).toEqual([]);
+    expect(task.vocab.slice(0, 3)).toEqual(['<pad>', '<bos>', '<unk>']);
+    expect(task.vocab.length).toBe(3 + TEXT_MAX_VOCAB);
+    expect(task.description).toMatch(/the other 200 .* are <unk>/);
+    const rare = String.fromCodePoint(0x4e00 + n - 1);
+    expect(task.decode(task.encodePrompt(rare))).toBe('<unk>');
+    expect(task.train.count).toBe(Math.floor(TEXT_CACHE_BYTES / (4 * TEXT_SEQ_LEN * task.vocab.length)));
+    expect(task.description).toMatch(/cache holds \d+ training rows/);
   });
 });

@@ -3,14 +3,18 @@
 // DataError whose message names it (with the 1-based line number where there is one), so the UI can
 // show it as is.
 //
-// Text: vocab = PAD, BOS and the distinct characters (sorted); the text is split by position into
+// Text: vocab = PAD, BOS and the distinct characters (sorted; beyond the TEXT_MAX_VOCAB most frequent,
+// as Chinese prose has thousands, the rarest become <unk>); the text is split by position into
 // 80% train / 10% validation / 10% test; each row is [BOS, 32 characters] cut from its region at a
 // fixed stride (1 for small texts, wider for large ones so the teacher set stays ≤ 10,000 rows).
 // The teacher trains on all training rows; the student's labelled and transfer rows are a seeded
-// permutation of the same rows, capped to what exists.
+// permutation of the same rows, capped to what exists and to what the teacher-output cache may hold:
+// the frozen teacher's logits over the student's rows are kept on the device, rows × 32 × vocabulary
+// floats twice (logits and softmax at T), so a larger vocabulary allows fewer rows (TEXT_CACHE_BYTES).
 //
-// CSV: `text,label` rows (header optional, "label,text" order accepted), words = lower-cased runs
-// of letters and digits, truncated to the first 30 words; each label becomes a class token. The split
+// CSV: `text,label` rows (header optional, "label,text" order accepted), words = splitWords (lower-cased
+// runs of letters and digits; each Chinese or Japanese character is a word of its own), truncated to
+// the first CSV_MAX_SEQ_LEN − 2 words; each label becomes a class token. The split
 // is 80/10/10 stratified by label from the seed, so small classes appear in every split (validation
 // and test are capped near 500 rows each; the rest of a large file goes to training). The vocabulary
 // is the training split's words (the 4,000 most frequent when there are more); other words map to
@@ -29,18 +33,32 @@ import {
   UNK_TOKEN,
   decodeWords,
   indexOf,
+  joinWords,
   packSequences,
+  splitChars,
   splitWords,
 } from './sequences';
 
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const MIN_TEXT_CHARS = 200;
-export const MAX_TEXT_SYMBOLS = 256;
+/**
+ * Distinct characters a text may use. Was 256, which refused any ordinary Chinese text (a few pages
+ * use 1,000–2,500 different characters); the vocabulary itself is capped at TEXT_MAX_VOCAB.
+ */
+export const MAX_TEXT_SYMBOLS = 8000;
+/** Characters in the text task's vocabulary (the most frequent; the rest are <unk>). */
+export const TEXT_MAX_VOCAB = 1024;
+/**
+ * Bytes one copy of the cached teacher outputs may take (rows × TEXT_SEQ_LEN × vocabulary × 4): the
+ * size the default run (2,200 rows) had with a 256-character vocabulary, which is known to work.
+ */
+export const TEXT_CACHE_BYTES = 80e6;
 export const MIN_CSV_ROWS = 20;
 export const MIN_CLASSES = 2;
 export const MAX_CLASSES = 20;
 export const TEXT_SEQ_LEN = 32;
-export const CSV_MAX_SEQ_LEN = 32;
+/** Tokens per CSV row with BOS and SEP: 94 words or characters (a Chinese sentence or two; was 32). */
+export const CSV_MAX_SEQ_LEN = 96;
 const CSV_MAX_WORDS = CSV_MAX_SEQ_LEN - 2;
 const CSV_MAX_VOCAB_WORDS = 4000;
 const TEXT_TEACHER_MAX_ROWS = 10_000;
@@ -126,19 +144,31 @@ function textWindows(chars: readonly number[], start: number, end: number, maxRo
 /** Character-level generation on the visitor's text. */
 export function buildTextTask(input: string, opts: TaskOptions): Task {
   const text = normaliseInput(input);
-  const symbols = Array.from(text);
+  const symbols = splitChars(text);
   if (symbols.length < MIN_TEXT_CHARS) {
     throw new DataError(`too little text: ${symbols.length} characters, need at least ${MIN_TEXT_CHARS}`);
   }
-  const distinct = [...new Set(symbols)].sort();
+  const freq = new Map<string, number>();
+  for (const c of symbols) freq.set(c, (freq.get(c) ?? 0) + 1);
+  const distinct = [...freq.keys()].sort();
   if (distinct.length > MAX_TEXT_SYMBOLS) {
     throw new DataError(
       `the text uses ${distinct.length} different characters: at most ${MAX_TEXT_SYMBOLS} are supported`,
     );
   }
-  const vocab = [PAD_TOKEN, BOS_TOKEN, ...distinct];
+  const rare = distinct.length > TEXT_MAX_VOCAB;
+  const kept = rare
+    ? [...freq.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, TEXT_MAX_VOCAB)
+        .map(([c]) => c)
+        .sort()
+    : distinct;
+  const vocab = rare ? [PAD_TOKEN, BOS_TOKEN, UNK_TOKEN, ...kept] : [PAD_TOKEN, BOS_TOKEN, ...kept];
   const index = indexOf(vocab);
-  const ids = symbols.map((c) => index.get(c) ?? PAD);
+  const UNK = rare ? 2 : undefined;
+  const ids = symbols.map((c) => index.get(c) ?? UNK ?? PAD);
+  const unkShare = rare ? ids.filter((id) => id === UNK).length / ids.length : 0;
   const n = ids.length;
   const trainEnd = Math.floor(n * 0.8);
   const valEnd = Math.floor(n * 0.9);
@@ -147,8 +177,10 @@ export function buildTextTask(input: string, opts: TaskOptions): Task {
     mulberry32(deriveSeed(opts.seed, 'custom-text:train')),
     teacherRows.map((_, i) => i),
   );
-  const nLabelled = Math.min(opts.labelled, order.length);
-  const nTransfer = Math.min(opts.transfer, order.length - nLabelled);
+  const maxRows = Math.max(1, Math.floor(TEXT_CACHE_BYTES / (4 * TEXT_SEQ_LEN * vocab.length)));
+  const usable = Math.min(order.length, maxRows);
+  const nLabelled = Math.min(opts.labelled, usable);
+  const nTransfer = Math.min(opts.transfer, usable - nLabelled);
   const trainRows = order.slice(0, nLabelled + nTransfer).map((i) => teacherRows[i]);
   const gen = { seqLen: TEXT_SEQ_LEN, score: 'all' as const };
 
@@ -164,8 +196,16 @@ export function buildTextTask(input: string, opts: TaskOptions): Task {
     title: 'Your text (characters)',
     description:
       `Next-character prediction on your ${n.toLocaleString('en-US')}-character text (${distinct.length} ` +
-      'distinct characters), split by position 80/10/10. With little labelled text, the teacher’s ' +
-      'soft next-character guesses give the student more signal per example.',
+      'distinct characters' +
+      (rare
+        ? `; the ${TEXT_MAX_VOCAB} most frequent are the vocabulary, the other ${distinct.length - TEXT_MAX_VOCAB} ` +
+          `(${(unkShare * 100).toFixed(1)}% of the text) are <unk>`
+        : '') +
+      '), split by position 80/10/10. ' +
+      (usable < Math.min(order.length, opts.labelled + opts.transfer)
+        ? `At this vocabulary the teacher-output cache holds ${usable.toLocaleString('en-US')} training rows, so the student gets that many. `
+        : '') +
+      'With little labelled text, the teacher’s soft next-character guesses give the student more signal per example.',
     kind: 'generation',
     vocab,
     seqLen: TEXT_SEQ_LEN,
@@ -175,11 +215,11 @@ export function buildTextTask(input: string, opts: TaskOptions): Task {
     test: packSequences(textWindows(ids, valEnd, n, EVAL_MAX_ROWS), gen),
     encodePrompt(prompt: string): number[] {
       // The model's window holds BOS and the last seqLen − 1 characters.
-      const chars = Array.from(prompt.replace(/\r\n?/g, '\n')).slice(-(TEXT_SEQ_LEN - 1));
+      const chars = splitChars(prompt).slice(-(TEXT_SEQ_LEN - 1));
       return [
         BOS,
         ...chars.map((c) => {
-          const id = index.get(c);
+          const id = index.get(c) ?? UNK;
           if (id === undefined) throw new DataError(`the character ${JSON.stringify(c)} does not occur in your text`);
           return id;
         }),
@@ -374,6 +414,6 @@ export function buildCsvTask(input: string, opts: TaskOptions, labels?: readonly
       return [BOS, ...ids, SEP];
     },
     decode: (ids) => decodeWords(vocab, ids),
-    examples: valRows.slice(0, 4).map((r) => words(r.text).slice(0, seqLen - 2).join(' ')),
+    examples: valRows.slice(0, 4).map((r) => joinWords(words(r.text).slice(0, seqLen - 2))),
   };
 }

@@ -20,9 +20,37 @@ export const SEP_TOKEN = '<sep>';
 export const EOS_TOKEN = '<eos>';
 export const UNK_TOKEN = '<unk>';
 
-/** Lower-cased words: runs of letters or digits (everything else separates). */
+/** Scripts written without spaces between words (Chinese, Japanese kana): one token per character. */
+const UNSPACED = '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}';
+const WORD = new RegExp(`[${UNSPACED}]|(?:(?![${UNSPACED}])[\\p{L}\\p{N}\\p{M}])+`, 'gu');
+
+/**
+ * The word tokenizer of every word-level task and of `predict` on their models: lower-cased runs of
+ * letters, digits and combining marks ("don't" → "don", "t"; punctuation and spaces separate), except
+ * that each Han or kana character is a token of its own. Chinese has no spaces between words, so
+ * runs of Han would make every clause one "word" and every unseen sentence <unk>; per-character
+ * tokens are what Chinese text classifiers without a segmenter use (Intl.Segmenter's word
+ * granularity would need the same ICU data in every browser and Node, and a vocabulary of its words).
+ */
 export function splitWords(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+const UNSPACED_CHAR = new RegExp(`^[${UNSPACED}]$`, 'u');
+
+/** Words back into text: a space between two words unless one of them is a Han or kana character. */
+export function joinWords(words: readonly string[]): string {
+  let out = '';
+  words.forEach((w, i) => {
+    if (i > 0 && !UNSPACED_CHAR.test(w) && !UNSPACED_CHAR.test(words[i - 1])) out += ' ';
+    out += w;
+  });
+  return out;
+}
+
+/** The character tokenizer of the text task: code points (an emoji or a CJK Extension B character is one), line ends as "\n". */
+export function splitChars(text: string): string[] {
+  return Array.from(text.replace(/\r\n?/g, '\n'));
 }
 
 export type ScoreMode = 'label' | 'all';
