@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportModel } from '../model/export';
-import { taskExtra } from '../train/taskExtra';
+import { modelExtra } from '../train/taskExtra';
 import { useNodeBackend } from './backend';
 import { parseFlags, RUN_FLAGS, RUN_FLAGS_USAGE, runFlags } from './args';
 import { runMain } from './main';
@@ -48,11 +48,11 @@ async function main(): Promise<void> {
   if (values.out) {
     const out = values.out;
     await mkdir(out, { recursive: true });
-    const extra = taskExtra(run.task);
-    await saveModelDir(join(out, 'student'), await exportModel(run.distiller!.student, run.task.vocab, { ...extra, role: 'student' }));
-    await saveModelDir(join(out, 'baseline'), await exportModel(run.distiller!.baseline, run.task.vocab, { ...extra, role: 'baseline' }));
+    // The same config.json keys as the app's export (modelExtra), schedule of applied values included.
+    await saveModelDir(join(out, 'student'), await exportModel(run.distiller!.student, run.task.vocab, modelExtra(run, 'student')));
+    await saveModelDir(join(out, 'baseline'), await exportModel(run.distiller!.baseline, run.task.vocab, modelExtra(run, 'baseline')));
     if (summary.teacherSource === 'trained') {
-      await saveModelDir(join(out, 'teacher'), await exportModel(run.teacher, run.task.vocab, { ...extra, role: 'teacher' }));
+      await saveModelDir(join(out, 'teacher'), await exportModel(run.teacher, run.task.vocab, modelExtra(run, 'teacher')));
     }
     await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   }

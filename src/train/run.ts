@@ -25,6 +25,16 @@ export interface StepPoint {
   values: Partial<Record<StepValue, number>>;
 }
 
+/**
+ * The hyperparameters in force from `step` of `phase` on (steps count from 1, as StepPoint's): the
+ * first step of each phase has one, and so has every step whose values differ from the step before.
+ */
+export interface HyperRecord {
+  phase: Phase;
+  step: number;
+  hyper: Hyper;
+}
+
 export interface EvalReport {
   phase: Phase;
   step: number;
@@ -69,6 +79,10 @@ export class DistillationRun {
   private lastFlush = 0;
   teacherStep = 0;
   distillStep = 0;
+  /** The hyperparameters each step actually ran with, as a list of changes (see HyperRecord). */
+  readonly hyperHistory: HyperRecord[] = [];
+  /** Set when early stopping put back earlier weights: the distillation step they are from, per model. */
+  restoredFrom: { student: number; baseline: number } | null = null;
 
   constructor(
     readonly task: Task,
@@ -92,7 +106,7 @@ export class DistillationRun {
       while (this.teacherStep < steps && !this.control.stopped()) {
         await this.control.beforeStep();
         if (this.control.stopped()) break;
-        const h = this.control.hyper();
+        const h = this.readHyper('teacher', this.teacherStep + 1);
         const lr = learningRate(this.teacherStep, h.lr, this.config.warmupSteps, steps);
         const loss = trainer.step(h.batchSize, lr);
         this.teacherStep++;
@@ -132,7 +146,7 @@ export class DistillationRun {
       if (this.distillStep % this.config.evalEvery === 0 || this.distillStep === steps) await this.validate(early);
     }
     await this.flush();
-    if (this.config.patience > 0) early.restoreBest(this.distiller);
+    if (this.config.patience > 0) this.restoredFrom = early.restoreBest(this.distiller);
     early.dispose();
     this.callbacks.onPhase?.('done', early.shouldStop ? `stopped early at step ${this.distillStep}` : `finished ${this.distillStep} steps`);
   }
@@ -141,11 +155,20 @@ export class DistillationRun {
   singleDistillStep(): void {
     const d = this.distiller;
     if (!d) throw new Error('distillation has not started');
-    const h = this.control.hyper();
+    const h = this.readHyper('distill', this.distillStep + 1);
     const lr = learningRate(this.distillStep, h.lr, this.config.warmupSteps, this.config.steps);
     const values = d.step(h, lr);
     this.distillStep++;
     this.pending.push({ values, point: { phase: 'distill', step: this.distillStep, lr, temperature: h.temperature, alpha: h.alpha } });
+  }
+
+  /** The control's hyperparameters for `step` of `phase`, recorded in hyperHistory when they changed. */
+  private readHyper(phase: Phase, step: number): Hyper {
+    const h = { ...this.control.hyper() };
+    const last = this.hyperHistory[this.hyperHistory.length - 1];
+    const prev = last?.phase === phase ? last.hyper : undefined;
+    if (!prev || (Object.keys(h) as (keyof Hyper)[]).some((k) => h[k] !== prev[k])) this.hyperHistory.push({ phase, step, hyper: h });
+    return h;
   }
 
   private async validate(early: EarlyStopping): Promise<void> {
@@ -207,6 +230,7 @@ export class DistillationRun {
 /** Keeps the best validation weights of student and baseline, each judged on its own score. */
 class EarlyStopping {
   private best = { student: -Infinity, baseline: -Infinity };
+  private bestStep = { student: 0, baseline: 0 };
   private snapshots: { student: tf.Tensor[] | null; baseline: tf.Tensor[] | null } = { student: null, baseline: null };
   private sinceBest = 0;
   shouldStop = false;
@@ -221,6 +245,7 @@ class EarlyStopping {
       const s = score(report[role]);
       if (s > this.best[role]) {
         this.best[role] = s;
+        this.bestStep[role] = report.step;
         tf.dispose(this.snapshots[role] ?? []);
         this.snapshots[role] = d[role].variables().map((v) => tf.keep(v.clone()));
         if (role === 'student') improved = true;
@@ -230,11 +255,17 @@ class EarlyStopping {
     if (this.sinceBest >= this.patience) this.shouldStop = true;
   }
 
-  restoreBest(d: DistillStep): void {
+  /** Puts back each model's best weights; returns the step they are from (null when nothing was kept). */
+  restoreBest(d: DistillStep): { student: number; baseline: number } | null {
+    let restored = false;
     for (const role of ['student', 'baseline'] as const) {
       const snap = this.snapshots[role];
-      if (snap) d[role].variables().forEach((v, i) => v.assign(snap[i]));
+      if (snap) {
+        d[role].variables().forEach((v, i) => v.assign(snap[i]));
+        restored = true;
+      }
     }
+    return restored ? { ...this.bestStep } : null;
   }
 
   dispose(): void {

@@ -1,21 +1,14 @@
-// A model of the run as nanoGPT-compatible files (safetensors + config.json), with the task and
-// its classes recorded in config.json so the files say what they were trained for.
+// A model of the run as nanoGPT-compatible files (safetensors + config.json). config.json carries
+// the same keys as the CLI's export (modelExtra): task, kind, class tokens, role, seed, and the
+// hyperparameters each step actually ran with, slider moves included.
 
 import { exportModel, type ExportedModel } from '../model/export';
 import type { DistillationRun } from '../train/run';
+import { modelExtra } from '../train/taskExtra';
 import type { ModelRole } from './protocol';
 
 export async function exportRole(run: DistillationRun, role: ModelRole): Promise<ExportedModel> {
   const model = role === 'teacher' ? run.teacher : run.distiller?.[role];
   if (!model) throw new Error(`there is no ${role} yet: it appears when distillation starts`);
-  const task = run.task;
-  const extra: Record<string, unknown> = {
-    task: task.id,
-    role,
-    seed: run.config.seed,
-    ...(task.classes ? { classes: task.classes.map((c) => c.name) } : {}),
-    ...(role === 'student' ? { distillation: { ...run.config.hyper, steps: run.distillStep } } : {}),
-    ...(role === 'baseline' ? { baseline: { lr: run.config.hyper.lr, steps: run.distillStep } } : {}),
-  };
-  return exportModel(model, task.vocab, extra);
+  return exportModel(model, run.task.vocab, modelExtra(run, role));
 }
