@@ -196,6 +196,16 @@ describe('exportModel / importModel', () => {
     model.dispose();
   });
 
+  it('refuses to export a model with NaN weights (a file import would refuse)', async () => {
+    const model = GPT.init(tiny(false), 1);
+    const v = model.params.get('transformer.h.1.mlp.c_proj.weight')!;
+    const data = Float32Array.from(await v.data());
+    data[3] = NaN;
+    v.assign(tf.tensor(data, v.shape));
+    await expect(exportModel(model, VOCAB)).rejects.toThrow(/cannot be exported: transformer\.h\.1\.mlp\.c_proj\.weight has 1 non-finite value \(the first, NaN, at index 3\)/);
+    model.dispose();
+  });
+
   describe('import rejects files that do not fit, saying why', () => {
     let exported: ExportedModel;
     beforeAll(async () => {
@@ -236,6 +246,39 @@ describe('exportModel / importModel', () => {
         (t) => t.set('lm_head.weight', { dtype: 'F32', shape: [11, 16], data: new Float32Array(176).fill(0.5) }),
         /lm_head\.weight differs from transformer\.wte\.weight/,
       ],
+      [
+        'NaN weights (a diverged run), naming the tensor, the count and the first index',
+        (t) => {
+          const w = t.get('transformer.h.0.attn.c_attn.weight')!;
+          const data = Float32Array.from(w.data as Float32Array);
+          data[5] = NaN;
+          data[40] = NaN;
+          t.set('transformer.h.0.attn.c_attn.weight', { ...w, data } as TensorEntry);
+        },
+        /transformer\.h\.0\.attn\.c_attn\.weight has 2 non-finite values \(the first, NaN, at index 5\)/,
+      ],
+      [
+        'an infinite LayerNorm gain',
+        (t) => {
+          const w = t.get('transformer.ln_f.weight')!;
+          const data = Float32Array.from(w.data as Float32Array);
+          data[15] = -Infinity;
+          t.set('transformer.ln_f.weight', { ...w, data } as TensorEntry);
+        },
+        /transformer\.ln_f\.weight has 1 non-finite value \(the first, -Infinity, at index 15\)/,
+      ],
+      [
+        'NaN in the tied embedding (both names alike)',
+        (t) => {
+          for (const key of ['transformer.wte.weight', 'lm_head.weight']) {
+            const w = t.get(key)!;
+            const data = Float32Array.from(w.data as Float32Array);
+            data[0] = NaN;
+            t.set(key, { ...w, data } as TensorEntry);
+          }
+        },
+        /transformer\.wte\.weight has 1 non-finite value \(the first, NaN, at index 0\)/,
+      ],
     ];
     for (const [what, edit, message] of fileCases) {
       it(what, () => {
@@ -260,12 +303,29 @@ describe('exportModel / importModel', () => {
       ['a vocab of the wrong length', (c) => (c.vocab = ['a']), /vocab has 1 tokens but vocab_size is 11/],
       ['a vocab that is not strings', (c) => (c.vocab = [...VOCAB.slice(1), 7]), /vocab must be a list of strings/],
       ['a config for another size', (c) => (c.n_layer = 3), /missing keys: transformer\.h\.2\.ln_1\.weight/],
+      [
+        'class tokens outside the vocabulary',
+        (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [4, 11] }),
+        /class_token_ids \[11\] are not token ids of the vocabulary \(0\.\.10\)/,
+      ],
+      ['negative or fractional class tokens', (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [-1, 2.5] }), /class_token_ids \[-1,2\.5\] are not token ids/],
+      ['a repeated class token', (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [4, 4] }), /class_token_ids repeat an id/],
+      ['class tokens without a name each', (c) => Object.assign(c, { classes: ['x'], class_token_ids: [4, 5] }), /classes must name each of the 2 class_token_ids/],
     ];
     for (const [what, edit, message] of configCases) {
       it(what, () => {
         expect(() => importModel(exported.safetensors, editConfig(exported, edit))).toThrow(message);
       });
     }
+
+    it('accepts class tokens inside the vocabulary, and null ones (generation)', () => {
+      const ok = editConfig(exported, (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [4, 10] }));
+      const imported = importModel(exported.safetensors, ok);
+      expect(imported.extra.class_token_ids).toEqual([4, 10]);
+      imported.model.dispose();
+      const gen = importModel(exported.safetensors, editConfig(exported, (c) => Object.assign(c, { classes: null, class_token_ids: null })));
+      gen.model.dispose();
+    });
 
     it('config.json that is not JSON', () => {
       expect(() => importModel(exported.safetensors, '{"n_layer": ')).toThrow(/config\.json is not valid JSON/);

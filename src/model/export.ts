@@ -94,6 +94,12 @@ export async function exportModel(
       return v.data() as Promise<Float32Array>;
     }),
   );
+  // A file that import would refuse is not written: NaN or ±Infinity weights say the run diverged.
+  const damaged = names.flatMap((name, i) => {
+    const bad = nonFinite(values[i]);
+    return bad ? [`${name} ${bad}`] : [];
+  });
+  if (damaged.length) throw new ModelFormatError(`the model cannot be exported: ${damaged.join('; ')}`);
   const tensors = new Map<string, TensorEntry>();
   names.forEach((name, i) => {
     const shape = parameterShape(config, name);
@@ -164,7 +170,26 @@ export function parseModelConfig(configJson: string): { config: ModelConfig; voc
   }
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (!RESERVED_KEYS.includes(k)) extra[k] = v;
+  checkClassTokens(extra, config.vocabSize);
   return { config, vocab: [...vocab] as string[], extra };
+}
+
+/** class_token_ids (when present) are distinct ids inside the vocabulary, one per name in classes. */
+function checkClassTokens(extra: Record<string, unknown>, vocabSize: number): void {
+  const ids = extra.class_token_ids;
+  if (ids === undefined || ids === null) return;
+  if (!Array.isArray(ids) || ids.length === 0) {
+    throw new ModelFormatError(`config.json: class_token_ids must be a non-empty list of token ids (got ${JSON.stringify(ids)})`);
+  }
+  const bad = ids.filter((id) => !(Number.isInteger(id) && id >= 0 && id < vocabSize));
+  if (bad.length) {
+    throw new ModelFormatError(`config.json: class_token_ids ${JSON.stringify(bad)} are not token ids of the vocabulary (0..${vocabSize - 1})`);
+  }
+  if (new Set(ids).size !== ids.length) throw new ModelFormatError(`config.json: class_token_ids repeat an id (${JSON.stringify(ids)})`);
+  const names = extra.classes;
+  if (!Array.isArray(names) || names.length !== ids.length || !names.every((n) => typeof n === 'string')) {
+    throw new ModelFormatError(`config.json: classes must name each of the ${ids.length} class_token_ids (got ${JSON.stringify(names)})`);
+  }
 }
 
 /** nanoGPT before PyTorch 2 also saved each layer's causal mask as a buffer "transformer.h.N.attn.bias". */
@@ -176,10 +201,25 @@ function sameValues(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
+/** "has N non-finite values (the first, NaN, at index i)" or null when every value is finite. */
+function nonFinite(data: Float32Array): string | null {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (!count) return null;
+  return `has ${count} non-finite value${count > 1 ? 's' : ''} (the first, ${data[first]}, at index ${first}): the weights are damaged or the training diverged`;
+}
+
 /**
  * Builds a GPT from the two files. Checks that the keys are exactly nanoGPT's for the config (the
  * tied pair may come as either or both names; old nanoGPT mask buffers are ignored), that shapes
- * and dtypes match, and throws ModelFormatError naming every problem found.
+ * and dtypes match, that every weight is finite (no NaN or ±Infinity), and throws ModelFormatError
+ * naming every problem found.
  */
 export function importModel(safetensors: Uint8Array, configJson: string, trainable = true): ImportedModel {
   const { config, vocab, extra } = parseModelConfig(configJson);
@@ -220,6 +260,11 @@ export function importModel(safetensors: Uint8Array, configJson: string, trainab
     } else if (t.shape.join() !== fileShape.join()) {
       problems.push(`${name} has shape [${t.shape}] but the config needs [${fileShape}]`);
     } else {
+      const bad = nonFinite(t.data);
+      if (bad) {
+        problems.push(`${name} ${bad}`);
+        continue;
+      }
       const data = isLinearWeight(name) ? transpose(t.data, shape[1], shape[0]) : t.data;
       weights.push({ name, data, shape });
     }
