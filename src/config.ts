@@ -2,6 +2,8 @@
 // through the URL so that any experiment is a shareable link. No tfjs, no DOM: the UI, the worker,
 // the CLI and the tests all import this file.
 
+import { boundsOf, defaultsOf, HYPER_SETTINGS, RUN_SETTINGS } from './settings';
+
 export type TaskId = 'sentiment' | 'grammar' | 'modadd' | 'custom-text' | 'custom-csv';
 export const BUILTIN_TASKS: readonly TaskId[] = ['sentiment', 'grammar', 'modadd'];
 export const ALL_TASKS: readonly TaskId[] = [...BUILTIN_TASKS, 'custom-text', 'custom-csv'];
@@ -83,31 +85,15 @@ export interface RunConfig {
   transfer: number;
 }
 
-export const DEFAULT_HYPER: Hyper = {
-  temperature: 4,
-  alpha: 0.7,
-  beta: 0,
-  gamma: 0,
-  delta: 0,
-  lr: 3e-3,
-  batchSize: 32,
-};
+/** Defaults, bounds, labels and control steps of every numeric setting: one table, src/settings.ts. */
+export const DEFAULT_HYPER: Hyper = defaultsOf(HYPER_SETTINGS);
 
 export const DEFAULT_CONFIG: RunConfig = {
   task: 'sentiment',
-  seed: 1,
   teacher: 'teacher-s',
   student: 'student-s',
   hyper: DEFAULT_HYPER,
-  teacherSteps: 0,
-  steps: 600,
-  warmupSteps: 30,
-  weightDecay: 0.01,
-  clipNorm: 1,
-  evalEvery: 50,
-  patience: 0,
-  labelled: 200,
-  transfer: 2000,
+  ...defaultsOf(RUN_SETTINGS),
 };
 
 /**
@@ -132,28 +118,9 @@ interface Bound {
   integer?: boolean;
 }
 
-export const HYPER_BOUNDS: Readonly<Record<keyof Hyper, Bound>> = {
-  temperature: { min: 0.5, max: 20 },
-  alpha: { min: 0, max: 1 },
-  beta: { min: 0, max: 10 },
-  gamma: { min: 0, max: 10 },
-  delta: { min: 0, max: 10 },
-  lr: { min: 1e-5, max: 0.1 },
-  batchSize: { min: 1, max: 512, integer: true },
-};
+export const HYPER_BOUNDS: Readonly<Record<keyof Hyper, Bound>> = boundsOf(HYPER_SETTINGS);
 
-const RUN_BOUNDS: Readonly<Record<Exclude<keyof RunConfig, 'task' | 'teacher' | 'student' | 'hyper'>, Bound>> = {
-  seed: { min: 0, max: 2 ** 31 - 1, integer: true },
-  teacherSteps: { min: 0, max: 1_000_000, integer: true },
-  steps: { min: 0, max: 1_000_000, integer: true },
-  warmupSteps: { min: 0, max: 1_000_000, integer: true },
-  weightDecay: { min: 0, max: 1 },
-  clipNorm: { min: 0, max: 1000 },
-  evalEvery: { min: 1, max: 1_000_000, integer: true },
-  patience: { min: 0, max: 1000, integer: true },
-  labelled: { min: 1, max: 1_000_000, integer: true },
-  transfer: { min: 0, max: 1_000_000, integer: true },
-};
+const RUN_BOUNDS: Readonly<Record<Exclude<keyof RunConfig, 'task' | 'teacher' | 'student' | 'hyper'>, Bound>> = boundsOf(RUN_SETTINGS);
 
 function checkBound(name: string, value: number, b: Bound): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `${name} must be a number (got ${String(value)})`;

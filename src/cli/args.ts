@@ -1,32 +1,18 @@
 // Command-line flags → RunConfig, validated by the same rules as the URL and the UI.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ALL_TASKS, DEFAULT_CONFIG, validateConfig, type RunConfig, type TaskId } from '../config';
+import { ALL_TASKS, DEFAULT_CONFIG, validateConfig, type Hyper, type RunConfig, type TaskId } from '../config';
+import { HYPER_KEYS, kebab, RUN_NUMERIC_KEYS, settingFlags, type RunNumericKey } from '../settings';
 import { NODE_BACKENDS, type NodeBackend } from './backend';
 import { UsageError } from './main';
 
 /** Flags shared by every command that runs a distillation. */
 export const RUN_FLAGS = {
   task: { type: 'string' },
-  seed: { type: 'string' },
   teacher: { type: 'string' },
   student: { type: 'string' },
-  temperature: { type: 'string' },
-  alpha: { type: 'string' },
-  beta: { type: 'string' },
-  gamma: { type: 'string' },
-  delta: { type: 'string' },
-  lr: { type: 'string' },
-  'batch-size': { type: 'string' },
-  steps: { type: 'string' },
-  'teacher-steps': { type: 'string' },
-  'warmup-steps': { type: 'string' },
-  'weight-decay': { type: 'string' },
-  'clip-norm': { type: 'string' },
-  'eval-every': { type: 'string' },
-  patience: { type: 'string' },
-  labelled: { type: 'string' },
-  transfer: { type: 'string' },
+  // --seed, --temperature, --batch-size, …: one per numeric setting of the table in src/settings.ts.
+  ...settingFlags(),
   data: { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
@@ -69,7 +55,12 @@ export function numberFlag(raw: string | boolean | undefined, flag: string, fall
   return n;
 }
 
-const num = (values: Values, flag: keyof Values, fallback: number) => numberFlag(values[flag], flag, fallback);
+/** Each numeric setting from its flag (kebab-case of its key), else its default. */
+function readSettings<K extends keyof Hyper | RunNumericKey>(values: Values, keys: readonly K[], fallback: Record<K, number>): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const k of keys) out[k] = numberFlag(values[kebab(k)], kebab(k), fallback[k]);
+  return out;
+}
 
 export interface RunFlags {
   config: RunConfig;
@@ -87,27 +78,10 @@ export function runFlags(values: Values): RunFlags {
   if (!NODE_BACKENDS.includes(backend)) throw new UsageError(`unknown backend "${backend}": use one of ${NODE_BACKENDS.join(', ')}`);
   const config: RunConfig = {
     task,
-    seed: num(values, 'seed', d.seed),
     teacher: (values.teacher ?? d.teacher) as RunConfig['teacher'],
     student: (values.student ?? d.student) as RunConfig['student'],
-    hyper: {
-      temperature: num(values, 'temperature', d.hyper.temperature),
-      alpha: num(values, 'alpha', d.hyper.alpha),
-      beta: num(values, 'beta', d.hyper.beta),
-      gamma: num(values, 'gamma', d.hyper.gamma),
-      delta: num(values, 'delta', d.hyper.delta),
-      lr: num(values, 'lr', d.hyper.lr),
-      batchSize: num(values, 'batch-size', d.hyper.batchSize),
-    },
-    teacherSteps: num(values, 'teacher-steps', d.teacherSteps),
-    steps: num(values, 'steps', d.steps),
-    warmupSteps: num(values, 'warmup-steps', d.warmupSteps),
-    weightDecay: num(values, 'weight-decay', d.weightDecay),
-    clipNorm: num(values, 'clip-norm', d.clipNorm),
-    evalEvery: num(values, 'eval-every', d.evalEvery),
-    patience: num(values, 'patience', d.patience),
-    labelled: num(values, 'labelled', d.labelled),
-    transfer: num(values, 'transfer', d.transfer),
+    hyper: readSettings(values, HYPER_KEYS, d.hyper),
+    ...readSettings(values, RUN_NUMERIC_KEYS, d),
   };
   const errors = validateConfig(config);
   if (errors.length) throw new UsageError(errors.join('; '));

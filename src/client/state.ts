@@ -3,6 +3,7 @@
 // that was reset or replaced can show. Series are bounded (see series.ts).
 
 import type { Hyper, RunConfig, TaskId } from '../config';
+import { HYPER_SETTINGS } from '../settings';
 import type {
   BackendInfo,
   EvalReport,
@@ -165,10 +166,9 @@ export function totalSteps(run: RunView): number {
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
-const SYMBOL: Record<keyof Hyper, string> = { temperature: 'T', alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', lr: 'lr', batchSize: 'batch' };
 
 export function markerLabel(changes: Partial<Record<keyof Hyper, { from: number; to: number }>>): string {
-  return (Object.keys(changes) as (keyof Hyper)[]).map((k) => `${SYMBOL[k]}=${fmt(changes[k]!.to)}`).join(' ');
+  return (Object.keys(changes) as (keyof Hyper)[]).map((k) => `${HYPER_SETTINGS[k].symbol}=${fmt(changes[k]!.to)}`).join(' ');
 }
 
 function accuracyRow(r: EvalReport): AccuracyRow {

@@ -2,10 +2,11 @@
 //   L = (1 − α)·CE + α·T²·KL(softmax(zt/T) ‖ softmax(zs/T)) + β·feat + γ·att + δ·rel
 
 import type { Hyper } from '../config';
+import { weightTerms } from '../settings';
 
 const n = (v: number) => String(Number(v.toFixed(3)));
 
-export const FORMULA = 'L = (1 − α)·CE + α·T²·KL(softmax(zt/T) ‖ softmax(zs/T)) + β·feat + γ·att + δ·rel';
+export const FORMULA = 'L = (1 − α)·CE + α·T²·KL(softmax(zt/T) ‖ softmax(zs/T))' + weightTerms().map((w) => ` + ${w.symbol}·${w.term}`).join('');
 
 export interface FormulaTerm {
   /** The weight with its live value, e.g. "0.3" for (1 − α). */
@@ -21,9 +22,8 @@ export function formulaTerms(h: Hyper): FormulaTerm[] {
   return [
     { weight: n(1 - h.alpha), term: 'CE(y, softmax(zs))', active: h.alpha < 1 },
     { weight: `${n(h.alpha)}·${n(h.temperature * h.temperature)}`, term: `KL(softmax(zt/${t}) ‖ softmax(zs/${t}))`, active: h.alpha > 0 },
-    { weight: n(h.beta), term: 'feat', active: h.beta > 0 },
-    { weight: n(h.gamma), term: 'att', active: h.gamma > 0 },
-    { weight: n(h.delta), term: 'rel', active: h.delta > 0 },
+    // β·feat + γ·att + δ·rel: every weight the settings table gives a formula term.
+    ...weightTerms().map(({ key, term }) => ({ weight: n(h[key]), term, active: h[key] > 0 })),
   ];
 }
 
