@@ -1,6 +1,6 @@
 // The command line as a user runs it: real processes, real files.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,10 @@ describe('command line', () => {
       [['--task', 'chess'], /unknown task "chess"/],
       [['--student', '2x3x32'], /divisible by nHead/],
       [['--frobnicate'], /Unknown option '--frobnicate'/],
+      [['--task', 'sentiment', '--data', 'mine.csv'], /--data is for the custom-text and custom-csv tasks; sentiment is built in/],
+      [['--task', 'modadd', '--data', 'mine.csv'], /--data is for the custom-text and custom-csv tasks; modadd is built in/],
+      [['--task', 'custom-csv'], /task custom-csv needs --data FILE/],
+      [['--overwrite'], /--overwrite needs --out DIR/],
     ];
     for (const [args, message] of cases) {
       const r = run('distill', args);
@@ -49,7 +53,10 @@ describe('command line', () => {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const config = JSON.parse(readFileSync(join(out, 'student', 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ n_layer: 1, n_head: 2, n_embd: 16 });
+    expect(config).toMatchObject({ n_layer: 1, n_head: 2, n_embd: 16, task: 'modadd', kind: 'classification', role: 'student' });
+    expect(config.class_token_ids).toHaveLength(13);
+    // The hyperparameters applied (fixed on the command line: one schedule entry).
+    expect(config.training).toMatchObject({ phase: 'distill', steps: 5, hyper: { temperature: 4, alpha: 0.7 }, schedule: [{ step: 1, temperature: 4 }] });
 
     const p = run('predict', ['--model', join(out, 'student'), '--text', '3 + 4 =', '--backend', 'cpu', '--json']);
     expect(p.code, p.stderr).toBe(0);
@@ -57,6 +64,37 @@ describe('command line', () => {
     expect(pred.tokens.length).toBe(pred.logits.length);
     expect(pred.logits[0].length).toBe(config.vocab_size);
     expect(config.classes).toContain(pred.prediction);
+
+    const empty = run('predict', ['--model', join(out, 'student'), '--tokens', '1,,3', '--backend', 'cpu']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/id 2 is empty/);
+
+    // The same --out again is refused before any training (no progress on stderr), and nothing is touched.
+    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    const again = run('distill', ['--task', 'modadd', '--teacher', 'tiny', '--student', 'tiny', '--teacher-steps', '5', '--steps', '5', '--backend', 'cpu', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds a previous run \(student\/, baseline\/, teacher\/, summary\.json\).*--overwrite/);
+    expect(again.stderr).not.toMatch(/step \d/);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
+
+    // --overwrite replaces the outputs; with the shipped teacher, the old trained teacher/ goes.
+    const over = run('distill', ['--task', 'modadd', '--student', 'tiny', '--steps', '2', '--eval-every', '2', '--backend', 'cpu', '--out', out, '--overwrite', '--json']);
+    expect(over.code, over.stderr).toBe(0);
+    expect(lastJson(over.stdout).teacherSource).toBe('shipped');
+    expect(existsSync(join(out, 'teacher'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).steps).toEqual({ teacher: 0, distill: 2 });
+  });
+
+  it('checks --out before training: a directory that cannot be made is refused at once', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = run('distill', ['--task', 'modadd', '--teacher', 'tiny', '--student', 'tiny', '--teacher-steps', '5', '--steps', '5', '--backend', 'cpu', '--out', join(file, 'sub')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot create --out .*a-file\/sub \(ENOTDIR\)/);
+    expect(r.stderr).not.toMatch(/step \d/);
+    const onFile = run('distill', ['--out', file, '--backend', 'cpu']);
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toMatch(/is a file, not a directory/);
   });
 
   it('predict refuses a missing model directory and bad token ids', () => {

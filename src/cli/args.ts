@@ -20,7 +20,7 @@ export const RUN_FLAGS = {
 } as const satisfies ParseArgsConfig['options'];
 
 export const RUN_FLAGS_USAGE = `  --task ${ALL_TASKS.join('|')}   (default ${DEFAULT_CONFIG.task})
-  --data FILE            text (custom-text) or text,label CSV (custom-csv)
+  --data FILE            text (custom-text) or text,label CSV (custom-csv); only with those tasks
   --seed N               initialisation and batch order (default ${DEFAULT_CONFIG.seed})
   --teacher SIZE         preset or LxHxD, e.g. teacher-m or 4x4x128 (default: the shipped teacher)
   --student SIZE         (default ${DEFAULT_CONFIG.student})
@@ -74,6 +74,11 @@ export function runFlags(values: Values): RunFlags {
   const d = DEFAULT_CONFIG;
   const task = (values.task ?? d.task) as TaskId;
   if (!ALL_TASKS.includes(task)) throw new UsageError(`unknown task "${task}": use one of ${ALL_TASKS.join(', ')}`);
+  const custom = task === 'custom-text' || task === 'custom-csv';
+  if (values.data !== undefined && !custom) {
+    throw new UsageError(`--data is for the custom-text and custom-csv tasks; ${task} is built in, with a fixed dataset: drop --data, or add --task custom-csv (text,label CSV) or --task custom-text`);
+  }
+  if (custom && !values.data) throw new UsageError(`task ${task} needs --data FILE`);
   const backend = (values.backend ?? 'wasm') as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new UsageError(`unknown backend "${backend}": use one of ${NODE_BACKENDS.join(', ')}`);
   const config: RunConfig = {

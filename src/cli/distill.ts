@@ -1,20 +1,25 @@
 // npm run --silent distill -- [flags]: distil the shipped (or a freshly trained) teacher into a student,
 // with a baseline student trained in lockstep; write both in nanoGPT's format plus summary.json.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportModel } from '../model/export';
 import { modelExtra } from '../train/taskExtra';
 import { useNodeBackend } from './backend';
 import { parseFlags, RUN_FLAGS, RUN_FLAGS_USAGE, runFlags } from './args';
-import { runMain } from './main';
+import { runMain, UsageError } from './main';
 import { saveModelDir } from './modelDir';
+import { prepareOutDir } from './outDir';
 import { loadCustomData, runInNode, type Summary } from './nodeRun';
 import { Progress } from './progress';
 
-const USAGE = `usage: npm run --silent distill -- [flags] [--out DIR]
+const USAGE = `usage: npm run --silent distill -- [flags] [--out DIR [--overwrite]]
 ${RUN_FLAGS_USAGE}
-  --out DIR              write student/, baseline/ (model.safetensors + config.json) and summary.json`;
+  --out DIR              write student/, baseline/ (and teacher/ when trained; each model.safetensors +
+                         config.json) and summary.json. DIR is created and checked for writing before
+                         training starts; a DIR that already holds these outputs is refused
+  --overwrite            replace a previous run's outputs in DIR (student/, baseline/, teacher/,
+                         summary.json; other files are left alone)`;
 
 function pct(x: number | undefined): string {
   return x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
@@ -34,12 +39,14 @@ function humanReport(s: Summary): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseFlags(process.argv.slice(2), { ...RUN_FLAGS, out: { type: 'string' } });
+  const { values } = parseFlags(process.argv.slice(2), { ...RUN_FLAGS, out: { type: 'string' }, overwrite: { type: 'boolean' } });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   const flags = runFlags(values);
+  if (values.overwrite && !values.out) throw new UsageError('--overwrite needs --out DIR');
+  if (values.out) await prepareOutDir(values.out, Boolean(values.overwrite)); // before minutes of training
   const custom = await loadCustomData(flags.config.task, flags.data);
   const backend = await useNodeBackend(flags.backend);
   const progress = new Progress();
@@ -47,14 +54,16 @@ async function main(): Promise<void> {
   progress.done(`done in ${summary.wallSeconds.toFixed(1)} s`);
   if (values.out) {
     const out = values.out;
-    await mkdir(out, { recursive: true });
+    // The summary first: if a model cannot be written (a diverged run's NaN weights), the figures stay.
+    await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     // The same config.json keys as the app's export (modelExtra), schedule of applied values included.
     await saveModelDir(join(out, 'student'), await exportModel(run.distiller!.student, run.task.vocab, modelExtra(run, 'student')));
     await saveModelDir(join(out, 'baseline'), await exportModel(run.distiller!.baseline, run.task.vocab, modelExtra(run, 'baseline')));
     if (summary.teacherSource === 'trained') {
       await saveModelDir(join(out, 'teacher'), await exportModel(run.teacher, run.task.vocab, modelExtra(run, 'teacher')));
+    } else {
+      await rm(join(out, 'teacher'), { recursive: true, force: true }); // a previous run's, under --overwrite
     }
-    await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   }
   run.dispose();
   if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
