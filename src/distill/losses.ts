@@ -10,6 +10,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from '../model/oneHot';
 
+/**
+ * Where a logit is −∞ (a token masked out, a sparse teacher) its log-probability is −∞ and every
+ * `p · log q` with p = 0 there is 0 · (−∞) = NaN in IEEE arithmetic, though the term is 0 by the
+ * convention 0 · log 0 = 0. Flooring log-probabilities at −1e30, far below any finite logit's, keeps
+ * those products exactly 0 and leaves every finite value unchanged. Where a target has mass on a
+ * token the student gives −∞, the true value is +∞; it is reported as a huge finite number
+ * (~1e30 · p) so the run can say so instead of turning every later value into NaN.
+ */
+export const LOG_PROB_FLOOR = -1e30;
+
+function finiteLog<T extends tf.Tensor>(logp: T): T {
+  return logp.maximum(LOG_PROB_FLOOR) as T;
+}
+
 /** Mean of `perPosition` over positions where mask = 1 (0 when nothing is scored). */
 function maskedMean(perPosition: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
   return perPosition.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
@@ -20,7 +34,7 @@ function maskedMean(perPosition: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
  * logits: (N, V), targets: (N) int32, mask: (N) 1 where scored.
  */
 export function hardCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
-  const logp = tf.logSoftmax(logits); // (N, V)
+  const logp = finiteLog(tf.logSoftmax(logits)); // (N, V)
   const nll = oneHotFloat(targets, logits.shape[1]).mul(logp).sum(-1).neg() as tf.Tensor1D; // (N)
   return maskedMean(nll, mask);
 }
@@ -36,8 +50,8 @@ export function softDistillation(
   temperature: number,
   mask: tf.Tensor1D,
 ): tf.Scalar {
-  const logps = tf.logSoftmax(studentLogits.div(temperature)); // (N, V)
-  const logpt = tf.logSoftmax(teacherLogits.div(temperature)); // (N, V)
+  const logps = finiteLog(tf.logSoftmax(studentLogits.div(temperature))); // (N, V)
+  const logpt = finiteLog(tf.logSoftmax(teacherLogits.div(temperature))); // (N, V)
   const kl = tf.exp(logpt).mul(logpt.sub(logps)).sum(-1) as tf.Tensor1D; // (N)
   return maskedMean(kl, mask).mul(temperature * temperature) as tf.Scalar;
 }
@@ -200,7 +214,7 @@ export interface TeacherTargets {
 
 /** TeacherTargets from raw teacher logits (N, V) at temperature T (call inside tf.tidy, or keep). */
 export function teacherTargets(teacherLogits: tf.Tensor2D, temperature: number): TeacherTargets {
-  const logp = tf.logSoftmax(teacherLogits.div(temperature)); // (N, V)
+  const logp = finiteLog(tf.logSoftmax(teacherLogits.div(temperature))); // (N, V)
   const probs = tf.exp(logp) as tf.Tensor2D; // (N, V)
   const negEntropy = probs.mul(logp).sum(-1); // (N)
   const offsets = tf.stack([tf.zerosLike(negEntropy), negEntropy], 1) as tf.Tensor2D; // (N, 2)
@@ -232,7 +246,7 @@ function weightedCrossEntropies(
     const zk = unit ? z.reshape([N, 1, V]) : z.reshape([N, 1, V]).mul(tf.tensor3d(invT, [1, K, 1])); // (N, K, V)
     const shifted = zk.sub(zk.max(-1, true)); // (N, K, V)
     const logq = shifted.sub(shifted.exp().sum(-1, true).log()); // (N, K, V) log softmax
-    const dot = targets.mul(logq).sum(-1); // (N, K) Σ_v t · log q
+    const dot = targets.mul(finiteLog(logq)).sum(-1); // (N, K) Σ_v t · log q
     const perRow = offsets ? offsets.sub(dot) : dot.neg(); // (N, K)
     // Σ_n as (1, N) @ (N, K): one op on every backend
     const value = tf.matMul(tf.ones([1, N]) as tf.Tensor2D, perRow.mul(weights) as tf.Tensor2D).reshape([K]);
