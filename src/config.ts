@@ -210,8 +210,9 @@ export function parameterCount(c: ModelConfig): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// URL (de)serialisation: flat keys, documented in the README. Unknown keys are ignored, bad values
-// are reported and replaced by defaults so that a mangled link still opens.
+// URL (de)serialisation: flat keys, documented in the README. Keys are kebab-case; the camelCase
+// spelling is accepted too. Unknown keys are ignored and reported; bad values are reported and
+// replaced by defaults, so that a mangled link still opens and says what it did not use.
 
 const HYPER_KEYS = Object.keys(DEFAULT_HYPER) as (keyof Hyper)[];
 const NUMERIC_RUN_KEYS = Object.keys(RUN_BOUNDS) as (keyof typeof RUN_BOUNDS)[];
@@ -238,9 +239,47 @@ export interface ParsedConfig {
   warnings: string[];
 }
 
-export function configFromSearchParams(p: URLSearchParams, base: RunConfig = DEFAULT_CONFIG): ParsedConfig {
+/** Every URL key of a run config, kebab-case as written (task, seed, teacher, student, temperature, …). */
+export const CONFIG_URL_KEYS: readonly string[] = ['task', 'seed', 'teacher', 'student', ...HYPER_KEYS.map(urlKey), ...NUMERIC_RUN_KEYS.filter((k) => k !== 'seed').map(urlKey)];
+
+export interface UrlReadOptions {
+  /** Keys the page reads itself (e.g. `backend`): neither config nor unknown, so no warning. */
+  otherKeys?: readonly string[];
+}
+
+/**
+ * The link's keys in their kebab-case spelling (teacherSteps → teacher-steps), first value of each;
+ * warns on keys that are no setting, and on a key given twice (the kebab-case spelling wins).
+ */
+function canonicalParams(p: URLSearchParams, known: ReadonlySet<string>, warnings: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const spelled = new Map<string, string>();
+  for (const [key, value] of p) {
+    const kebab = urlKey(key);
+    if (!known.has(kebab)) {
+      warnings.push(`"${key}" is not a setting of this page and was ignored`);
+      continue;
+    }
+    const prev = spelled.get(kebab);
+    if (prev === undefined) {
+      out.set(kebab, value);
+      spelled.set(kebab, key);
+    } else if (prev !== kebab && key === kebab) {
+      warnings.push(`${prev}=${out.get(kebab)} was ignored: the link also gives ${kebab}=${value}`);
+      out.set(kebab, value);
+      spelled.set(kebab, key);
+    } else {
+      warnings.push(`${key}=${value} was ignored: the link already gives ${prev}=${out.get(kebab)}`);
+    }
+  }
+  return out;
+}
+
+export function configFromSearchParams(params: URLSearchParams, base: RunConfig = DEFAULT_CONFIG, opts: UrlReadOptions = {}): ParsedConfig {
   const warnings: string[] = [];
   const config: RunConfig = { ...base, hyper: { ...base.hyper } };
+  const canonical = canonicalParams(params, new Set([...CONFIG_URL_KEYS, ...(opts.otherKeys ?? [])]), warnings);
+  const p = { get: (key: string) => canonical.get(key) ?? null };
   const task = p.get('task');
   if (task !== null) {
     if (ALL_TASKS.includes(task as TaskId)) config.task = task as TaskId;

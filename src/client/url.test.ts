@@ -33,6 +33,30 @@ describe('settings in the URL', () => {
     expect(readUrl('?teacher-steps=5&teacherSteps=9').config.teacherSteps).toBe(5);
   });
 
+  it('configFromSearchParams itself reads camelCase keys, and says which spelling it ignored', () => {
+    const { config, warnings } = configFromSearchParams(new URLSearchParams('teacherSteps=20&batchSize=8&warmupSteps=3&evalEvery=7&clipNorm=0.5'));
+    expect(config).toMatchObject({ teacherSteps: 20, warmupSteps: 3, evalEvery: 7, clipNorm: 0.5 });
+    expect(config.hyper.batchSize).toBe(8);
+    expect(warnings).toEqual([]);
+    const both = configFromSearchParams(new URLSearchParams('teacherSteps=9&teacher-steps=5&alpha=0.2&alpha=0.9'));
+    expect(both.config.teacherSteps).toBe(5);
+    expect(both.config.hyper.alpha).toBe(0.2);
+    expect(both.warnings).toEqual([
+      'teacherSteps=9 was ignored: the link also gives teacher-steps=5',
+      'alpha=0.9 was ignored: the link already gives alpha=0.2',
+    ]);
+  });
+
+  it('warns on keys that are no setting, but not on the keys the page itself reads (backend)', () => {
+    const s = readUrl('?tempreature=2&alpha=0.5&backend=cpu&utm_source=mail');
+    expect(s.config.hyper.alpha).toBe(0.5);
+    expect(s.config.hyper.temperature).toBe(DEFAULT_CONFIG.hyper.temperature);
+    expect(s.forcedBackend).toBe('cpu');
+    expect(s.warnings).toEqual(['"tempreature" is not a setting of this page and was ignored', '"utm_source" is not a setting of this page and was ignored']);
+    // Every key the page writes is read back without a warning.
+    expect(readUrl(urlSearch(DEFAULT_CONFIG, 'webgl')).warnings).toEqual([]);
+  });
+
   it('reports bad values and keeps defaults, so a mangled link still opens', () => {
     const s = readUrl('?task=chess&temperature=-3&backend=tpu&alpha=0.5');
     expect(s.config.task).toBe(DEFAULT_CONFIG.task);

@@ -12,20 +12,16 @@ export interface UrlSettings {
   teacherExplicit: boolean;
 }
 
-/** The URL keys are kebab-case (teacher-steps); camelCase (teacherSteps) is accepted too. */
-export function normaliseKeys(params: URLSearchParams): URLSearchParams {
-  const out = new URLSearchParams();
-  for (const [k, v] of params) {
-    const kebab = k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    if (kebab !== k && params.has(kebab)) continue; // the canonical key wins
-    out.set(kebab, v);
-  }
-  return out;
-}
+/**
+ * URL keys the page reads beside the run config's (configFromSearchParams warns on any other key).
+ * A key added to the page's URL must be added here.
+ */
+export const APP_URL_KEYS: readonly string[] = ['backend'];
 
 export function readUrl(search: string): UrlSettings {
-  const params = normaliseKeys(new URLSearchParams(search));
-  const { config, warnings } = configFromSearchParams(params, DEFAULT_CONFIG);
+  const params = new URLSearchParams(search);
+  // Kebab-case keys (teacher-steps) and camelCase (teacherSteps) alike; unknown keys are reported.
+  const { config, warnings } = configFromSearchParams(params, DEFAULT_CONFIG, { otherKeys: APP_URL_KEYS });
   const b = params.get('backend');
   let forcedBackend: BackendName | null = null;
   if (b !== null) {
