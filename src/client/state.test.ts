@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config';
 import type { LossPoint, WorkerEvent } from '../worker/protocol';
-import { CHART_POINTS, initialState, reducer, runStatus, totalSteps, type Action, type AppState } from './state';
+import { CHART_POINTS, initialState, reducer, runStatus, stepCounter, type Action, type AppState } from './state';
 
 const point = (step: number, phase: 'teacher' | 'distill' = 'distill'): LossPoint => ({
   phase,
@@ -19,9 +19,9 @@ describe('client reducer', () => {
   it('drops events from a run that was reset (stale runId)', () => {
     let s = run(initialState(DEFAULT_CONFIG), { type: 'started', runId: 2, paused: false });
     s = run(s, ev({ type: 'points', runId: 2, points: [point(1), point(2)], speed: null }));
-    expect(totalSteps(s.run)).toBe(2);
+    expect(stepCounter(s.run)).toEqual({ phase: 'distill', step: 2, total: 0 });
     s = run(s, { type: 'reset', runId: 3 });
-    expect(totalSteps(s.run)).toBe(0);
+    expect(stepCounter(s.run)).toEqual({ phase: null, step: 0, total: 0 });
     const before = s;
     // Late events of run 2 arrive after the reset: nothing changes (same object: no re-render).
     s = run(
@@ -36,11 +36,24 @@ describe('client reducer', () => {
     expect(runStatus(s.run)).toBe('idle');
   });
 
-  it('counts teacher and distillation steps in one monotonic counter', () => {
+  it('has one step counter: the step within the phase and its total, as the progress bar and the curves', () => {
     let s = run(initialState(DEFAULT_CONFIG), { type: 'started', runId: 2, paused: false });
+    expect(stepCounter(s.run)).toEqual({ phase: null, step: 0, total: 0 });
+    s = run(s, ev({ type: 'phase', runId: 2, phase: 'teacher', detail: '', totalSteps: 100 }));
+    expect(stepCounter(s.run)).toEqual({ phase: 'teacher', step: 0, total: 100 });
     s = run(s, ev({ type: 'points', runId: 2, points: [point(1, 'teacher'), point(2, 'teacher')], speed: null }));
+    expect(stepCounter(s.run)).toEqual({ phase: 'teacher', step: 2, total: 100 });
+    // Caching the teacher's outputs: the teacher's count stays (the bar has no step then).
+    s = run(s, ev({ type: 'phase', runId: 2, phase: 'caching', detail: '', totalSteps: 0 }));
+    expect(stepCounter(s.run)).toEqual({ phase: 'teacher', step: 2, total: 100 });
+    s = run(s, ev({ type: 'phase', runId: 2, phase: 'distill', detail: '', totalSteps: 300 }));
+    expect(stepCounter(s.run)).toEqual({ phase: 'distill', step: 0, total: 300 });
     s = run(s, ev({ type: 'points', runId: 2, points: [point(1), point(2), point(3)], speed: null }));
-    expect(totalSteps(s.run)).toBe(5);
+    expect(stepCounter(s.run)).toEqual({ phase: 'distill', step: 3, total: 300 });
+    expect(s.run.totalSteps).toBe(300); // the progress bar's max: the same phase, the same total
+    // Testing and done keep the distillation count (no phase total of their own).
+    s = run(s, ev({ type: 'phase', runId: 2, phase: 'testing', detail: '', totalSteps: 0 }), ev({ type: 'phase', runId: 2, phase: 'done', detail: '', totalSteps: 0 }));
+    expect(stepCounter(s.run)).toEqual({ phase: 'distill', step: 3, total: 300 });
     expect(s.run.teacherLoss).toHaveLength(2);
     expect(s.run.distillLoss.map((r) => r.step)).toEqual([1, 2, 3]);
   });
@@ -61,7 +74,7 @@ describe('client reducer', () => {
       const points = Array.from({ length: 50 }, (_, i) => point(b * 50 + i + 1));
       s = run(s, ev({ type: 'points', runId: 2, points, speed: null }));
     }
-    expect(totalSteps(s.run)).toBe(3000);
+    expect(stepCounter(s.run).step).toBe(3000);
     expect(s.run.distillLoss.length).toBeLessThanOrEqual(CHART_POINTS);
     expect(s.run.distillLoss[0].step).toBe(1); // the start stays
     expect(s.run.distillLoss.at(-1)!.step).toBe(3000); // the newest is always there

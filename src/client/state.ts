@@ -59,6 +59,9 @@ export interface RunView {
   started: boolean;
   teacherStep: number;
   distillStep: number;
+  /** Steps each phase runs, from its phase event (kept after the phase ends, for the counter). */
+  teacherTotal: number;
+  distillTotal: number;
   teacherLoss: LossRow[];
   distillLoss: LossRow[];
   teacherAccuracy: AccuracyRow[];
@@ -109,6 +112,8 @@ export function emptyRun(runId: number, started = false, paused = false): RunVie
     started,
     teacherStep: 0,
     distillStep: 0,
+    teacherTotal: 0,
+    distillTotal: 0,
     teacherLoss: [],
     distillLoss: [],
     teacherAccuracy: [],
@@ -160,9 +165,25 @@ export function runStatus(run: RunView): RunStatus {
   return run.paused ? 'paused' : 'running';
 }
 
-/** Training steps run so far in this run (teacher and distillation): the step counter. */
-export function totalSteps(run: RunView): number {
-  return run.teacherStep + run.distillStep;
+export interface StepCounter {
+  /** The phase whose steps are counted; null before any training step or phase. */
+  phase: TrainPhase | null;
+  step: number;
+  /** Steps that phase runs (0 when not known). */
+  total: number;
+}
+
+/**
+ * The one step counter the page shows: the step within the current training phase and that
+ * phase's total ("teacher step 50 / 100", then "distillation step 89 / 300"), the same numbers as
+ * the progress bar and the x axis of the phase's curves. While caching it still shows the teacher's.
+ */
+export function stepCounter(run: RunView): StepCounter {
+  if (run.phase === 'distill' || run.phase === 'testing' || run.phase === 'done' || run.distillStep > 0) {
+    return { phase: 'distill', step: run.distillStep, total: run.distillTotal };
+  }
+  if (run.phase === 'teacher' || run.teacherStep > 0) return { phase: 'teacher', step: run.teacherStep, total: run.teacherTotal };
+  return { phase: null, step: 0, total: 0 };
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
@@ -187,7 +208,15 @@ function lossRows(points: readonly LossPoint[]): LossRow[] {
 function reduceRun(run: RunView, e: RunEvent): RunView {
   switch (e.type) {
     case 'phase':
-      return { ...run, phase: e.phase, detail: e.detail, totalSteps: e.totalSteps, cache: null, error: e.phase === 'error' ? (run.error ?? e.detail) : run.error };
+      return {
+        ...run,
+        phase: e.phase,
+        detail: e.detail,
+        totalSteps: e.totalSteps,
+        ...(e.phase === 'teacher' ? { teacherTotal: e.totalSteps } : e.phase === 'distill' ? { distillTotal: e.totalSteps } : {}),
+        cache: null,
+        error: e.phase === 'error' ? (run.error ?? e.detail) : run.error,
+      };
     case 'cacheProgress':
       return { ...run, cache: { done: e.done, total: e.total } };
     case 'paused':

@@ -1,4 +1,4 @@
-import { runStatus, totalSteps } from '../client/state';
+import { runStatus, stepCounter } from '../client/state';
 import { useApp, useController } from './context';
 
 const PHASE_TEXT: Record<string, string> = {
@@ -29,12 +29,10 @@ function Progress() {
     return <progress className="progress" aria-label={`${PHASE_TEXT[run.phase]}…`} />;
   }
   if ((run.phase === 'teacher' || run.phase === 'distill') && run.totalSteps > 0) {
+    // The bar only: the step counter above says the same step in words.
     return (
       <div className="progress-row">
         <progress className="progress" max={run.totalSteps} value={step} aria-label={`${PHASE_TEXT[run.phase]} progress`} />
-        <span className="muted small">
-          {run.phase === 'teacher' ? 'teacher' : 'distillation'} step {step} / {run.totalSteps}
-        </span>
       </div>
     );
   }
@@ -46,6 +44,7 @@ export function RunControls() {
   const run = useApp((s) => s.run);
   const configErrors = useApp((s) => s.task.error);
   const status = runStatus(run);
+  const counter = stepCounter(run);
   const active = status === 'running' || status === 'paused';
   const canStart = !active && !configErrors;
   const speed = run.speed;
@@ -74,10 +73,13 @@ export function RunControls() {
       </div>
       <div className="run-status">
         <div className="step-counter">
-          <span className="muted">Step</span>{' '}
+          <span className="muted" data-testid="step-label">
+            {counter.phase === 'teacher' ? 'Teacher step' : counter.phase === 'distill' ? 'Distillation step' : 'Step'}
+          </span>{' '}
           <strong data-testid="step" aria-live="off">
-            {totalSteps(run)}
+            {counter.step}
           </strong>
+          {counter.total > 0 ? <span className="muted"> / {counter.total}</span> : null}
         </div>
         <div className="phase">
           <span className={`dot dot-${status}`} aria-hidden="true" />

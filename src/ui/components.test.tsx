@@ -67,6 +67,11 @@ describe('run controls', () => {
     emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 1, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
     expect(screen.getByTestId('step').textContent).toBe('1');
     expect(screen.getByTestId('phase').textContent).toBe('teacher');
+    // One counter: the step within the phase, of the phase's total; no second count beside the bar.
+    const counter = () => screen.getByTestId('step').parentElement!.textContent;
+    expect(counter()).toBe('Teacher step 1 / 10');
+    expect(screen.getByRole('progressbar', { name: /training the teacher progress/ }).getAttribute('value')).toBe('1');
+    expect(document.body.textContent!.match(/step \d+ \/ \d+/gi)).toEqual(['step 1 / 10']);
 
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
     expect(sent.at(-1)).toEqual({ type: 'pause', runId });
@@ -85,6 +90,21 @@ describe('run controls', () => {
     // A late event of the old run does not bring anything back.
     emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 2, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
     expect(screen.getByTestId('step').textContent).toBe('0');
+  });
+
+  it('counts distillation steps from 1 after the teacher phase, as the bar does ("Distillation step 89 / 300")', () => {
+    const { store, emit } = setup(<RunControls />);
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    const runId = store.getState().run.runId;
+    const pt = (phase: 'teacher' | 'distill', step: number) => ({ phase, step, lr: 0, temperature: 4, alpha: 0.7, values: { total: 1 } });
+    emit({ type: 'phase', runId, phase: 'teacher', detail: '', totalSteps: 50 });
+    emit({ type: 'points', runId, points: Array.from({ length: 50 }, (_, i) => pt('teacher', i + 1)), speed: null });
+    emit({ type: 'phase', runId, phase: 'distill', detail: '', totalSteps: 300 });
+    emit({ type: 'points', runId, points: Array.from({ length: 89 }, (_, i) => pt('distill', i + 1)), speed: null });
+    expect(screen.getByTestId('step').parentElement!.textContent).toBe('Distillation step 89 / 300');
+    const bar = screen.getByRole('progressbar', { name: /distilling progress/ });
+    expect([bar.getAttribute('value'), bar.getAttribute('max')]).toEqual(['89', '300']);
+    expect(screen.queryByText(/139/)).toBeNull(); // not teacher + distillation steps
   });
 
   it('shows how far caching the teacher has got, as a determinate progress bar', () => {
