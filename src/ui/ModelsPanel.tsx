@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits } from '../worker/protocol';
 import { useApp, useController } from './context';
-import { compressionRatio, modelStats } from './modelStats';
+import { compressionLabel, modelStats } from './modelStats';
 import { SizePicker } from './SizePicker';
 
 function TeacherSource() {
@@ -69,7 +69,7 @@ export function ModelsPanel() {
   const block = info?.seqLen ?? 32;
   const teacher = modelStats(config.teacher, vocab, block);
   const student = modelStats(config.student, vocab, block);
-  const ratio = compressionRatio(teacher, student);
+  const compression = compressionLabel(teacher, student);
   return (
     <section className="card models-card" aria-label="Model sizes">
       <h2>Models</h2>
@@ -80,8 +80,11 @@ export function ModelsPanel() {
       </div>
       <p className="compression">
         Compression{' '}
-        <strong data-testid="compression">{ratio === null ? '—' : `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}×`}</strong>{' '}
-        <span className="muted small">fewer parameters in the student{info ? '' : ' (sizes for a typical task until it loads)'}</span>
+        <strong data-testid="compression">{compression?.value ?? '—'}</strong>{' '}
+        <span className="muted small">
+          {compression?.text ?? ''}
+          {info ? '' : ' (sizes for a typical task until it loads)'}
+        </span>
       </p>
       <TeacherSource />
     </section>

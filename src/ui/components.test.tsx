@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from '../config';
 import type { PredictionResult, WorkerCommand, WorkerEvent } from '../worker/protocol';
 import { ControllerContext } from './context';
 import { HyperPanel } from './HyperPanel';
+import { ModelsPanel } from './ModelsPanel';
 import { ProbabilityBars } from './predictions/ProbabilityBars';
 import { RunControls } from './RunControls';
 import { TaskPanel } from './TaskPanel';
@@ -118,6 +119,19 @@ describe('run controls', () => {
     expect(bar.getAttribute('value')).toBe('1024');
     expect(bar.getAttribute('max')).toBe('2200');
     expect(screen.getByText(/1,024 \/ 2,200 training rows/)).toBeTruthy();
+  });
+});
+
+describe('model sizes', () => {
+  it('says "same size" when teacher and student match, and "more" when the student is bigger', () => {
+    const { store } = setup(<ModelsPanel />);
+    const shown = () => `${screen.getByTestId('compression').textContent} ${screen.getByTestId('compression').nextElementSibling!.textContent}`;
+    expect(shown()).toMatch(/^\d+(\.\d)?× fewer parameters in the student/);
+    act(() => store.dispatch({ type: 'config', config: { ...DEFAULT_CONFIG, teacher: 'teacher-s', student: 'teacher-s' } }));
+    expect(shown()).toMatch(/^same size the student has as many parameters as the teacher/);
+    expect(shown()).not.toMatch(/fewer/);
+    act(() => store.dispatch({ type: 'config', config: { ...DEFAULT_CONFIG, teacher: 'tiny', student: 'teacher-s' } }));
+    expect(shown()).toMatch(/^\d+(\.\d)?× more parameters in the student than in the teacher/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HYPER } from '../config';
 import { FORMULA, formulaTerms, formulaText } from './formula';
-import { compressionRatio, modelStats } from './modelStats';
+import { compressionLabel, compressionRatio, modelStats } from './modelStats';
 import { mb, pts } from './format';
 
 describe('the formula with live values', () => {
@@ -19,6 +19,20 @@ describe('the formula with live values', () => {
 });
 
 describe('model stats', () => {
+  it('says "same size" for equal sizes and "more" for a student bigger than its teacher, never "1.0× fewer" or "0.5× fewer"', () => {
+    const stats = (params: number) => ({ size: { nLayer: 1, nHead: 1, nEmbd: 8 }, params });
+    const same = modelStats('teacher-s', 99, 22)!;
+    expect(compressionLabel(same, modelStats('3x4x64', 99, 22))).toEqual({ value: 'same size', text: 'the student has as many parameters as the teacher' });
+    expect(compressionLabel(stats(1000), stats(2000))).toEqual({ value: '2.0×', text: 'more parameters in the student than in the teacher' });
+    expect(compressionLabel(stats(2500), stats(1000))).toEqual({ value: '2.5×', text: 'fewer parameters in the student' });
+    expect(compressionLabel(stats(12_400), stats(1000))).toEqual({ value: '12×', text: 'fewer parameters in the student' });
+    // Near 1, where one decimal would read "1.0×": the percentage.
+    expect(compressionLabel(stats(1000), stats(970))).toEqual({ value: '3%', text: 'fewer parameters in the student' });
+    expect(compressionLabel(stats(1000), stats(1040))).toEqual({ value: '4%', text: 'more parameters in the student than in the teacher' });
+    expect(compressionLabel(stats(100_000), stats(99_999))).toEqual({ value: '1%', text: 'fewer parameters in the student' });
+    expect(compressionLabel(null, stats(1))).toBeNull();
+  });
+
   it('counts parameters, size at fp32 and compression', () => {
     const t = modelStats('teacher-m', 99, 22)!;
     const s = modelStats('tiny', 99, 22)!;
@@ -27,6 +41,7 @@ describe('model stats', () => {
     expect(s.params).toBe(99 * 16 + 22 * 16 + (32 + 768 + 256 + 1024 + 1024) + 16);
     expect(compressionRatio(t, s)).toBeCloseTo(t.params / s.params, 12);
     expect(modelStats('3x5x64', 99, 22)).toBeNull(); // 64 is not divisible by 5
+    expect(compressionLabel(t, s)).toEqual({ value: `${Math.round(t.params / s.params)}×`, text: 'fewer parameters in the student' });
     expect(mb(250_000)).toBe('1.00 MB');
     expect(pts(0.034)).toBe('+3.4 pts');
     expect(pts(-0.01)).toBe('−1.0 pts');
