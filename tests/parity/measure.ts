@@ -10,6 +10,8 @@ import { distillationLoss } from '../../src/distill/losses';
 import { GPT, parameterNames, parameterShape } from '../../src/model/gpt';
 import { deriveSeed, mulberry32, normal } from '../../src/rng';
 import { DEFAULT_ADAMW } from '../../src/train/adamw';
+import { indexSplit, scoredProbs } from '../../src/train/evaluate';
+import { inspectModel } from '../../src/train/inspect';
 import { DistillStep, modelConfigFor, STEP_VALUES } from '../../src/train/steps';
 import { loadModelDir } from '../../src/cli/modelDir';
 import { shippedTeacherDir } from '../../src/cli/teachers';
@@ -96,6 +98,15 @@ export async function measureTask(taskId: Exclude<TaskId, 'custom-text' | 'custo
   ['total', 'hard', 'soft', 'feature', 'attention', 'relation'].forEach((name, i) => out.set(`loss ${name}`, termValues.slice(i, i + 1)));
   tf.engine().endScope();
   student.dispose();
+
+  // The read-out paths: evaluation's scored probabilities (gathers at the scored positions, class
+  // columns, softmax) and the predictions panel's inspection (last-position logits, attention maps).
+  const valIndex = indexSplit(task, task.val, 32);
+  out.set('teacher validation probabilities', await scoredProbs(teacher, task.val, valIndex));
+  const prompt = task.encodePrompt(task.examples[0]);
+  const inspection = await inspectModel(teacher, prompt, task.classes ? task.classes.map((c) => c.tokenId) : null);
+  out.set('teacher inspection logits', inspection.logits);
+  inspection.attention.forEach((heads, l) => out.set(`teacher inspection attention ${l}`, Float32Array.from(heads.flatMap((h) => [...h]))));
 
   // One full distillation step, all terms on: the fused objective, the student's and the
   // baseline's gradients (read as AdamW's first moment after one update: m = (1 − β1)·g, g clipped to norm 1 as in a run).
