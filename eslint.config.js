@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   // The UI and the client store never touch tensors: all ML runs in the worker.
   {
-    files: ['src/ui/**', 'src/client/**'],
+    files: ['src/ui/**', 'src/client/**', 'src/lessons/**', 'src/i18n/**', 'src/settings.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

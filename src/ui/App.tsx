@@ -3,7 +3,10 @@ import { LossChart } from './charts/LossChart';
 import { ExportPanel } from './ExportPanel';
 import { Header } from './Header';
 import { HyperPanel } from './HyperPanel';
+import { useT } from './i18n';
 import { Intro } from './Intro';
+import { KlCalculator } from './lessons/KlCalculator';
+import { LessonsPanel } from './lessons/LessonsPanel';
 import { MetricsPanel } from './metrics/MetricsPanel';
 import { ModelsPanel } from './ModelsPanel';
 import { PredictionsPanel } from './predictions/PredictionsPanel';
@@ -13,13 +16,15 @@ import { TaskPanel } from './TaskPanel';
 import { UrlWarnings } from './UrlWarnings';
 
 export function App() {
+  const { t } = useT();
   return (
     <div className="app">
       <Header />
       <UrlWarnings />
       <Intro />
+      <LessonsPanel />
       <main className="layout">
-        <aside className="sidebar" aria-label="Settings">
+        <aside className="sidebar" aria-label={t('app.settings')}>
           <RunControls />
           <HyperPanel />
           <TaskPanel />
@@ -34,11 +39,10 @@ export function App() {
           </div>
           <PredictionsPanel />
           <MetricsPanel />
+          <KlCalculator />
         </div>
       </main>
-      <footer className="muted small">
-        Runs entirely in your browser. Loss: L = (1 − α)·CE + α·T²·KL + β·feat + γ·att + δ·rel (Hinton et al. 2015; FitNets; Attention Transfer; RKD).
-      </footer>
+      <footer className="muted small">{t('app.footer')}</footer>
     </div>
   );
 }

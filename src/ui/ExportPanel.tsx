@@ -1,34 +1,36 @@
 import { runStatus } from '../client/state';
 import { useApp, useController } from './context';
+import { useT } from './i18n';
 
 export function ExportPanel() {
   const c = useController();
+  const { t } = useT();
   // Booleans, not the run: this panel re-renders when they flip, not at every streamed step.
   const hasStudent = useApp((s) => s.run.distillStep > 0 || s.run.phase === 'distill' || runStatus(s.run) === 'done');
   const hasCurves = useApp((s) => s.run.history.length > 0);
   const hasMetrics = useApp((s) => s.run.evals.length > 0);
   return (
-    <section className="card export-card" aria-label="Export">
-      <h2>Export</h2>
-      <p className="muted small">Models as safetensors + config.json in nanoGPT’s format; curves and metrics as CSV or JSON.</p>
+    <section className="card export-card" aria-label={t('export.title')}>
+      <h2>{t('export.title')}</h2>
+      <p className="muted small">{t('export.note')}</p>
       <div className="button-grid">
         <button type="button" onClick={() => c.exportModel('student')} disabled={!hasStudent}>
-          Student model
+          {t('export.student')}
         </button>
         <button type="button" onClick={() => c.exportModel('baseline')} disabled={!hasStudent}>
-          Baseline model
+          {t('export.baseline')}
         </button>
         <button type="button" onClick={() => c.exportCurves('csv')} disabled={!hasCurves}>
-          Curves CSV
+          {t('export.curvesCsv')}
         </button>
         <button type="button" onClick={() => c.exportCurves('json')} disabled={!hasCurves}>
-          Curves JSON
+          {t('export.curvesJson')}
         </button>
         <button type="button" onClick={() => c.exportMetrics('csv')} disabled={!hasMetrics}>
-          Metrics CSV
+          {t('export.metricsCsv')}
         </button>
         <button type="button" onClick={() => c.exportMetrics('json')} disabled={!hasMetrics}>
-          Metrics JSON
+          {t('export.metricsJson')}
         </button>
       </div>
     </section>

@@ -1,18 +1,20 @@
 import type { Hyper } from '../config';
 import { FORMULA, formulaTerms, formulaText } from './formula';
+import { useT } from './i18n';
 
 /** The objective with the live values; dimmed terms have weight zero. */
 export function Formula({ hyper }: { hyper: Hyper }) {
+  const { t } = useT();
   const terms = formulaTerms(hyper);
   return (
-    <div className="formula" aria-label={`Loss: ${formulaText(hyper)}`} data-testid="formula">
+    <div className="formula" aria-label={t('knobs.loss', { formula: formulaText(hyper) })} data-testid="formula">
       <div className="formula-general small muted">{FORMULA}</div>
       <div className="formula-live" aria-hidden="true">
         <span>{'L = '}</span>
-        {terms.map((t, i) => (
-          <span key={i} className={t.active ? 'term' : 'term off'}>
+        {terms.map((term, i) => (
+          <span key={i} className={term.active ? 'term' : 'term off'}>
             {i > 0 ? <span className="op"> + </span> : null}
-            <b>{t.weight}</b>·{t.term}
+            <b>{term.weight}</b>·{term.term}
           </span>
         ))}
       </div>

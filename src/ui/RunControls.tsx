@@ -1,38 +1,54 @@
 import { runStatus, stepCounter } from '../client/state';
+import type { TKey } from '../i18n/catalog';
+import type { Phase } from '../worker/protocol';
 import { useApp, useController } from './context';
+import { useT } from './i18n';
 
-const PHASE_TEXT: Record<string, string> = {
-  idle: 'ready',
-  loading: 'loading',
-  teacher: 'training the teacher',
-  caching: 'caching teacher outputs',
-  distill: 'distilling',
-  testing: 'testing',
-  done: 'done',
-  error: 'error',
+const PHASE_TEXT: Record<Phase, TKey> = {
+  idle: 'phase.text.idle',
+  loading: 'phase.text.loading',
+  teacher: 'phase.text.teacher',
+  caching: 'phase.text.caching',
+  distill: 'phase.text.distill',
+  testing: 'phase.text.testing',
+  done: 'phase.text.done',
+  error: 'phase.text.error',
+};
+
+/** The phase's own name (in English its id, which tests read). */
+const PHASE_NAME: Record<Phase, TKey> = {
+  idle: 'phase.name.idle',
+  loading: 'phase.name.loading',
+  teacher: 'phase.name.teacher',
+  caching: 'phase.name.caching',
+  distill: 'phase.name.distill',
+  testing: 'phase.name.testing',
+  done: 'phase.name.done',
+  error: 'phase.name.error',
 };
 
 function Progress() {
+  const { t, fmt } = useT();
   const run = useApp((s) => s.run);
   const step = run.phase === 'teacher' ? run.teacherStep : run.distillStep;
   if (run.phase === 'caching' && run.cache) {
     return (
       <div className="progress-row">
-        <progress className="progress" max={run.cache.total} value={run.cache.done} aria-label="caching teacher outputs progress" />
+        <progress className="progress" max={run.cache.total} value={run.cache.done} aria-label={t('run.cachingProgress')} />
         <span className="muted small">
-          teacher outputs cached for {run.cache.done.toLocaleString('en-US')} / {run.cache.total.toLocaleString('en-US')} training rows
+          {t('run.cached', { done: fmt.int(run.cache.done), total: fmt.int(run.cache.total) })}
         </span>
       </div>
     );
   }
   if (run.phase === 'caching' || run.phase === 'loading' || run.phase === 'testing') {
-    return <progress className="progress" aria-label={`${PHASE_TEXT[run.phase]}…`} />;
+    return <progress className="progress" aria-label={t('run.phaseBusy', { phase: t(PHASE_TEXT[run.phase]) })} />;
   }
   if ((run.phase === 'teacher' || run.phase === 'distill') && run.totalSteps > 0) {
     // The bar only: the step counter above says the same step in words.
     return (
       <div className="progress-row">
-        <progress className="progress" max={run.totalSteps} value={step} aria-label={`${PHASE_TEXT[run.phase]} progress`} />
+        <progress className="progress" max={run.totalSteps} value={step} aria-label={t('run.phaseProgress', { phase: t(PHASE_TEXT[run.phase]) })} />
       </div>
     );
   }
@@ -41,6 +57,7 @@ function Progress() {
 
 export function RunControls() {
   const c = useController();
+  const { t, fmt } = useT();
   const run = useApp((s) => s.run);
   const configErrors = useApp((s) => s.task.error);
   const status = runStatus(run);
@@ -50,31 +67,31 @@ export function RunControls() {
   const speed = run.speed;
 
   return (
-    <section className="card run-controls" aria-label="Run controls">
+    <section className="card run-controls" aria-label={t('run.controls')}>
       <div className="buttons">
         <button type="button" className="primary" onClick={() => c.start()} disabled={!canStart}>
-          Start
+          {t('run.start')}
         </button>
         {status === 'paused' ? (
           <button type="button" onClick={() => c.resume()}>
-            Resume
+            {t('run.resume')}
           </button>
         ) : (
           <button type="button" onClick={() => c.pause()} disabled={status !== 'running'}>
-            Pause
+            {t('run.pause')}
           </button>
         )}
         <button type="button" onClick={() => c.step()} disabled={status === 'running' || (!active && !canStart)}>
-          Step
+          {t('run.step')}
         </button>
         <button type="button" onClick={() => c.reset()} disabled={status === 'idle' && run.phase === 'idle' && !run.started}>
-          Reset
+          {t('run.reset')}
         </button>
       </div>
       <div className="run-status">
         <div className="step-counter">
           <span className="muted" data-testid="step-label">
-            {counter.phase === 'teacher' ? 'Teacher step' : counter.phase === 'distill' ? 'Distillation step' : 'Step'}
+            {counter.phase === 'teacher' ? t('run.teacherStepLabel') : counter.phase === 'distill' ? t('run.distillStepLabel') : t('run.stepCounter')}
           </span>{' '}
           <strong data-testid="step" aria-live="off">
             {counter.step}
@@ -83,11 +100,11 @@ export function RunControls() {
         </div>
         <div className="phase">
           <span className={`dot dot-${status}`} aria-hidden="true" />
-          <span data-testid="phase">{run.phase}</span>
+          <span data-testid="phase">{t(PHASE_NAME[run.phase])}</span>
           <span className="muted small">
             {' '}
-            · {status === 'paused' ? 'paused' : PHASE_TEXT[run.phase]}
-            {speed && status === 'running' ? ` · ${speed.stepsPerSec.toFixed(1)} steps/s` : ''}
+            · {status === 'paused' ? t('run.paused') : t(PHASE_TEXT[run.phase])}
+            {speed && status === 'running' ? ` · ${t('run.stepsPerSec', { value: fmt.fixed(speed.stepsPerSec, 1) })}` : ''}
           </span>
         </div>
       </div>

@@ -1,37 +1,32 @@
 import { useId } from 'react';
 import type { RunConfig } from '../config';
+import type { TKey } from '../i18n/catalog';
+import { RUN_NUMERIC_KEYS, RUN_SETTINGS, type RunNumericKey } from '../settings';
 import { useApp, useController } from './context';
+import { useT } from './i18n';
 
-type NumericKey = 'seed' | 'steps' | 'labelled' | 'transfer' | 'evalEvery' | 'warmupSteps' | 'patience' | 'weightDecay' | 'clipNorm';
+/** The run settings of the table (src/settings.ts) this panel shows: all but the teacher's steps (in the models panel). */
+const FIELDS: RunNumericKey[] = RUN_NUMERIC_KEYS.filter((k) => k !== 'teacherSteps');
 
-const FIELDS: { key: NumericKey; label: string; min: number; max: number; step: number; integer: boolean }[] = [
-  { key: 'steps', label: 'Distillation steps', min: 0, max: 1_000_000, step: 50, integer: true },
-  { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, step: 1, integer: true },
-  { key: 'labelled', label: 'Labelled examples (student)', min: 1, max: 1_000_000, step: 50, integer: true },
-  { key: 'transfer', label: 'Unlabelled transfer examples', min: 0, max: 1_000_000, step: 100, integer: true },
-  { key: 'evalEvery', label: 'Validate every (steps)', min: 1, max: 1_000_000, step: 10, integer: true },
-  { key: 'warmupSteps', label: 'Warm-up steps', min: 0, max: 1_000_000, step: 10, integer: true },
-  { key: 'patience', label: 'Early-stopping patience (0 = off)', min: 0, max: 1000, step: 1, integer: true },
-  { key: 'weightDecay', label: 'Weight decay', min: 0, max: 1, step: 0.01, integer: false },
-  { key: 'clipNorm', label: 'Gradient clip norm (0 = off)', min: 0, max: 1000, step: 0.1, integer: false },
-];
-
-function NumberField({ f, config }: { f: (typeof FIELDS)[number]; config: RunConfig }) {
+function NumberField({ k, config }: { k: RunNumericKey; config: RunConfig }) {
   const c = useController();
+  const { t } = useT();
   const id = useId();
+  const f = RUN_SETTINGS[k];
   return (
     <div className="field">
-      <label htmlFor={id}>{f.label}</label>
+      <label htmlFor={id}>{t(f.label as TKey)}</label>
       <input
         id={id}
         type="number"
         min={f.min}
         max={f.max}
         step={f.step}
-        value={config[f.key]}
+        value={config[k]}
+        title={f.hint ? t(f.hint as TKey) : undefined}
         onChange={(e) => {
           const v = e.target.valueAsNumber;
-          if (Number.isFinite(v) && v >= f.min && v <= f.max && (!f.integer || Number.isInteger(v))) c.setConfig({ ...config, [f.key]: v });
+          if (Number.isFinite(v) && v >= f.min && v <= f.max && (!f.integer || Number.isInteger(v))) c.setConfig({ ...config, [k]: v });
         }}
       />
     </div>
@@ -40,14 +35,15 @@ function NumberField({ f, config }: { f: (typeof FIELDS)[number]; config: RunCon
 
 /** The rest of the run's settings: they apply at the next Start. */
 export function SettingsPanel() {
+  const { t } = useT();
   const config = useApp((s) => s.config);
   return (
     <details className="card settings">
-      <summary>More settings</summary>
-      <p className="muted small">These apply at the next Start. All of them are in the URL.</p>
+      <summary>{t('settings.more')}</summary>
+      <p className="muted small">{t('settings.moreNote')}</p>
       <div className="fields">
-        {FIELDS.map((f) => (
-          <NumberField key={f.key} f={f} config={config} />
+        {FIELDS.map((k) => (
+          <NumberField key={k} k={k} config={config} />
         ))}
       </div>
     </details>

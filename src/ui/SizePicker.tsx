@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { PRESET_NAMES, PRESETS, SIZE_BOUNDS, resolveSize, sizeSpec, validateSize, type ModelSize, type SizeSpec } from '../config';
-import { compact, mb } from './format';
+import type { TKey } from '../i18n/catalog';
+import { Tr, useT } from './i18n';
 import type { ModelStats } from './modelStats';
 
 interface Props {
@@ -15,7 +16,12 @@ const presetLabel = (name: string) => {
   return `${name} · ${p.nLayer}×${p.nHead}×${p.nEmbd}`;
 };
 
+const ROLE_KEY: Record<Props['role'], TKey> = { Teacher: 'role.Teacher', Student: 'role.Student' };
+const FIELD_KEY: Record<keyof ModelSize, TKey> = { nLayer: 'models.layers', nHead: 'models.heads', nEmbd: 'models.width' };
+
 export function SizePicker({ role, value, stats, onChange }: Props) {
+  const { t, fmt } = useT();
+  const roleName = t(ROLE_KEY[role]);
   const id = useId();
   const isPreset = (PRESET_NAMES as string[]).includes(value);
   const [custom, setCustom] = useState<boolean>(!isPreset);
@@ -36,9 +42,9 @@ export function SizePicker({ role, value, stats, onChange }: Props) {
 
   return (
     <fieldset className="size-picker">
-      <legend>{role}</legend>
+      <legend>{roleName}</legend>
       <label htmlFor={id} className="sr-only">
-        {role} size
+        {t('models.sizeOf', { role: roleName })}
       </label>
       <select
         id={id}
@@ -58,25 +64,19 @@ export function SizePicker({ role, value, stats, onChange }: Props) {
             {presetLabel(n)}
           </option>
         ))}
-        <option value="custom">custom…</option>
+        <option value="custom">{t('models.custom')}</option>
       </select>
       {custom ? (
         <div className="custom-size">
-          {(
-            [
-              ['nLayer', 'Layers'],
-              ['nHead', 'Heads'],
-              ['nEmbd', 'Width'],
-            ] as const
-          ).map(([key, label]) => (
+          {(['nLayer', 'nHead', 'nEmbd'] as const).map((key) => (
             <label key={key}>
-              <span className="small">{label}</span>
+              <span className="small">{t(FIELD_KEY[key])}</span>
               <input
                 type="number"
                 min={SIZE_BOUNDS[key].min}
                 max={SIZE_BOUNDS[key].max}
                 value={Number.isFinite(draft[key]) ? draft[key] : ''}
-                aria-label={`${role} ${label.toLowerCase()}`}
+                aria-label={t('models.fieldAria', { role: roleName, field: t(FIELD_KEY[key]).toLowerCase() })}
                 aria-invalid={errors.length > 0}
                 onChange={(e) => setField(key, e.target.valueAsNumber)}
               />
@@ -93,9 +93,7 @@ export function SizePicker({ role, value, stats, onChange }: Props) {
       ) : null}
       <p className="stats small">
         {stats ? (
-          <>
-            <strong>{compact(stats.params)}</strong> parameters · {mb(stats.params)} at fp32
-          </>
+          <Tr k="models.params" values={{ params: fmt.compact(stats.params), size: fmt.mb(stats.params) }} />
         ) : (
           '—'
         )}

@@ -1,5 +1,6 @@
 // One colour per model and per loss term, used by every chart and bar.
 
+import type { TKey } from '../i18n/catalog';
 import type { LossKey, ModelRole } from '../worker/protocol';
 
 export const ROLE_COLOR: Record<ModelRole | 'truth', string> = {
@@ -19,12 +20,13 @@ export const LOSS_COLOR: Record<LossKey, string> = {
   baseline: '#d97706',
 };
 
-export const LOSS_LABEL: Record<LossKey, string> = {
-  total: 'total L (student)',
-  hard: 'hard CE',
-  soft: 'soft T²·KL',
-  feature: 'feature',
-  attention: 'attention',
-  relation: 'relation',
-  baseline: 'baseline CE',
+/** The catalog key of each loss curve's name. */
+export const LOSS_LABEL: Record<LossKey, TKey> = {
+  total: 'loss.key.total',
+  hard: 'loss.key.hard',
+  soft: 'loss.key.soft',
+  feature: 'loss.key.feature',
+  attention: 'loss.key.attention',
+  relation: 'loss.key.relation',
+  baseline: 'loss.key.baseline',
 };

@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import type { LossRow, Marker } from '../../client/state';
 import { LOSS_KEYS, type LossKey } from '../../worker/protocol';
 import { LOSS_COLOR, LOSS_LABEL } from '../colors';
+import { useT } from '../i18n';
 import { useApp } from '../context';
 import { num } from '../format';
 import { useThrottled } from '../useThrottled';
@@ -42,6 +43,7 @@ interface PlotProps {
 
 /** The chart itself, redrawn only when its (throttled) inputs change. */
 const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: PlotProps) {
+  const { t } = useT();
   const keys = distilling ? visibleKeys(rows) : (['total'] as LossKey[]);
   return (
     <div className="chart-box chart-fill">
@@ -57,14 +59,14 @@ const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: Plot
             allowDataOverflow={log}
             tickFormatter={(v: number) => num(v, 2)}
           />
-          <Tooltip formatter={(v) => num(Number(v), 4)} labelFormatter={(s) => `step ${s}`} />
+          <Tooltip formatter={(v) => num(Number(v), 4)} labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {keys.map((k) => (
             <Line
               key={k}
               type="linear"
               dataKey={k}
-              name={distilling ? LOSS_LABEL[k] : 'teacher CE'}
+              name={distilling ? t(LOSS_LABEL[k]) : t('loss.teacherCe')}
               stroke={distilling ? LOSS_COLOR[k] : '#6d28d9'}
               strokeWidth={k === 'total' ? 2 : 1.4}
               strokeDasharray={k === 'baseline' ? '5 3' : undefined}
@@ -81,6 +83,7 @@ const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: Plot
 });
 
 export function LossChart() {
+  const { t } = useT();
   const teacherLoss = useApp((s) => s.run.teacherLoss);
   const distillLoss = useApp((s) => s.run.distillLoss);
   const phase = useApp((s) => s.run.phase);
@@ -92,17 +95,13 @@ export function LossChart() {
   const throttled = useThrottled(latest, REDRAW_MS);
   // A new phase or a reset shows at once; only the streaming within a series is throttled.
   const rows = throttled.length > 0 && latest.length > 0 && throttled[0] === latest[0] ? throttled : latest;
-  const empty = !started
-    ? 'Press Start: the losses of every step stream here.'
-    : phase === 'caching'
-      ? 'Caching the frozen teacher’s outputs over the training set; the losses of every step stream here next.'
-      : 'The losses of every step stream here.';
+  const empty = !started ? t('loss.pressStart') : phase === 'caching' ? t('loss.caching') : t('loss.streaming');
   return (
-    <section className="card chart-card" data-testid="loss-chart" aria-label="Loss curves">
+    <section className="card chart-card" data-testid="loss-chart" aria-label={t('loss.aria')}>
       <div className="card-head">
-        <h2>{distilling ? 'Distillation losses' : 'Teacher training loss'}</h2>
+        <h2>{distilling ? t('loss.distillTitle') : t('loss.teacherTitle')}</h2>
         <label className="small check">
-          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> {t('loss.log')}
         </label>
       </div>
       {rows.length === 0 ? (
@@ -111,9 +110,7 @@ export function LossChart() {
         <LossPlot rows={rows} distilling={distilling} markers={markers} log={log} />
       )}
       <p className="muted small">
-        {distilling
-          ? 'Student terms are unweighted; the total is the weighted sum. The baseline learns from labels alone on the same batches.'
-          : 'The teacher learns from labels first; distillation starts when it is done.'}
+        {distilling ? t('loss.distillNote') : t('loss.teacherNote')}
       </p>
     </section>
   );

@@ -1,5 +1,7 @@
 // confusion[true][predicted] as a grid of cells shaded by row-normalised frequency.
 
+import { useT } from '../i18n';
+
 interface Props {
   title: string;
   confusion: number[][];
@@ -8,14 +10,15 @@ interface Props {
 }
 
 export function ConfusionMatrix({ title, confusion, classes, color }: Props) {
+  const { t } = useT();
   const k = confusion.length;
   const showNames = k <= 6;
   return (
     <figure className="confusion">
       <figcaption className="small">
-        <b>{title}</b> <span className="muted">(rows: true, columns: predicted)</span>
+        <b>{title}</b> <span className="muted">{t('metrics.confusionAxes')}</span>
       </figcaption>
-      <div className="confusion-grid" style={{ gridTemplateColumns: `${showNames ? 'minmax(3em, auto) ' : ''}repeat(${k}, minmax(14px, 1fr))` }} role="table" aria-label={`${title} confusion matrix`}>
+      <div className="confusion-grid" style={{ gridTemplateColumns: `${showNames ? 'minmax(3em, auto) ' : ''}repeat(${k}, minmax(14px, 1fr))` }} role="table" aria-label={t('metrics.confusionAria', { title })}>
         {confusion.map((row, i) => {
           const total = row.reduce((a, b) => a + b, 0) || 1;
           return (
@@ -32,7 +35,7 @@ export function ConfusionMatrix({ title, confusion, classes, color }: Props) {
                     role="cell"
                     key={j}
                     className={`confusion-cell${i === j ? ' diag' : ''}`}
-                    title={`true ${classes[i]}, predicted ${classes[j]}: ${n}`}
+                    title={t('metrics.confusionCell', { truth: classes[i], predicted: classes[j], count: n })}
                     style={{ background: `color-mix(in srgb, ${color} ${Math.round(f * 100)}%, white)`, color: f > 0.55 ? 'white' : '#1f2937' }}
                   >
                     {k <= 8 ? n : ''}

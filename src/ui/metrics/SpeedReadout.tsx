@@ -1,40 +1,39 @@
 import { useApp } from '../context';
-import { compact } from '../format';
-
-const ms = (v: number | undefined) => (v === undefined ? '—' : v >= 10 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`);
+import { useT } from '../i18n';
 
 export function SpeedReadout() {
+  const { t, fmt } = useT();
   const speed = useApp((s) => s.run.speed);
   const latency = useApp((s) => s.run.latency);
   const backend = useApp((s) => s.backend?.name);
   const ratio = latency.teacher && latency.student ? latency.teacher / latency.student : null;
+  const ms = (v: number | undefined) => (v === undefined ? '—' : `${fmt.fixed(v, v >= 10 ? 0 : 1)} ms`);
   return (
     <div className="speed" data-testid="speed">
       <dl>
         <div>
-          <dt>Training</dt>
-          <dd>{speed ? `${speed.stepsPerSec.toFixed(1)} steps/s` : '—'}</dd>
+          <dt>{t('speed.training')}</dt>
+          <dd>{speed ? t('run.stepsPerSec', { value: fmt.fixed(speed.stepsPerSec, 1) }) : '—'}</dd>
         </div>
         <div>
-          <dt>Tokens</dt>
-          <dd>{speed ? `${compact(Math.round(speed.tokensPerSec))} tokens/s` : '—'}</dd>
+          <dt>{t('speed.tokens')}</dt>
+          <dd>{speed ? t('speed.tokensPerSec', { value: fmt.compact(Math.round(speed.tokensPerSec)) }) : '—'}</dd>
         </div>
         <div>
-          <dt>Teacher latency</dt>
+          <dt>{t('speed.teacherLatency')}</dt>
           <dd>{ms(latency.teacher)}</dd>
         </div>
         <div>
-          <dt>Student latency</dt>
+          <dt>{t('speed.studentLatency')}</dt>
           <dd>
             {ms(latency.student)}
-            {ratio ? <span className="muted small"> ({ratio >= 1 ? `${ratio.toFixed(1)}× faster` : `${(1 / ratio).toFixed(1)}× slower`})</span> : null}
+            {ratio ? (
+              <span className="muted small"> ({ratio >= 1 ? t('speed.faster', { value: fmt.fixed(ratio, 1) }) : t('speed.slower', { value: fmt.fixed(1 / ratio, 1) })})</span>
+            ) : null}
           </dd>
         </div>
       </dl>
-      <p className="muted small">
-        Inference latency: one batch-1 forward pass read back to the page{backend ? ` on ${backend}` : ''}. Small models on a GPU are bound by kernel launches,
-        so latency shrinks less than the parameter count.
-      </p>
+      <p className="muted small">{backend ? t('speed.noteOn', { backend }) : t('speed.note')}</p>
     </div>
   );
 }

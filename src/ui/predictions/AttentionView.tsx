@@ -1,11 +1,13 @@
 import { useId, useState } from 'react';
 import { comparePair, layerMap } from '../../client/attention';
 import type { PredictionResult } from '../../worker/protocol';
+import { useT } from '../i18n';
 import { Heatmap } from './Heatmap';
 
 const SIZE = 190;
 
 export function AttentionView({ result }: { result: PredictionResult }) {
+  const { t: tr } = useT();
   const id = useId();
   const [studentLayer, setStudentLayer] = useState(0);
   const [head, setHead] = useState<number | 'avg'>(0);
@@ -18,9 +20,9 @@ export function AttentionView({ result }: { result: PredictionResult }) {
     const h = head === 'avg' ? 'avg' : Math.min(head, t.nHead - 1);
     return (
       <div className="attention">
-        <Selectors id={id} layers={t.nLayer} heads={t.nHead} layer={layer} head={h} onLayer={setStudentLayer} onHead={setHead} layerLabel="Teacher layer" />
+        <Selectors id={id} layers={t.nLayer} heads={t.nHead} layer={layer} head={h} onLayer={setStudentLayer} onHead={setHead} layerLabel={tr('attention.teacherLayer')} />
         <div className="heatmaps">
-          <Heatmap values={layerMap(t.attention, layer, h)} size={SIZE} tokens={result.tokens} title={`Teacher, layer ${layer + 1}`} scale="seq" />
+          <Heatmap values={layerMap(t.attention, layer, h)} size={SIZE} tokens={result.tokens} title={tr('attention.teacherOnly', { layer: layer + 1 })} scale="seq" />
         </div>
       </div>
     );
@@ -28,7 +30,7 @@ export function AttentionView({ result }: { result: PredictionResult }) {
 
   const layer = Math.min(studentLayer, s.nLayer - 1);
   const pair = comparePair(t.attention, s.attention, layer, result.layerMap, head === 'avg' ? 'avg' : Math.min(head, s.nHead - 1));
-  const headText = pair.head === 'avg' ? 'mean over heads' : `head ${pair.head + 1}`;
+  const headText = pair.head === 'avg' ? tr('attention.meanOverHeads') : tr('attention.headN', { n: pair.head + 1 });
   return (
     <div className="attention">
       <Selectors
@@ -39,13 +41,13 @@ export function AttentionView({ result }: { result: PredictionResult }) {
         head={pair.head}
         onLayer={setStudentLayer}
         onHead={setHead}
-        layerLabel="Student layer"
+        layerLabel={tr('attention.studentLayer')}
       />
-      {t.nHead !== s.nHead ? <p className="muted small">Teacher has {t.nHead} heads, student {s.nHead}: maps are averaged over heads.</p> : null}
+      {t.nHead !== s.nHead ? <p className="muted small">{tr('attention.averaged', { teacher: t.nHead, student: s.nHead })}</p> : null}
       <div className="heatmaps">
-        <Heatmap values={pair.teacher} size={SIZE} tokens={result.tokens} title={`Teacher layer ${pair.teacherLayer + 1}, ${headText}`} scale="seq" />
-        <Heatmap values={pair.student} size={SIZE} tokens={result.tokens} title={`Student layer ${layer + 1}, ${headText}`} scale="seq" />
-        <Heatmap values={pair.diff} size={SIZE} tokens={result.tokens} title="Student − teacher" scale="div" />
+        <Heatmap values={pair.teacher} size={SIZE} tokens={result.tokens} title={tr('attention.teacherMap', { layer: pair.teacherLayer + 1, head: headText })} scale="seq" />
+        <Heatmap values={pair.student} size={SIZE} tokens={result.tokens} title={tr('attention.studentMap', { layer: layer + 1, head: headText })} scale="seq" />
+        <Heatmap values={pair.diff} size={SIZE} tokens={result.tokens} title={tr('attention.diff')} scale="div" />
       </div>
     </div>
   );
@@ -64,6 +66,7 @@ interface SelectorProps {
 }
 
 function Selectors({ id, layers, heads, layer, head, layerLabel, onLayer, onHead }: SelectorProps) {
+  const { t } = useT();
   return (
     <div className="row gap">
       <label htmlFor={`${id}-l`} className="small">
@@ -77,7 +80,7 @@ function Selectors({ id, layers, heads, layer, head, layerLabel, onLayer, onHead
         ))}
       </select>
       <label htmlFor={`${id}-h`} className="small">
-        Head
+        {t('attention.head')}
       </label>
       <select id={`${id}-h`} value={String(head)} onChange={(e) => onHead(e.target.value === 'avg' ? 'avg' : Number(e.target.value))}>
         {Array.from({ length: heads }, (_, i) => (
@@ -85,7 +88,7 @@ function Selectors({ id, layers, heads, layer, head, layerLabel, onLayer, onHead
             {i + 1}
           </option>
         ))}
-        <option value="avg">mean</option>
+        <option value="avg">{t('attention.mean')}</option>
       </select>
     </div>
   );

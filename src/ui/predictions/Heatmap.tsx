@@ -1,5 +1,7 @@
 // An (L, L) attention map as SVG: rows are query positions, columns the positions they attend to.
 
+import { useT } from '../i18n';
+
 interface Props {
   values: readonly number[];
   size: number;
@@ -25,6 +27,7 @@ export function cellColor(v: number, scale: 'seq' | 'div', maxAbs = 1): string {
 const short = (t: string) => (t.length > 7 ? t.slice(0, 6) + '…' : t);
 
 export function Heatmap({ values, size, tokens, title, scale }: Props) {
+  const { t, fmt } = useT();
   const L = Math.round(Math.sqrt(values.length));
   if (L === 0) return <div className="heatmap-empty">—</div>;
   const labels = L <= 24;
@@ -34,7 +37,7 @@ export function Heatmap({ values, size, tokens, title, scale }: Props) {
   return (
     <figure className="heatmap">
       <figcaption className="small">{title}</figcaption>
-      <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} role="img" aria-label={`${title}: attention over ${L} tokens`}>
+      <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} role="img" aria-label={t('attention.heatmapAria', { title, count: L })}>
         {labels
           ? tokens.slice(0, L).map((t, i) => (
               <g key={i} fontSize={Math.min(10, cell * 0.9)} fill="#475569">
@@ -49,7 +52,7 @@ export function Heatmap({ values, size, tokens, title, scale }: Props) {
           <rect key={i} x={pad + (i % L) * cell} y={pad + Math.floor(i / L) * cell} width={cell + 0.3} height={cell + 0.3} fill={cellColor(v, scale, maxAbs)} />
         ))}
       </svg>
-      {scale === 'div' ? <div className="small muted">max |Δ| = {maxAbs.toFixed(2)} · red: student attends more</div> : null}
+      {scale === 'div' ? <div className="small muted">{t('attention.maxDiff', { value: fmt.fixed(maxAbs, 2) })}</div> : null}
     </figure>
   );
 }

@@ -1,7 +1,8 @@
 import { outcomesToShow, soften } from '../../client/soften';
 import type { ModelRole, PredictionResult } from '../../worker/protocol';
 import { ROLE_COLOR } from '../colors';
-import { pct } from '../format';
+import { useT } from '../i18n';
+import { roleLabel, roleShort } from '../roles';
 
 type Series = { role: ModelRole | 'truth'; probs: number[] };
 
@@ -17,6 +18,7 @@ export function distributions(result: PredictionResult, temperature: number): Se
 }
 
 function Column({ title, series, shown, labels }: { title: string; series: Series[]; shown: number[]; labels: string[] }) {
+  const { t, fmt } = useT();
   return (
     <div className="prob-col">
       <h3>{title}</h3>
@@ -30,8 +32,8 @@ function Column({ title, series, shown, labels }: { title: string; series: Serie
               <div className={`bar bar-${s.role}`} key={s.role}>
                 <div className="bar-fill" style={{ width: `${Math.max(0, Math.min(1, s.probs[i] ?? 0)) * 100}%`, background: ROLE_COLOR[s.role] }} />
                 <span className="bar-val">
-                  <span className="sr-only">{s.role} </span>
-                  {pct(s.probs[i] ?? 0)}
+                  <span className="sr-only">{roleShort(t, s.role)} </span>
+                  {fmt.pct(s.probs[i] ?? 0)}
                 </span>
               </div>
             ))}
@@ -43,32 +45,33 @@ function Column({ title, series, shown, labels }: { title: string; series: Serie
 }
 
 export function ProbabilityBars({ result, temperature }: { result: PredictionResult; temperature: number }) {
+  const { t, fmt } = useT();
   const at1 = distributions(result, 1);
   const atT = distributions(result, temperature);
   const shown = outcomesToShow(at1.map((s) => s.probs), result.labels.length, 10);
   const top = (s: Series) => {
     let best = 0;
     s.probs.forEach((p, i) => (p > s.probs[best] ? (best = i) : 0));
-    return `${result.labels[best]} (${pct(s.probs[best])})`;
+    return `${result.labels[best]} (${fmt.pct(s.probs[best])})`;
   };
   return (
     <div className="prob-bars">
-      <ul className="legend small" aria-label="Top prediction of each model">
+      <ul className="legend small" aria-label={t('predictions.topAria')}>
         {at1.map((s) => (
           <li key={s.role}>
             <span className="swatch" style={{ background: ROLE_COLOR[s.role] }} aria-hidden="true" />
-            <b>{s.role === 'truth' ? 'true distribution' : s.role === 'student' ? 'distilled student' : s.role}</b>: {top(s)}
+            <b>{roleLabel(t, s.role)}</b>: {top(s)}
           </li>
         ))}
       </ul>
       {result.labels.length > shown.length ? (
         <p className="muted small">
-          Showing the {shown.length} most likely of {result.labels.length} {result.kind === 'classification' ? 'classes' : 'next tokens'}.
+          {t(result.kind === 'classification' ? 'predictions.showing' : 'predictions.showingTokens', { shown: shown.length, total: fmt.int(result.labels.length) })}
         </p>
       ) : null}
       <div className="prob-grid">
-        <Column title="At T = 1 (what the model predicts)" series={at1} shown={shown} labels={result.labels} />
-        <Column title={`At T = ${temperature.toFixed(1)} (what the student is taught)`} series={atT} shown={shown} labels={result.labels} />
+        <Column title={t('predictions.atOne')} series={at1} shown={shown} labels={result.labels} />
+        <Column title={t('predictions.atT', { t: fmt.fixed(temperature, 1) })} series={atT} shown={shown} labels={result.labels} />
       </div>
     </div>
   );
