@@ -306,7 +306,7 @@ export const en = {
     runVariant: 'Run: {{variant}}',
     running: 'This lesson’s run is under way ({{variant}}).',
     notRunning: 'The run on the page is not this lesson’s preset: press a run button to start it.',
-    startedAt: 'started {{time}}',
+    startedAt: 'Started {{time}}.',
     whatHappened: 'What happened in this run',
     prev: 'Previous lesson',
     next: 'Next lesson',

@@ -305,7 +305,7 @@ export const zh: Catalog = {
     runVariant: '运行：{{variant}}',
     running: '本课的运行正在进行（{{variant}}）。',
     notRunning: '页面上的运行不是本课的预设：按一个运行按钮来启动它。',
-    startedAt: '开始于 {{time}}',
+    startedAt: '开始于 {{time}}。',
     whatHappened: '这次运行发生了什么',
     prev: '上一课',
     next: '下一课',

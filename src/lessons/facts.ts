@@ -81,10 +81,11 @@ export function runFacts(state: AppState, mine: { runId: number; variant: string
     previous,
   };
   if (!isMine) return base;
-  const val = run.latestVal && run.latestVal.phase === 'distill' ? run.latestVal : null;
+  // The validation at step 0 (before any distillation step) says nothing about distillation yet.
+  const val = run.latestVal && run.latestVal.phase === 'distill' && run.latestVal.step > 0 ? run.latestVal : null;
   const final = run.test;
   const report = final ?? val;
-  const gains = run.distillAccuracy.map((r) => r.gain).filter((g): g is number => g !== undefined);
+  const gains = run.distillAccuracy.filter((r) => r.step > 0).map((r) => r.gain).filter((g): g is number => g !== undefined);
   const facts: RunFacts = { ...base, gains, loss: run.distillLoss[run.distillLoss.length - 1] };
   if (report) {
     facts.evalStep = report.step;

@@ -152,7 +152,7 @@ describe('the lessons', () => {
     expect(f.gainSE).toBeCloseTo(Math.sqrt((0.436 * 0.564 + 0.35 * 0.65) / 500), 10);
     const en = l.explain(f).map((x) => lineText(x, 'en', fmtEn)).join('\n');
     expect(en).toContain('n = 500');
-    expect(en).toContain('+3.1 pts'); // the SE of the difference
+    expect(en).toContain('√(SE² + SE²) = 3.1 points'); // the SE of the difference
     expect(en).toMatch(/2\.8 standard errors from zero, clearly more than noise/);
   });
 

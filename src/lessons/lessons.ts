@@ -77,11 +77,11 @@ const accuracies = (f: RunFacts): Line => ({
 const noise = (f: RunFacts): Line | null => {
   const z = zScore(f);
   if (z === undefined || f.gainSE === undefined || f.valRows === undefined) return null;
-  const values = { n: { int: f.valRows }, se: { pts: f.gainSE }, z: { fixed: z, digits: 1 } };
+  const values = { n: { int: f.valRows }, se: { fixed: f.gainSE * 100, digits: 1 }, z: { fixed: z, digits: 1 } };
   if (Math.abs(z) >= 2) {
-    return { text: T('On {{n}} validation sentences one standard error of the gain is about {{se}}: this gain is {{z}} standard errors from zero, clearly more than noise.', '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}}：这次的增益离零有 {{z}} 个标准误，明显不是噪声。'), values };
+    return { text: T('On {{n}} validation sentences one standard error of the gain is about {{se}} points: this gain is {{z}} standard errors from zero, clearly more than noise.', '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}} 个百分点：这次的增益离零有 {{z}} 个标准误，明显不是噪声。'), values };
   }
-  return { text: T('On {{n}} validation sentences one standard error of the gain is about {{se}}: this gain is only {{z}} standard errors from zero, within the noise.', '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}}：这次的增益离零只有 {{z}} 个标准误，还在噪声范围内。'), values };
+  return { text: T('On {{n}} validation sentences one standard error of the gain is about {{se}} points: this gain is only {{z}} standard errors from zero, within the noise.', '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}} 个百分点：这次的增益离零只有 {{z}} 个标准误，还在噪声范围内。'), values };
 };
 
 /** One line per earlier variant of this lesson, for comparison. */
@@ -241,12 +241,12 @@ const gainUncertainty: Lesson = {
     const lines: Line[] = [accuracies(f)];
     if (f.gainSE !== undefined && f.valRows !== undefined && f.gain !== undefined) {
       lines.push({
-        text: T('Each accuracy is a share of n = {{n}} sentences, so its standard error is √(p(1 − p)/n): {{seS}} for the student, {{seB}} for the baseline. For their difference, √(SE² + SE²) = {{se}}; a 95% interval for the gain is {{lo}} … {{hi}}.', '每个准确率都是 n = {{n}} 个句子中的比例，所以标准误是 √(p(1 − p)/n)：学生为 {{seS}}，基线为 {{seB}}。两者之差的标准误是 √(SE² + SE²) = {{se}}；增益的 95% 区间是 {{lo}} … {{hi}}。'),
+        text: T('Each accuracy is a share of n = {{n}} sentences, so its standard error is √(p(1 − p)/n): {{seS}} points for the student, {{seB}} for the baseline. For their difference, √(SE² + SE²) = {{se}} points; a 95% interval for the gain is {{lo}} … {{hi}}.', '每个准确率都是 n = {{n}} 个句子中的比例，所以标准误是 √(p(1 − p)/n)：学生为 {{seS}} 个百分点，基线为 {{seB}}。两者之差的标准误是 √(SE² + SE²) = {{se}} 个百分点；增益的 95% 区间是 {{lo}} … {{hi}}。'),
         values: {
           n: { int: f.valRows },
-          seS: { pts: Math.sqrt(((f.student?.accuracy ?? 0) * (1 - (f.student?.accuracy ?? 0))) / f.valRows) },
-          seB: { pts: Math.sqrt(((f.baseline?.accuracy ?? 0) * (1 - (f.baseline?.accuracy ?? 0))) / f.valRows) },
-          se: { pts: f.gainSE },
+          seS: { fixed: 100 * Math.sqrt(((f.student?.accuracy ?? 0) * (1 - (f.student?.accuracy ?? 0))) / f.valRows), digits: 1 },
+          seB: { fixed: 100 * Math.sqrt(((f.baseline?.accuracy ?? 0) * (1 - (f.baseline?.accuracy ?? 0))) / f.valRows), digits: 1 },
+          se: { fixed: 100 * f.gainSE, digits: 1 },
           lo: { pts: f.gain - 1.96 * f.gainSE },
           hi: { pts: f.gain + 1.96 * f.gainSE },
         },

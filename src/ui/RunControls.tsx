@@ -57,7 +57,7 @@ function Progress() {
 
 export function RunControls() {
   const c = useController();
-  const { t, fmt } = useT();
+  const { t, fmt, lang } = useT();
   const run = useApp((s) => s.run);
   const configErrors = useApp((s) => s.task.error);
   const status = runStatus(run);
@@ -109,7 +109,8 @@ export function RunControls() {
         </div>
       </div>
       <Progress />
-      {run.detail && run.phase !== 'error' ? <p className="muted small detail">{run.detail}</p> : null}
+      {/* The worker words its details in English; other languages have the phase text above. */}
+      {run.detail && run.phase !== 'error' && lang === 'en' ? <p className="muted small detail">{run.detail}</p> : null}
       {run.notice ? (
         <p className="notice small" data-testid="notice">
           {run.notice}

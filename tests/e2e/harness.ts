@@ -236,8 +236,11 @@ export async function openPage(
   baseUrl: string,
   path = '/',
   viewport = { width: 1400, height: 900 },
+  locale = 'en-US',
 ): Promise<AppPage> {
-  const context = await browser.newContext({ viewport });
+  // English unless a test asks otherwise: the app starts in the browser's language (zh* → 中文), and
+  // the tests find elements by their English names.
+  const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
   const log = new PageLog();
   log.attach(page);
