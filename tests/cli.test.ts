@@ -97,6 +97,13 @@ describe('command line', () => {
     expect(onFile.stderr).toMatch(/is a file, not a directory/);
   });
 
+  it('refuses a run that does not fit the backend before training, with the estimate and the limit', () => {
+    const r = run('distill', ['--teacher', '12x16x512', '--teacher-steps', '300', '--backend', 'wasm']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/this config needs about 3\.4 GiB \(at its peak, training the teacher\); the wasm backend can address 4 GiB, about 3 GiB of it for tensors/);
+    expect(r.stderr).not.toMatch(/step \d/);
+  });
+
   it('predict refuses a missing model directory and bad token ids', () => {
     const r = run('predict', ['--model', join(dir, 'nope'), '--tokens', '1,2', '--backend', 'cpu']);
     expect(r.code).toBe(1);

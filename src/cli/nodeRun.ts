@@ -2,10 +2,14 @@
 // teacher (shipped or trained), distil, test, summarise.
 
 import { readFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
 import { parameterCount, resolveSize, sizeSpec, taskOptions, type RunConfig } from '../config';
 import { buildTask, decodeUserFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
+import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import type { GPT } from '../model/gpt';
+import { currentMemoryLimits } from '../train/memoryLimits';
 import type { ModelMetrics } from '../train/metrics';
 import { DistillationRun, fixedControl, type EvalReport } from '../train/run';
 import { Progress } from './progress';
@@ -72,6 +76,17 @@ export interface NodeRunOptions {
   progress?: Progress;
 }
 
+/** The backend's limits in Node; the cpu backend's budget is three quarters of the machine's memory. */
+export function nodeMemoryLimits(): MemoryLimits {
+  return currentMemoryLimits(tf.getBackend() === 'cpu' ? 0.75 * totalmem() : undefined);
+}
+
+/** Refuses, before anything large is allocated, a run whose estimated peak does not fit the backend. */
+export function assertMemoryFits(config: RunConfig, task: Task, limits: MemoryLimits = nodeMemoryLimits()): void {
+  const problem = memoryProblem(estimateMemory(config, taskShape(task)), limits);
+  if (problem) throw new Error(problem);
+}
+
 export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Promise<{ summary: Summary; run: DistillationRun }> {
   const started = Date.now();
   const config: RunConfig = { ...configIn, hyper: { ...configIn.hyper } };
@@ -85,6 +100,12 @@ export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Prom
       throw new Error(`the shipped ${task.id} teacher is ${shipped}, not ${config.teacher}: drop --teacher, or train one with --teacher-steps N`);
     }
     config.teacher = shipped;
+  }
+  try {
+    assertMemoryFits(config, task);
+  } catch (e) {
+    teacher?.dispose();
+    throw e;
   }
   const progress = opts.progress;
   const run = new DistillationRun(task, config, fixedControl(config.hyper), {

@@ -13,6 +13,7 @@ import { parseFlags, RUN_FLAGS, runFlags } from './args';
 import { useNodeBackend } from './backend';
 import { runMain, UsageError } from './main';
 import { saveModelDir } from './modelDir';
+import { assertMemoryFits } from './nodeRun';
 import { Progress } from './progress';
 import { shippedTeacherDir } from './teachers';
 
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     const config: RunConfig = { ...base, evalEvery: Math.max(50, Math.round(base.teacherSteps / 10)) };
     const started = Date.now();
     const data = buildTask(task, taskOptions(config));
+    assertMemoryFits(config, data); // before the teacher is allocated
     const run = new DistillationRun(data, config, fixedControl(config.hyper), {
       onPoints: (p) => progress.update(`${task}: teacher step ${p[p.length - 1].step}/${config.teacherSteps} loss ${p[p.length - 1].values.total?.toFixed(4)}`),
       onEval: (r) => progress.update(`${task}: step ${r.step} val accuracy ${((r.teacher?.accuracy ?? 0) * 100).toFixed(1)}%`, true),

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../config';
 import { buildTask } from '../data';
+import { memoryLimits, type MemoryLimits } from '../memory';
 import { exportModel } from '../model/export';
 import { GPT } from '../model/gpt';
 import { modelConfigFor } from '../train/steps';
@@ -52,7 +53,7 @@ class Recorder {
 const noAssets: AssetLoader = async () => null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function makeSession(loadAsset: AssetLoader = noAssets) {
+function makeSession(loadAsset: AssetLoader = noAssets, memoryLimits?: () => MemoryLimits) {
   const rec = new Recorder();
   const session = new Session({
     post: rec.post,
@@ -60,6 +61,7 @@ function makeSession(loadAsset: AssetLoader = noAssets) {
     loadAsset,
     flushMs: 0,
     predictEveryMs: 0,
+    ...(memoryLimits ? { memoryLimits } : {}),
   });
   return { rec, session };
 }
@@ -227,6 +229,30 @@ describe('worker session', () => {
     await session.handle({ type: 'step', runId: 2 });
     await rec.waitFor((e) => e.type === 'points' && e.runId === 2);
     expect(rec.points('teacher')).toHaveLength(1);
+  });
+
+  it('refuses, before allocating, a run that does not fit the backend, and shows why as an error', async () => {
+    const before = tf.memory().numTensors;
+    // The largest teacher the bounds allow, on this backend's own limits (cpu: a 3 GiB budget).
+    const { rec, session } = makeSession();
+    live = session;
+    await session.handle({ type: 'start', runId: 1, config: { ...CONFIG, task: 'sentiment', teacher: '12x16x512', teacherSteps: 300, hyper: { ...CONFIG.hyper, batchSize: 32 } }, paused: false });
+    expect(rec.of('error')[0].message).toMatch(/^this config needs about 3\.4 GiB \(at its peak, training the teacher\); the cpu backend's budget is 3 GiB/);
+    expect(rec.of('phase').map((e) => e.phase)).toEqual(['loading', 'error']);
+    expect(rec.points()).toEqual([]);
+    expect(session.current).toBeNull();
+    expect(tf.memory().numTensors).toBe(before);
+
+    // A tiny run against a tiny budget: refused with that budget in the message; within it, it runs.
+    const small = makeSession(noAssets, () => memoryLimits('wasm', undefined, 1024 ** 2));
+    live = small.session;
+    await small.session.handle({ type: 'start', runId: 2, config: CONFIG, paused: false });
+    expect(small.rec.of('error')[0].message).toMatch(/needs about \d+ MiB .*about 1 MiB of it for tensors/);
+    const roomy = makeSession(noAssets, () => memoryLimits('wasm'));
+    live = roomy.session;
+    await roomy.session.handle({ type: 'start', runId: 3, config: { ...CONFIG, steps: 1 }, paused: false });
+    await roomy.rec.waitFor((e) => e.type === 'phase' && e.phase === 'done');
+    expect(roomy.rec.of('error')).toEqual([]);
   });
 
   it('predicts, exports, and reports upload errors without breaking', async () => {

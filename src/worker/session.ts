@@ -6,7 +6,9 @@
 import { DEFAULT_CONFIG, taskOptions, validateConfig, validateHyper, type RunConfig, type TaskId } from '../config';
 import { buildTask, decodeUserFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
+import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import { importModel } from '../model/export';
+import { currentMemoryLimits } from '../train/memoryLimits';
 import { DistillationRun, type StepPoint } from '../train/run';
 import { ActiveRun } from './activeRun';
 import type { BackendInfo, BackendName, ShippedTeacher, WorkerCommand, WorkerEvent } from './protocol';
@@ -32,6 +34,8 @@ export interface SessionDeps {
   flushMs?: number;
   /** Minimum time between automatic prediction refreshes while training (ms). */
   predictEveryMs?: number;
+  /** What the backend can hold (default: the backend in use, see src/memory.ts); a run that does not fit is refused. */
+  memoryLimits?(): MemoryLimits;
 }
 
 export class Session {
@@ -253,6 +257,14 @@ export class Session {
     if (a.stopped) {
       teacher?.dispose();
       return;
+    }
+    // Refused before the models and the teacher cache are allocated, rather than failing (wasm:
+    // Aborted(); a GPU: a lost device) deep into the run.
+    const memory = memoryProblem(estimateMemory(effective, taskShape(task)), (this.deps.memoryLimits ?? currentMemoryLimits)());
+    if (memory) {
+      teacher?.dispose();
+      this.active = null;
+      return fail(memory);
     }
     const run = new DistillationRun(
       task,
