@@ -8,18 +8,23 @@ import { modelExtra } from '../train/taskExtra';
 import { useNodeBackend } from './backend';
 import { parseFlags, RUN_FLAGS, RUN_FLAGS_USAGE, runFlags } from './args';
 import { runMain, UsageError } from './main';
+import { exportScriptDir, prepareScriptDir } from './exportScript';
 import { saveModelDir } from './modelDir';
 import { prepareOutDir } from './outDir';
 import { loadCustomData, runInNode, type Summary } from './nodeRun';
 import { Progress } from './progress';
 
-const USAGE = `usage: npm run --silent distill -- [flags] [--out DIR [--overwrite]]
+const USAGE = `usage: npm run --silent distill -- [flags] [--out DIR] [--export-script DIR] [--overwrite]
 ${RUN_FLAGS_USAGE}
   --out DIR              write student/, baseline/ (and teacher/ when trained; each model.safetensors +
                          config.json) and summary.json. DIR is created and checked for writing before
                          training starts; a DIR that already holds these outputs is refused
   --overwrite            replace a previous run's outputs in DIR (student/, baseline/, teacher/,
-                         summary.json; other files are left alone)`;
+                         summary.json; other files are left alone), or a previous --export-script folder
+  --export-script DIR    write the run as a PyTorch folder (kd_train.py, run.json, data, teacher, initial
+                         weights) for \`python DIR/kd_train.py DIR/run.json\` or \`torchrun
+                         --nproc_per_node=N DIR/kd_train.py DIR/run.json\`; the teacher is trained first
+                         when --teacher-steps N > 0. Without --out, nothing is distilled here`;
 
 function pct(x: number | undefined): string {
   return x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
@@ -39,17 +44,28 @@ function humanReport(s: Summary): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseFlags(process.argv.slice(2), { ...RUN_FLAGS, out: { type: 'string' }, overwrite: { type: 'boolean' } });
+  const { values } = parseFlags(process.argv.slice(2), { ...RUN_FLAGS, out: { type: 'string' }, overwrite: { type: 'boolean' }, 'export-script': { type: 'string' } });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   const flags = runFlags(values);
-  if (values.overwrite && !values.out) throw new UsageError('--overwrite needs --out DIR');
+  const scriptDir = values['export-script'];
+  if (values.overwrite && !values.out && !scriptDir) throw new UsageError('--overwrite needs --out DIR or --export-script DIR');
+  if (scriptDir) await prepareScriptDir(scriptDir, Boolean(values.overwrite));
   if (values.out) await prepareOutDir(values.out, Boolean(values.overwrite)); // before minutes of training
   const custom = await loadCustomData(flags.config.task, flags.data);
   const backend = await useNodeBackend(flags.backend);
   const progress = new Progress();
+  if (scriptDir) {
+    const files = await exportScriptDir(flags.config, scriptDir, { backend, custom, teacherExplicit: flags.teacherExplicit, progress });
+    progress.done(`wrote ${files.length} files to ${scriptDir}`);
+    if (!values.out) {
+      if (flags.json) process.stdout.write(`${JSON.stringify({ exportScript: scriptDir, files })}\n`);
+      else process.stdout.write(`wrote ${scriptDir}: run it with  python ${scriptDir}/kd_train.py ${scriptDir}/run.json\n`);
+      return;
+    }
+  }
   const { summary, run } = await runInNode(flags.config, { backend, custom, teacherExplicit: flags.teacherExplicit, progress });
   progress.done(`done in ${summary.wallSeconds.toFixed(1)} s`);
   if (values.out) {

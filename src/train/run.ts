@@ -66,7 +66,8 @@ export function fixedControl(hyper: Hyper): RunControl {
   return { hyper: () => hyper, beforeStep: async () => {}, stopped: () => false };
 }
 
-const VAL_ROWS = 256;
+/** Validation rows scored at each evaluation (the first of the split). */
+export const VAL_ROWS = 256;
 
 export class DistillationRun {
   teacher: GPT;

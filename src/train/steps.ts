@@ -79,6 +79,20 @@ export interface CacheOptions {
 }
 
 /**
+ * Initial value of the feature projection of student layer i, (Cs, Ct) row-major: N(0, 1/Cs) from
+ * the run seed. (The PyTorch export writes these values rather than re-deriving them.)
+ */
+export function initialProjection(seed: number, layer: number, cs: number, ct: number): Float32Array {
+  return normal(mulberry32(deriveSeed(seed, `proj:${layer}`)), cs * ct, 1 / Math.sqrt(cs));
+}
+
+/** The distillation phase's batch order (student and baseline share it) over a train set of `count` rows. */
+export function studentSampler(seed: number, labelled: number, count: number): BatchSampler {
+  const nLabelled = Math.min(labelled, count);
+  return new BatchSampler(deriveSeed(seed, 'batches:student'), nLabelled, count - nLabelled);
+}
+
+/**
  * Distillation phase: the student learns from labels and the frozen teacher while a baseline with
  * the same architecture and initialisation learns from the labels alone, on the same batches.
  * Only student (and projection) variables reach the student's optimizer; the teacher's never do.
@@ -117,11 +131,10 @@ export class DistillStep {
     const cs = studentSize.nEmbd;
     const ct = teacher.config.nEmbd;
     this.projections = Array.from({ length: studentSize.nLayer }, (_, i) =>
-      tf.tidy(() => tf.variable(tf.tensor2d(normal(mulberry32(deriveSeed(seed, `proj:${i}`)), cs * ct, 1 / Math.sqrt(cs)), [cs, ct]))),
+      tf.tidy(() => tf.variable(tf.tensor2d(initialProjection(seed, i, cs, ct), [cs, ct]))),
     );
     this.set = uploadSet(task.train);
-    const nLabelled = Math.min(labelled, task.train.count);
-    this.sampler = new BatchSampler(deriveSeed(seed, 'batches:student'), nLabelled, task.train.count - nLabelled);
+    this.sampler = studentSampler(seed, labelled, task.train.count);
     // Two groups: the projections get gradients only while β > 0, the student's weights always.
     this.studentOpt = new AdamW([this.student.variables(), this.projections], adam);
     this.baselineOpt = new AdamW(this.baseline.variables(), adam);
