@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parameterCount, type RunConfig } from './config';
-import { estimateMemory, fmtGiB, GiB, MEMORY_VAL_ROWS, memoryLimits, memoryProblem, UPDATE_FACTOR, type TaskShape } from './memory';
-import { VAL_ROWS } from './train/run';
+import { estimateMemory, fmtGiB, GiB, memoryLimits, memoryProblem, UPDATE_FACTOR, type TaskShape } from './memory';
 
 /** The sentiment task's shape (src/data/sentiment.ts with the default labelled/transfer). */
 const SENTIMENT: TaskShape = { vocabSize: 99, seqLen: 22, kind: 'classification', teacherRows: 6000, trainRows: 2200, valRows: 500, testRows: 500 };
@@ -9,10 +8,6 @@ const GRAMMAR: TaskShape = { vocabSize: 27, seqLen: 10, kind: 'generation', teac
 const BIG: RunConfig = { ...DEFAULT_CONFIG, teacher: '12x16x512', teacherSteps: 300 };
 
 describe('memory estimate', () => {
-  it('uses the trainer’s validation size', () => {
-    expect(MEMORY_VAL_ROWS).toBe(VAL_ROWS);
-  });
-
   it('counts a teacher step by hand: weights, moments, decay mask (4 P) + the AdamW update (20 P) + the split', () => {
     // 12x16x512 on sentiment: 12·12·512² + (99 + 22)·512 + 12·2·512 + 512 parameters.
     const P = 12 * 12 * 512 ** 2 + 121 * 512 + 12 * 2 * 512 + 512;

@@ -31,7 +31,7 @@ import type { Task } from './data/task';
 export const GiB = 1024 ** 3;
 const F32 = 4;
 
-/** As src/train: validation rows (run.ts VAL_ROWS, checked by memory.test.ts); rows per evaluation chunk (evaluate.ts) and caching chunk (steps.ts). */
+/** As src/train: validation rows (run.ts VAL_ROWS); rows per evaluation chunk (evaluate.ts) and caching chunk (steps.ts). */
 export const MEMORY_VAL_ROWS = 256;
 export const MEMORY_CHUNK_ROWS = 128;
 
