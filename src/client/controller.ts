@@ -46,6 +46,9 @@ export class Controller {
           this.save(`${base}-config.json`, e.configJson, 'application/json');
         }
         break;
+      case 'exportedScript':
+        if (e.runId === before.run.runId) this.save(e.name, e.zip, 'application/zip');
+        break;
       case 'taskInfo':
         // A fresh task: show predictions for its first example unless the visitor chose an input.
         if (e.info && this.state.predictInput === null && e.task === this.state.config.task && e.info.examples.length) {
@@ -126,6 +129,11 @@ export class Controller {
 
   exportModel(role: ModelRole): void {
     this.port.postMessage({ type: 'export', runId: this.state.run.runId, role });
+  }
+
+  /** The run as a PyTorch script folder (a .zip): `python kd_train.py run.json`, or torchrun for several GPUs. */
+  exportScript(): void {
+    this.port.postMessage({ type: 'exportScript', runId: this.state.run.runId });
   }
 
   exportCurves(format: 'csv' | 'json'): void {

@@ -256,6 +256,7 @@ function reduceRun(run: RunView, e: RunEvent): RunView {
     case 'latency':
       return { ...run, latency: { ...run.latency, ...e.latency } };
     case 'exported':
+    case 'exportedScript':
       return run;
     case 'error':
       return { ...run, error: e.message };

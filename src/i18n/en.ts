@@ -174,6 +174,8 @@ export const en = {
     curvesJson: 'Curves JSON',
     metricsCsv: 'Metrics CSV',
     metricsJson: 'Metrics JSON',
+    script: 'PyTorch script (.zip)',
+    scriptHint: 'This run as kd_train.py with its data, teacher and initial weights: python kd_train.py run.json on a GPU, torchrun --nproc_per_node=N for several.',
   },
   urlWarnings: {
     title: 'Some settings in the link were not usable and were replaced by defaults:',

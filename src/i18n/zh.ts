@@ -173,6 +173,8 @@ export const zh: Catalog = {
     curvesJson: '曲线 JSON',
     metricsCsv: '指标 CSV',
     metricsJson: '指标 JSON',
+    script: 'PyTorch 脚本（.zip）',
+    scriptHint: '把这次运行导出为 kd_train.py，连同数据、教师和初始权重：在 GPU 上运行 python kd_train.py run.json，多卡用 torchrun --nproc_per_node=N。',
   },
   urlWarnings: {
     title: '链接中有些设置无法使用，已换成默认值：',

@@ -32,6 +32,9 @@ export function ExportPanel() {
         <button type="button" onClick={() => c.exportMetrics('json')} disabled={!hasMetrics}>
           {t('export.metricsJson')}
         </button>
+        <button type="button" onClick={() => c.exportScript()} disabled={!hasStudent} title={t('export.scriptHint')}>
+          {t('export.script')}
+        </button>
       </div>
     </section>
   );

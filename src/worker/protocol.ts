@@ -172,7 +172,9 @@ export type WorkerCommand =
   | { type: 'setHyper'; runId: number; hyper: Hyper }
   | { type: 'upload'; name: string; bytes: ArrayBuffer }
   | { type: 'predict'; runId: number; input: string; continuations: boolean }
-  | { type: 'export'; runId: number; role: ModelRole };
+  | { type: 'export'; runId: number; role: ModelRole }
+  /** The run as a PyTorch folder (kd_train.py, run.json, data, teacher, initial weights), zipped. */
+  | { type: 'exportScript'; runId: number };
 
 // ------------------------------------------------------------------------------------------------
 // Events: worker → UI
@@ -196,6 +198,8 @@ export type WorkerEvent =
   | { type: 'predictionError'; runId: number; input: string; message: string }
   | { type: 'latency'; runId: number; latency: Latency }
   | { type: 'exported'; runId: number; role: ModelRole; safetensors: ArrayBuffer; configJson: string }
+  /** The 'exportScript' answer: a .zip of one folder named like the file. */
+  | { type: 'exportedScript'; runId: number; name: string; zip: ArrayBuffer }
   | { type: 'error'; runId: number; message: string }
   | { type: 'resetDone'; runId: number };
 

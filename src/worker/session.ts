@@ -15,6 +15,7 @@ import type { BackendInfo, BackendName, ShippedTeacher, WorkerCommand, WorkerEve
 import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits } from './protocol';
 import { Predictor } from './predict';
 import { exportRole } from './exportModel';
+import { exportScriptZip } from './exportScript';
 import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
 
 /**
@@ -64,6 +65,8 @@ export class Session {
         return this.predictor.request(this.runFor(cmd.runId), cmd.input, cmd.continuations);
       case 'export':
         return this.exportModel(cmd.runId, cmd.role);
+      case 'exportScript':
+        return this.exportScript(cmd.runId);
       case 'init':
       case 'setConfig':
       case 'start':
@@ -88,7 +91,7 @@ export class Session {
     return next;
   }
 
-  private async apply(cmd: Exclude<WorkerCommand, { type: 'predict' | 'export' }>): Promise<void> {
+  private async apply(cmd: Exclude<WorkerCommand, { type: 'predict' | 'export' | 'exportScript' }>): Promise<void> {
     switch (cmd.type) {
       case 'init': {
         this.assetsBase = cmd.assetsBase;
@@ -344,6 +347,20 @@ export class Session {
     } catch (e) {
       if (a?.stopped) return;
       this.deps.post({ type: 'error', runId, message: `export failed: ${(e as Error).message}` });
+    }
+  }
+
+  private async exportScript(runId: number): Promise<void> {
+    const a = this.runFor(runId);
+    try {
+      if (!a?.run) throw new Error('start a run first: there is nothing to export yet');
+      const { name, zip } = await exportScriptZip(a.run, a.hyper);
+      if (a.stopped) return;
+      const buffer = zip.slice().buffer as ArrayBuffer;
+      this.deps.post({ type: 'exportedScript', runId, name, zip: buffer }, [buffer]);
+    } catch (e) {
+      if (a?.stopped) return;
+      this.deps.post({ type: 'error', runId, message: `script export failed: ${(e as Error).message}` });
     }
   }
 
