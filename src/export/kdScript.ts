@@ -138,6 +138,8 @@ Seed ${config.seed}, student ${config.student}, ${config.steps} distillation ste
 It writes out/curves.csv (the app's curves CSV), out/metrics.csv, out/summary.json, and out/student/
 and out/baseline/ as model.safetensors + config.json, which the app and the CLI import back
 (\`npm run --silent predict -- --model out/student --text "…"\`). \`python kd_train.py --help\` lists the options.
+
+Debian's PyTorch 1.13 on Python 3.11 only: its torchrun needs \`--redirects 1 --tee 1\` to start.
 `;
 }
 
