@@ -47,6 +47,7 @@ export const en = {
     stepsPerSec: '{{value}} steps/s',
     cached: 'teacher outputs cached for {{done}} / {{total}} training rows',
     cachingProgress: 'caching teacher outputs progress',
+    cachedLazy: 'teacher outputs cached for {{done}} / {{total}} training rows (each computed the first time a batch draws it)',
     phaseProgress: '{{phase}} progress',
     phaseBusy: '{{phase}}…',
     teacherStepLabel: 'Teacher step',

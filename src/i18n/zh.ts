@@ -48,6 +48,7 @@ export const zh: Catalog = {
     stepsPerSec: '{{value}} 步/秒',
     cached: '已缓存 {{done}} / {{total}} 条训练样本的教师输出',
     cachingProgress: '教师输出缓存进度',
+    cachedLazy: '已缓存 {{done}} / {{total}} 条训练样本的教师输出（每条在首次被批次抽到时计算）',
     phaseProgress: '{{phase}}进度',
     phaseBusy: '{{phase}}…',
     teacherStepLabel: '教师步数',

@@ -106,31 +106,39 @@ describe('DistillationRun', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
-  it('reports caching progress chunk by chunk, ending at the training set size', async () => {
-    const run = new DistillationRun(task(), { ...CONFIG, steps: 1 }, fixedControl(HYPER));
+  it('starts distilling with no pass over the training set first: the teacher runs on the rows batches need, once', async () => {
+    const seen: [number, number][] = [];
+    const phases: string[] = [];
+    const run = new DistillationRun(task(), { ...CONFIG, steps: 1 }, fixedControl(HYPER), {
+      onCacheProgress: (done, total) => seen.push([done, total]),
+      onPhase: (p) => phases.push(p),
+    });
     await run.trainTeacher();
     await run.distill();
-    const seen: [number, number][] = [];
+    expect(phases).toEqual(['teacher', 'distill', 'done']);
     const count = run.task.train.count;
-    expect(await run.distiller!.cacheTeacher({ chunk: 16, onProgress: (done, total) => seen.push([done, total]) })).toBe(true);
+    const firstBatch = new Set(run.distiller!.lastRows).size;
+    // One step: only its batch's rows are cached, and the run said so.
+    expect(run.distiller!.cache.cached).toBe(firstBatch);
+    expect(firstBatch).toBeLessThan(count);
+    expect(seen).toEqual([[0, count], [firstBatch, count]]);
+    // Filling the rest later gives the same cache as a pass over the whole set.
     const once = tf.memory().numTensors;
-    await run.distiller!.cacheTeacher({ chunk: 16 });
-    expect(tf.memory().numTensors).toBe(once); // a new cache replaces the old one
-    expect(seen.map(([d]) => d)).toEqual(Array.from({ length: Math.ceil(count / 16) }, (_, i) => Math.min(count, (i + 1) * 16)));
-    expect(seen.every(([, t]) => t === count)).toBe(true);
+    expect(await run.distiller!.cacheTeacher({ chunk: 16 })).toBe(true);
+    expect(tf.memory().numTensors).toBe(once); // the filled cache replaces the partial one
+    expect(run.distiller!.cache.complete).toBe(true);
     run.dispose();
   });
 
-  it('a stop while caching abandons the cache at once: no distillation step, nothing leaked', async () => {
+  it('a stop right after the first distillation step ends the run: nothing leaked', async () => {
     const start = tf.memory().numTensors;
     let stop = false;
     const control: RunControl = { ...fixedControl(HYPER), stopped: () => stop };
-    const phases: string[] = [];
-    const run = new DistillationRun(task(), CONFIG, control, { onPhase: (p) => (phases.push(p), (stop = p === 'caching' || stop)) });
+    const run = new DistillationRun(task(), CONFIG, control, { onPoints: (p) => (stop ||= p.some((x) => x.phase === 'distill')) }, undefined, 0);
     await run.trainTeacher();
     await run.distill();
-    expect(phases).toEqual(['teacher', 'caching']);
-    expect(run.distillStep).toBe(0);
+    expect(run.distillStep).toBe(1);
+    expect(run.distiller!.cache.complete).toBe(false);
     run.dispose();
     expect(tf.memory().numTensors).toBe(start);
   });

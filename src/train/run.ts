@@ -48,7 +48,7 @@ export interface RunCallbacks {
   onPoints?(points: StepPoint[]): void;
   onEval?(report: EvalReport): void;
   onPhase?(phase: Phase | 'caching' | 'done', detail: string): void;
-  /** While the teacher's outputs are cached: training rows done of the total. */
+  /** During distillation, when it changed: training rows whose teacher outputs are cached, of the total. */
   onCacheProgress?(done: number, total: number): void;
 }
 
@@ -125,16 +125,14 @@ export class DistillationRun {
     }
   }
 
-  /** Freezes the teacher, caches its logits, and trains student and baseline in lockstep. */
+  /**
+   * Freezes the teacher and trains student and baseline in lockstep. The teacher's outputs are
+   * cached row by row as batches first need them (no up-front pass over the training set), and
+   * reported through onCacheProgress at each flush until every row is cached.
+   */
   async distill(): Promise<void> {
     this.teacher.variables().forEach((v) => (v.trainable = false));
-    this.callbacks.onPhase?.('caching', 'running the frozen teacher once over the training set');
     this.distiller = new DistillStep(this.teacher, this.task, resolveSize(this.config.student), this.config.seed, this.config.labelled, this.adam);
-    const cached = await this.distiller.cacheTeacher({
-      onProgress: (done, total) => this.callbacks.onCacheProgress?.(done, total),
-      stopped: () => this.control.stopped(),
-    });
-    if (!cached) return;
     const steps = this.config.steps;
     this.callbacks.onPhase?.('distill', `distilling for ${steps} steps`);
     const early = new EarlyStopping(this.config.patience);
@@ -200,6 +198,7 @@ export class DistillationRun {
   /** Reads back all pending step losses in one transfer and reports them. */
   async flush(): Promise<void> {
     this.lastFlush = Date.now();
+    this.reportCache();
     if (!this.pending.length) return;
     const batch = this.pending;
     this.pending = [];
@@ -217,6 +216,16 @@ export class DistillationRun {
       return out;
     });
     this.callbacks.onPoints?.(points);
+  }
+
+  private cacheReported = -1;
+
+  /** Rows of the teacher cache filled so far, when that changed since the last report. */
+  private reportCache(): void {
+    const c = this.distiller?.cache;
+    if (!c || c.cached === this.cacheReported) return;
+    this.cacheReported = c.cached;
+    this.callbacks.onCacheProgress?.(c.cached, c.count);
   }
 
   dispose(): void {

@@ -9,12 +9,13 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper, ModelConfig, ModelSize } from '../config';
-import { LOSS_TERMS, stepLoss, teacherTargets, type LossTerm, type TeacherTargets } from '../distill/losses';
+import { LOSS_TERMS, stepLoss, type LossTerm, type TeacherTargets } from '../distill/losses';
 import type { Task } from '../data/task';
 import { GPT } from '../model/gpt';
 import { deriveSeed, mulberry32, normal } from '../rng';
 import { AdamW, type AdamWOptions } from './adamw';
 import { BatchSampler, disposeSet, gatherBatch, uploadSet, type Batch, type DeviceSet } from './dataset';
+import { TeacherCache } from './teacherCache';
 
 export function modelConfigFor(size: ModelSize, task: Pick<Task, 'vocab' | 'seqLen'>): ModelConfig {
   return { ...size, vocabSize: task.vocab.length, blockSize: task.seqLen, bias: false, dropout: 0 };
@@ -107,12 +108,11 @@ export class DistillStep {
   private readonly studentOpt: AdamW;
   private readonly baselineOpt: AdamW;
   /**
-   * Raw teacher logits over the training set: the teacher is frozen, so they never change.
-   * (N, V) at each row's scored position when the set has one per row, else (N*T, V).
+   * Raw teacher logits over the training set and their softmax at the current T, filled row by row
+   * as batches first need them (src/train/teacherCache.ts): the teacher is frozen, so they never
+   * change. (N, V) at each row's scored position when the set has one per row, else (N*T, V).
    */
-  private teacherLogits: tf.Tensor2D | null = null;
-  /** The teacher's softmax at the temperature last used, over the same rows: rebuilt when T changes. */
-  private targets: TeacherTargets | null = null;
+  readonly cache: TeacherCache;
   /** Row indices of the most recent batch (for tests and the UI's "same batches" claim). */
   lastRows: Int32Array = new Int32Array(0);
 
@@ -135,53 +135,35 @@ export class DistillStep {
     );
     this.set = uploadSet(task.train);
     this.sampler = studentSampler(seed, labelled, task.train.count);
+    const set = this.set;
+    const S = set.scored ? 1 : set.seqLen;
+    this.cache = new TeacherCache(set.count, S, task.vocab.length, (rows) => {
+      const ids = tf.tensor1d(rows, 'int32');
+      const select = set.scored ? (tf.gather(set.scored.select, ids).reshape([rows.length, 1, set.seqLen]) as tf.Tensor3D) : undefined;
+      return flatLogits(this.teacher.forward(tf.gather(set.inputs, ids), { select }).logits);
+    });
     // Two groups: the projections get gradients only while β > 0, the student's weights always.
     this.studentOpt = new AdamW([this.student.variables(), this.projections], adam);
     this.baselineOpt = new AdamW(this.baseline.variables(), adam);
   }
 
   /**
-   * Runs the frozen teacher once over the training set and keeps its raw logits (T may change later).
-   * Returns false, keeping nothing, when `stopped` turned true part way.
+   * Runs the frozen teacher over every training row not cached yet (steps do not need this: they
+   * cache the rows of their batch as they go). Returns false when `stopped` turned true part way;
+   * the rows done so far stay cached.
    */
   async cacheTeacher(opts: CacheOptions = {}): Promise<boolean> {
-    const chunk = opts.chunk ?? 128;
-    const parts: tf.Tensor2D[] = [];
-    const T = this.set.seqLen;
-    for (let start = 0; start < this.set.count; start += chunk) {
-      if (opts.stopped?.()) {
-        // A reset while caching: minutes on a slow device, so it must not wait for the last chunk.
-        tf.dispose(parts);
-        return false;
-      }
-      const n = Math.min(chunk, this.set.count - start);
-      parts.push(
-        tf.tidy(() => {
-          const select = this.set.scored?.select.slice([start, 0], [n, T]).reshape([n, 1, T]) as tf.Tensor3D | undefined;
-          return flatLogits(this.teacher.forward(this.set.inputs.slice([start, 0], [n, T]), { select }).logits);
-        }),
-      );
-      await parts[parts.length - 1].data(); // let the device drain, and a worker answer messages
-      opts.onProgress?.(start + n, this.set.count);
-    }
-    this.disposeCache();
-    this.teacherLogits = tf.tidy(() => tf.concat(parts, 0));
-    tf.dispose(parts);
-    return true;
+    return this.cache.fillAll(opts);
+  }
+
+  /** The raw teacher logits, (N, V) or (N*T, V); rows not cached yet are zeros. Owned by the cache. */
+  get teacherLogits(): tf.Tensor2D {
+    return this.cache.rawLogits;
   }
 
   /** The teacher's softmax at temperature T over the training set, rebuilt only when T changes. */
   private teacherAt(temperature: number): TeacherTargets {
-    if (!this.teacherLogits) throw new Error('call cacheTeacher() before stepping');
-    if (this.targets?.temperature !== temperature) {
-      if (this.targets) tf.dispose([this.targets.probs, this.targets.offsets]);
-      const logits = this.teacherLogits;
-      this.targets = tf.tidy(() => {
-        const t = teacherTargets(logits, temperature);
-        return { temperature, probs: tf.keep(t.probs), offsets: tf.keep(t.offsets) };
-      });
-    }
-    return this.targets;
+    return this.cache.at(temperature);
   }
 
   /**
@@ -219,8 +201,8 @@ export class DistillStep {
   }
 
   private nextRows(batchSize: number): Int32Array {
-    if (!this.teacherLogits) throw new Error('call cacheTeacher() before stepping');
     this.lastRows = this.sampler.next(batchSize);
+    this.cache.ensure(this.lastRows); // the teacher runs on the rows it has not seen yet, once
     return this.lastRows;
   }
 
@@ -277,13 +259,6 @@ export class DistillStep {
     return this.baselineOpt.minimize(() => hardLoss(this.baseline, b), lr);
   }
 
-  private disposeCache(): void {
-    this.teacherLogits?.dispose();
-    this.teacherLogits = null;
-    if (this.targets) tf.dispose([this.targets.probs, this.targets.offsets]);
-    this.targets = null;
-  }
-
   dispose(): void {
     this.student.dispose();
     this.baseline.dispose();
@@ -291,7 +266,7 @@ export class DistillStep {
     disposeSet(this.set);
     this.studentOpt.dispose();
     this.baselineOpt.dispose();
-    this.disposeCache();
+    this.cache.dispose();
   }
 }
 

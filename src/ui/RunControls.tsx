@@ -46,10 +46,18 @@ function Progress() {
   }
   if ((run.phase === 'teacher' || run.phase === 'distill') && run.totalSteps > 0) {
     // The bar only: the step counter above says the same step in words.
+    const cache = run.phase === 'distill' && run.cache && run.cache.done < run.cache.total ? run.cache : null;
     return (
-      <div className="progress-row">
-        <progress className="progress" max={run.totalSteps} value={step} aria-label={t('run.phaseProgress', { phase: t(PHASE_TEXT[run.phase]) })} />
-      </div>
+      <>
+        <div className="progress-row">
+          <progress className="progress" max={run.totalSteps} value={step} aria-label={t('run.phaseProgress', { phase: t(PHASE_TEXT[run.phase]) })} />
+        </div>
+        {cache ? (
+          <p className="muted small" data-testid="cache-progress">
+            {t('run.cachedLazy', { done: fmt.int(cache.done), total: fmt.int(cache.total) })}
+          </p>
+        ) : null}
+      </>
     );
   }
   return null;

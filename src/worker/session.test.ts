@@ -78,7 +78,7 @@ afterEach(async () => {
 });
 
 describe('worker session', () => {
-  it('runs teacher, caching, distillation, test and done, with events in order', async () => {
+  it('runs teacher, distillation, test and done, with events in order (no caching phase: the teacher cache fills as steps go)', async () => {
     const { rec, session } = makeSession();
     live = session;
     await session.handle({ type: 'init', forcedBackend: 'cpu', assetsBase: '/' });
@@ -87,27 +87,31 @@ describe('worker session', () => {
     await rec.waitFor((e) => e.type === 'phase' && e.phase === 'done');
 
     const phases = rec.of('phase').map((e) => e.phase);
-    expect(phases).toEqual(['loading', 'teacher', 'caching', 'distill', 'testing', 'done']);
+    expect(phases).toEqual(['loading', 'teacher', 'distill', 'testing', 'done']);
     expect(rec.points('teacher').map((p) => p.step)).toEqual([1, 2, 3]);
     expect(rec.points('distill').map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     const d = rec.points('distill')[0];
     for (const k of ['total', 'hard', 'soft', 'baseline'] as const) expect(Number.isFinite(d.values[k])).toBe(true);
 
-    // Order: every teacher point before caching, every distillation point after the distill phase event.
+    // Order: every teacher point before the distill phase event, every distillation point after it.
     const idx = (pred: (e: WorkerEvent) => boolean) => rec.events.findIndex(pred);
-    const caching = idx((e) => e.type === 'phase' && e.phase === 'caching');
     const distill = idx((e) => e.type === 'phase' && e.phase === 'distill');
     rec.events.forEach((e, i) => {
       if (e.type !== 'points') return;
-      if (e.points.some((p) => p.phase === 'teacher')) expect(i).toBeLessThan(caching);
+      if (e.points.some((p) => p.phase === 'teacher')) expect(i).toBeLessThan(distill);
       if (e.points.some((p) => p.phase === 'distill')) expect(i).toBeGreaterThan(distill);
     });
-    // Caching progress comes between the caching and distill phase events and ends at the whole set.
+    // Cache progress comes during distillation, grows, and counts the training rows the batches touched.
     const progress = rec.events.flatMap((e, i) => (e.type === 'cacheProgress' ? [{ i, e }] : []));
-    expect(progress.length).toBeGreaterThan(0);
-    progress.forEach(({ i }) => expect(i > caching && i < distill).toBe(true));
+    expect(progress.length).toBeGreaterThan(1);
+    progress.forEach(({ i }) => expect(i).toBeGreaterThan(distill));
+    expect(progress[0].e.done).toBe(0);
+    const done = progress.map((p) => p.e.done);
+    expect([...done].sort((a, b) => a - b)).toEqual(done);
     const lastProgress = progress[progress.length - 1].e;
-    expect(lastProgress.done).toBe(lastProgress.total);
+    expect(lastProgress.done).toBeGreaterThan(0);
+    expect(lastProgress.done).toBeLessThanOrEqual(lastProgress.total);
+    expect(lastProgress.done).toBe(session.current!.run!.distiller!.cache.cached);
     const evals = rec.of('eval').map((e) => `${e.report.phase}:${e.report.split}:${e.report.step}`);
     expect(evals.slice(-4)).toEqual(['distill:val:0', 'distill:val:3', 'distill:val:6', 'distill:test:6']);
     const test = rec.of('eval').at(-1)!.report;
@@ -218,7 +222,7 @@ describe('worker session', () => {
     expect(rec.of('shippedTeacher')[0].info).toEqual({ task: 'modadd', available: true, size: 'tiny' });
     await session.handle({ type: 'start', runId: 1, config: { ...CONFIG, teacherSteps: 0, steps: 3 }, paused: false });
     await rec.waitFor((e) => e.type === 'phase' && e.phase === 'done');
-    expect(rec.of('phase').map((e) => e.phase)).toEqual(['loading', 'caching', 'distill', 'testing', 'done']);
+    expect(rec.of('phase').map((e) => e.phase)).toEqual(['loading', 'distill', 'testing', 'done']);
     expect(rec.of('notice')).toEqual([]);
     expect(rec.points('teacher')).toEqual([]);
 
