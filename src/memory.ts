@@ -51,7 +51,7 @@ const OUTER_FORWARD = 16;
 /** Floats per parameter alive at the peak of one AdamW update (beyond weights, moments and mask). */
 export const UPDATE_FACTOR = 20;
 /** Softmax-at-T rebuild of the teacher cache: temporaries alive besides the logits, per cached value. */
-const TARGETS_REBUILD = 5;
+export const TARGETS_REBUILD = 5;
 
 /** What the estimate needs to know about a task (see taskShape). */
 export interface TaskShape {
@@ -92,13 +92,13 @@ function modelConfig(size: ModelSize, shape: TaskShape): ModelConfig {
 }
 
 /** Bytes of a task split on the device: inputs, targets, three masks; for classification the scored position too. */
-function splitBytes(rows: number, shape: TaskShape): number {
+export function splitBytes(rows: number, shape: TaskShape): number {
   const T = shape.seqLen;
   return F32 * rows * (5 * T + (shape.kind === 'classification' ? T + 3 : 0));
 }
 
 /** Floats alive at the peak of a training step's forward and backward pass on `rows` sequences. */
-function trainActivations(size: ModelSize, rows: number, shape: TaskShape): number {
+export function trainActivations(size: ModelSize, rows: number, shape: TaskShape): number {
   const T = shape.seqLen;
   const n = rows * T;
   const scored = shape.kind === 'classification' ? rows : n;
@@ -107,7 +107,7 @@ function trainActivations(size: ModelSize, rows: number, shape: TaskShape): numb
 }
 
 /** Floats alive at the peak of a forward pass without gradients (evaluation, caching, a frozen teacher). */
-function forwardActivations(size: ModelSize, rows: number, shape: TaskShape, allLogits: boolean): number {
+export function forwardActivations(size: ModelSize, rows: number, shape: TaskShape, allLogits: boolean): number {
   const T = shape.seqLen;
   const n = rows * T;
   const logitRows = allLogits || shape.kind === 'generation' ? n : rows;
