@@ -57,6 +57,15 @@ describe('settings in the URL', () => {
     expect(readUrl(urlSearch(DEFAULT_CONFIG, 'webgl')).warnings).toEqual([]);
   });
 
+  it('accepts every backend of the fallback chain, wasm included', () => {
+    for (const b of ['webgpu', 'wasm', 'webgl', 'cpu'] as const) {
+      const s = readUrl(`?backend=${b}`);
+      expect(s.forcedBackend).toBe(b);
+      expect(s.warnings).toEqual([]);
+    }
+    expect(readUrl('?backend=tpu').warnings).toEqual(['backend "tpu" is not known: use webgpu, wasm, webgl, cpu; choosing automatically']);
+  });
+
   it('reports bad values and keeps defaults, so a mangled link still opens', () => {
     const s = readUrl('?task=chess&temperature=-3&backend=tpu&alpha=0.5');
     expect(s.config.task).toBe(DEFAULT_CONFIG.task);

@@ -1,5 +1,5 @@
 // Every setting lives in the URL (the keys of configToSearchParams, documented in the README), so a
-// link reproduces a run. `backend=cpu|webgl|webgpu` forces a backend and is kept as it is.
+// link reproduces a run. `backend=webgpu|wasm|webgl|cpu` forces a backend and is kept as it is.
 
 import { configFromSearchParams, configToSearchParams, DEFAULT_CONFIG, type RunConfig } from '../config';
 import { BACKEND_NAMES, type BackendName } from '../worker/protocol';
@@ -26,7 +26,7 @@ export function readUrl(search: string): UrlSettings {
   let forcedBackend: BackendName | null = null;
   if (b !== null) {
     if ((BACKEND_NAMES as readonly string[]).includes(b)) forcedBackend = b as BackendName;
-    else warnings.push(`backend "${b}" is not known: use webgpu, webgl or cpu; choosing automatically`);
+    else warnings.push(`backend "${b}" is not known: use ${BACKEND_NAMES.join(', ')}; choosing automatically`);
   }
   return { config, warnings, forcedBackend, teacherExplicit: params.has('teacher') };
 }

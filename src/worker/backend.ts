@@ -1,10 +1,23 @@
-// Backend choice: WebGPU, then WebGL, then CPU (the WASM backend cannot train embeddings). tfjs's
-// setBackend resolves to a boolean and does not throw when a backend fails to start: it quietly
-// stays where it was. So each attempt checks that boolean and that tf.getBackend() is really the
-// one asked for, and the reason for every failure is kept so the UI can say why it fell back.
+// Backend choice: WebGPU, then WASM, then WebGL, then CPU. tfjs's setBackend resolves to a boolean
+// and does not throw when a backend fails to start: it quietly stays where it was. So each attempt
+// checks that boolean and that tf.getBackend() is really the one asked for, and the reason for every
+// failure is kept so the UI can say why it fell back.
+//
+// WASM (tfjs-backend-wasm's XNNPACK kernels) trains these small models several times faster than
+// WebGL or the pure-JS CPU backend on a machine without WebGPU (the model's one-hot embedding makes
+// it trainable there; see src/model/oneHot.ts). Its .wasm binaries are part of the build (Vite
+// emits them as assets from the package, `?url`), never fetched from a CDN. The threaded build
+// needs SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP headers); the app does not
+// ask for that, so the single-threaded SIMD build runs (the plain build where SIMD is missing).
+// Under a Content-Security-Policy the page would need 'wasm-unsafe-eval'; it sets none.
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu'; // registers 'webgpu' where navigator.gpu exists
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'; // registers 'wasm'
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+// Never fetched (threads are off), but setWasmPaths wants an entry for each binary.
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_NAMES, type BackendAttempt, type BackendInfo, type BackendName } from './protocol';
 
 interface GpuLike {
@@ -30,8 +43,32 @@ async function webgpuProblem(): Promise<{ problem: string | null; adapter?: stri
   }
 }
 
+let wasmConfigured = false;
+
+/** Points the wasm backend at the bundled binaries and keeps it single-threaded (no SharedArrayBuffer needed). */
+function configureWasm(): void {
+  if (wasmConfigured) return;
+  wasmConfigured = true;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+}
+
+/** How the wasm backend runs here: SIMD or not (threads are off, see above). */
+async function wasmDetail(): Promise<string> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  return simd ? 'SIMD, single-threaded' : 'no SIMD, single-threaded';
+}
+
 async function tryBackend(name: BackendName): Promise<BackendAttempt & { adapter?: string }> {
   let adapter: string | undefined;
+  if (name === 'wasm') {
+    if (typeof WebAssembly === 'undefined') return { name, ok: false, reason: 'this browser has no WebAssembly' };
+    try {
+      configureWasm();
+    } catch (e) {
+      return { name, ok: false, reason: `setting up the wasm backend failed: ${(e as Error).message}` };
+    }
+  }
   if (name === 'webgpu') {
     const check = await webgpuProblem();
     if (check.problem) return { name, ok: false, reason: check.problem };
@@ -47,6 +84,7 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt & { adapter
     const v = await probe.data();
     probe.dispose();
     if (v[0] !== 3) return { name, ok: false, reason: `${name} computed 1 + 2 = ${v[0]}` };
+    if (name === 'wasm') adapter = await wasmDetail();
     return { name, ok: true, adapter };
   } catch (e) {
     return { name, ok: false, reason: `${name} failed: ${(e as Error).message}` };
@@ -59,7 +97,7 @@ export function parseForcedBackend(value: string | null): BackendName | null {
 }
 
 /**
- * Picks the backend: the forced one first when given, then WebGPU → WebGL → CPU.
+ * Picks the backend: the forced one first when given, then WebGPU → WASM → WebGL → CPU.
  * Always ends on a working backend (CPU cannot fail), with every attempt and its reason.
  */
 export async function chooseBackend(forced: BackendName | null): Promise<BackendInfo> {

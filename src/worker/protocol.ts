@@ -9,8 +9,9 @@
 
 import { resolveSize, type Hyper, type RunConfig, type SizeSpec, type TaskId } from '../config';
 
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+/** The automatic order: WebGPU, then WASM (XNNPACK kernels on the CPU; faster than WebGL for these small models), WebGL, CPU. */
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
 // ------------------------------------------------------------------------------------------------
 // Plain data shown by the UI
@@ -27,7 +28,7 @@ export interface BackendInfo {
   name: BackendName;
   /** Why it is not WebGPU (null when WebGPU runs, or it was asked for in the URL and runs). */
   fallbackReason: string | null;
-  /** Set when the URL forced a backend (`backend=cpu|webgl|webgpu`). */
+  /** Set when the URL forced a backend (`backend=webgpu|wasm|webgl|cpu`). */
   forced: BackendName | null;
   attempts: BackendAttempt[];
   /** Adapter description where the backend tells it (WebGPU). */
