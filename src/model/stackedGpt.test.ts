@@ -43,18 +43,20 @@ const cases: { name: string; config: ModelConfig; select: boolean }[] = [
   { name: 'bias=true, one selected position, T < blockSize', config: { nLayer: 1, nHead: 4, nEmbd: 8, vocabSize: 7, blockSize: 7, bias: true, dropout: 0 }, select: true },
 ];
 
-const runs: { backend: string; mode: StackedMatMulMode | null }[] = [
+const runs: { backend: string; mode: StackedMatMulMode | null; unstackUpTo?: number; label?: string }[] = [
   { backend: 'cpu', mode: null },
-  { backend: 'wasm', mode: 'split' },
+  { backend: 'wasm', mode: 'split', label: 'split matmuls, members cut by GatherNd', unstackUpTo: 0 },
+  { backend: 'wasm', mode: 'split', label: 'split matmuls, members cut by Unpack', unstackUpTo: Infinity },
   { backend: 'wasm', mode: 'batched' },
+  { backend: 'cpu', mode: 'split', label: 'split matmuls forced', unstackUpTo: 0 },
 ];
 
 describe('StackedGPT: member k computes what GPT computes with its weights', () => {
-  for (const { backend, mode } of runs) {
+  for (const { backend, mode, unstackUpTo, label } of runs) {
     for (const c of cases) {
-      it(`${backend}${mode ? ` (${mode} matmuls)` : ''}, ${c.name}: logits, hidden, attention, gradients`, async () => {
+      it(`${backend}${mode ? ` (${label ?? `${mode} matmuls`})` : ''}, ${c.name}: logits, hidden, attention, gradients`, async () => {
         expect(await tf.setBackend(backend)).toBe(true);
-        setStackedMatMulMode(mode);
+        setStackedMatMulMode(mode, unstackUpTo);
         const before = tf.memory().numTensors;
         tf.engine().startScope(); // the checks' own tensors go at endScope
         const models = [0, 1, 2].map((k) => perturbed(c.config, 100 + k));

@@ -6,8 +6,9 @@
 // One backend exception, measured on tfjs-backend-wasm 4.22: its BatchMatMul runs XNNPACK only
 // when both operands have batch size 1 and neither is transposed; any other shape takes a plain
 // loop that is ~8× slower per FLOP ((8, 704, 32) @ (8, 32, 96): 32 ms batched, 4 ms as 8 separate
-// 2-D products). So on wasm a stacked matmul of K > 1 members is, by default, K 2-D products
-// between one Unpack and one Pack: K + 2 kernels instead of 1, at XNNPACK's speed. Every other
+// 2-D products). So on wasm a stacked matmul of K > 1 members is, by default, K 2-D products of
+// members cut out with K GatherNd (see members()) and one Pack: 3K + 1 kernels instead of 1, at
+// XNNPACK's speed. Every other
 // backend (cpu, webgpu, webgl) multiplies batched operands natively: one kernel.
 
 import * as tf from '@tensorflow/tfjs';
@@ -16,10 +17,17 @@ import * as tf from '@tensorflow/tfjs';
 export type StackedMatMulMode = 'batched' | 'split';
 
 let modeOverride: StackedMatMulMode | null = null;
+/** Floats up to which members() unstacks (a (K, C, 4C) weight of a 128-wide student: 65,536 floats at K = 1). */
+const SMALL_UNSTACK = 65536;
+let smallUnstack = SMALL_UNSTACK;
 
-/** Forces a mode for every stacked matmul (null: the backend's default). For benchmarks and tests. */
-export function setStackedMatMulMode(mode: StackedMatMulMode | null): void {
+/**
+ * Forces a mode for every stacked matmul (null: the backend's default). For benchmarks and tests;
+ * `unstackUpTo` sets the size below which split mode cuts members with one Unpack (default 65,536).
+ */
+export function setStackedMatMulMode(mode: StackedMatMulMode | null, unstackUpTo = SMALL_UNSTACK): void {
   modeOverride = mode;
+  smallUnstack = unstackUpTo;
 }
 
 /** The mode in force on the current backend: 'split' on wasm, 'batched' elsewhere, unless forced. */
@@ -43,9 +51,23 @@ function product(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB
     if (slowTransposed()) return tf.matMul(transposeA ? swap3(a) : a, transposeB ? swap3(b) : b);
     return tf.matMul(a, b, transposeA, transposeB);
   }
-  const as = tf.unstack(transposeA ? swap3(a) : a) as tf.Tensor2D[];
-  const bs = tf.unstack(transposeB ? swap3(b) : b) as tf.Tensor2D[];
+  const as = members(transposeA ? swap3(a) : a);
+  const bs = members(transposeB ? swap3(b) : b);
   return tf.stack(as.map((x, k) => tf.matMul(x, bs[k]))) as tf.Tensor3D;
+}
+
+/**
+ * (K, M, N) → K tensors (M, N), one GatherNd each. Not tf.unstack: on tfjs-backend-wasm 4.22 every
+ * Slice (so Unpack and SplitV, built on it) first copies the WHOLE input out of the heap
+ * (backend.readSync), so unstacking K members copies K times the stack, plus as much JavaScript
+ * garbage: measured on (8, 704, 128), 10.9 ms for tf.unstack, 0.76 ms for 8 GatherNd (C++).
+ */
+function members(x: tf.Tensor3D): tf.Tensor2D[] {
+  const [K, M, N] = x.shape;
+  // Small stacks (the weights): one Unpack, whose K whole copies cost less than K kernels.
+  if (x.size <= smallUnstack) return tf.unstack(x) as tf.Tensor2D[];
+  const flat = x.reshape([K, M * N]);
+  return Array.from({ length: K }, (_, k) => tf.gatherND(flat, tf.tensor2d([[k]], [1, 1], 'int32')).reshape([M, N]) as tf.Tensor2D);
 }
 
 /**
@@ -91,11 +113,15 @@ export function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false
   return op(a, b) as tf.Tensor3D;
 }
 
-/** Per member, the sum over rows: (K, N, C) → (K, C), as ones (K, 1, N) @ (K, N, C) (one kernel). */
+/**
+ * Per member, the sum over rows: (K, N, C) → (K, C), as ones (K, 1, N) @ (K, N, C) (one kernel);
+ * where member matmuls are split (wasm), a Sum over the row axis instead, whose kernel count does
+ * not grow with K.
+ */
 function memberColumnSum(x: tf.Tensor3D): tf.Tensor2D {
   const [K, N, C] = x.shape;
-  const mode: StackedMatMulMode = K === 1 ? 'batched' : stackedMatMulMode();
-  return product(tf.ones([K, 1, N]) as tf.Tensor3D, x, false, false, mode).reshape([K, C]);
+  if (K > 1 && stackedMatMulMode() === 'split') return x.sum(1) as tf.Tensor2D;
+  return product(tf.ones([K, 1, N]) as tf.Tensor3D, x, false, false, 'batched').reshape([K, C]);
 }
 
 /**
