@@ -10,6 +10,7 @@ import { createWorker } from './client/worker';
 import { App } from './ui/App';
 import { ControllerContext } from './ui/context';
 import './ui/styles.css';
+import './ui/insight.css';
 
 const url = readUrl(window.location.search);
 const store = createStore(initialState(url.config, url.warnings, url.teacherExplicit));

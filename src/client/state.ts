@@ -36,6 +36,9 @@ export interface AccuracyRow {
   baseline?: number;
   /** student − baseline. */
   gain?: number;
+  /** The gain's paired standard error, and the ±2 SE band drawn around it. */
+  gainSe?: number;
+  gainBand?: [number, number];
 }
 
 export interface Marker {
@@ -198,6 +201,11 @@ function accuracyRow(r: EvalReport): AccuracyRow {
   if (r.student) row.student = r.student.accuracy;
   if (r.baseline) row.baseline = r.baseline.accuracy;
   if (r.student && r.baseline) row.gain = r.student.accuracy - r.baseline.accuracy;
+  if (r.gain) {
+    row.gain = r.gain.gain;
+    row.gainSe = r.gain.se;
+    row.gainBand = [r.gain.gain - 2 * r.gain.se, r.gain.gain + 2 * r.gain.se];
+  }
   return row;
 }
 

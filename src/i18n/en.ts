@@ -2,6 +2,8 @@
 // src/i18n/catalog.test.ts checks it, along with the {{placeholders}} of each pair). Lesson texts
 // live with their lessons in src/lessons/lessons.ts.
 
+import { insightEn } from './insightEn';
+
 export const en = {
   app: {
     title: 'Distillation Playground',
@@ -357,4 +359,5 @@ export const en = {
       temperature: 'T must be a number greater than 0 (got {{value}}).',
     },
   },
+  insight: insightEn,
 } as const;

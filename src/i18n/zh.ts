@@ -2,6 +2,7 @@
 // 响应 / 特征 / 关系蒸馏、知识蒸馏（KD）。键与 en.ts 一一对应（类型与 catalog.test.ts 检查）。
 
 import type { Catalog } from './catalog';
+import { insightZh } from './insightZh';
 
 export const zh: Catalog = {
   app: {
@@ -356,4 +357,5 @@ export const zh: Catalog = {
       temperature: 'T 必须是大于 0 的数（现在是 {{value}}）。',
     },
   },
+  insight: insightZh,
 };

@@ -155,11 +155,21 @@ describe('DistillationRun', () => {
       expect(Number.isFinite(distill[0].values[key])).toBe(true);
     }
     expect(points.filter((p) => p.phase === 'teacher')).toHaveLength(CONFIG.teacherSteps);
+    // Before the first step one model is scored for both (they start identical), without the teacher's pass.
+    const first = evals.find((e) => e.phase === 'distill')!;
+    expect(first.step).toBe(0);
+    expect(first.teacher).toBeUndefined();
+    expect(first.baseline).toEqual(first.student);
+    expect(first.gain).toMatchObject({ gain: 0, se: 0 });
     const last = evals[evals.length - 1];
     expect(last.step).toBe(CONFIG.steps);
     expect(last.student?.agreement).toBeGreaterThanOrEqual(0);
     expect(last.baseline?.klToTeacher).toBeGreaterThanOrEqual(0);
     expect(last.student?.confusion?.length).toBe(task().classes!.length);
+    // The paired gain is the difference of the two accuracies, with a standard error.
+    expect(last.gain!.gain).toBeCloseTo(last.student!.accuracy - last.baseline!.accuracy, 10);
+    expect(last.gain!.se).toBeGreaterThanOrEqual(0);
+    expect(last.gain!.rows).toBe(Math.min(512, task().val.count));
     run.dispose();
   });
 

@@ -2,6 +2,7 @@ import { AccuracyChart } from './charts/AccuracyChart';
 import { LossChart } from './charts/LossChart';
 import { ExportPanel } from './ExportPanel';
 import { Header } from './Header';
+import { Hero } from './Hero';
 import { HyperPanel } from './HyperPanel';
 import { useT } from './i18n';
 import { Intro } from './Intro';
@@ -11,6 +12,7 @@ import { MetricsPanel } from './metrics/MetricsPanel';
 import { ModelsPanel } from './ModelsPanel';
 import { PredictionsPanel } from './predictions/PredictionsPanel';
 import { RunControls } from './RunControls';
+import { RunSummary } from './RunSummary';
 import { SettingsPanel } from './SettingsPanel';
 import { TaskPanel } from './TaskPanel';
 import { UrlWarnings } from './UrlWarnings';
@@ -21,6 +23,7 @@ export function App() {
     <div className="app">
       <Header />
       <UrlWarnings />
+      <Hero />
       <Intro />
       <LessonsPanel />
       <main className="layout">
@@ -32,7 +35,8 @@ export function App() {
           <SettingsPanel />
           <ExportPanel />
         </aside>
-        <div className="content">
+        <div className="content" id="curves">
+          <RunSummary />
           <div className="charts">
             <LossChart />
             <AccuracyChart />

@@ -73,6 +73,10 @@ export function RunControls() {
   const active = status === 'running' || status === 'paused';
   const canStart = !active && !configErrors;
   const speed = run.speed;
+  // Time left in the phase now training, from its current speed (long phases only: over 10 s).
+  const left = counter.total - counter.step;
+  const etaRaw = speed && speed.stepsPerSec > 0 && speed.phase === counter.phase && left > 0 ? left / speed.stepsPerSec : null;
+  const eta = etaRaw !== null && etaRaw > 10 ? etaRaw : null;
 
   return (
     <section className="card run-controls" aria-label={t('run.controls')}>
@@ -113,6 +117,12 @@ export function RunControls() {
             {' '}
             · {status === 'paused' ? t('run.paused') : t(PHASE_TEXT[run.phase])}
             {speed && status === 'running' ? ` · ${t('run.stepsPerSec', { value: fmt.fixed(speed.stepsPerSec, 1) })}` : ''}
+            {eta !== null && status === 'running' ? (
+              <span data-testid="eta">
+                {' · '}
+                {t('insight.eta.left', { time: eta < 60 ? t('insight.eta.seconds', { n: Math.max(1, Math.round(eta)) }) : t('insight.eta.minutes', { m: Math.floor(eta / 60), s: Math.round(eta % 60) }) })}
+              </span>
+            ) : null}
           </span>
         </div>
       </div>

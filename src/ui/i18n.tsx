@@ -60,5 +60,6 @@ const MARKUP = { b: <b />, i: <i />, code: <code /> };
 
 /** A catalog string with <b>, <i> or <code> inside. */
 export function Tr({ k, values }: { k: TKey; values?: TValues }): ReactElement {
-  return <Trans i18n={i18n} i18nKey={k} values={values} components={MARKUP} />;
+  // (The key as a plain string: the union of every key is too large for Trans's own typing.)
+  return <Trans i18n={i18n} i18nKey={k as string} values={values} components={MARKUP} />;
 }

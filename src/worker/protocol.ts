@@ -88,6 +88,8 @@ export interface EvalReport {
   teacher?: Metrics;
   student?: Metrics;
   baseline?: Metrics;
+  /** Student − baseline accuracy on the same rows and its paired standard error (mirrors src/train/gain.ts PairedGain). */
+  gain?: { gain: number; se: number; n: number; rows: number };
 }
 
 export interface TaskInfo {

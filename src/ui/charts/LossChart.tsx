@@ -2,11 +2,12 @@ import { memo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LossRow, Marker } from '../../client/state';
 import { LOSS_KEYS, type LossKey } from '../../worker/protocol';
-import { LOSS_COLOR, LOSS_LABEL } from '../colors';
+import { LOSS_LABEL, PALETTES, usePalette } from '../colors';
 import { useT } from '../i18n';
 import { useApp } from '../context';
 import { num } from '../format';
 import { useThrottled } from '../useThrottled';
+import { stepTicks } from './ticks';
 
 /** Loss keys worth drawing: those with a non-zero value somewhere (unused intermediate terms are 0). */
 export function visibleKeys(rows: readonly LossRow[]): LossKey[] {
@@ -17,16 +18,16 @@ export function visibleKeys(rows: readonly LossRow[]): LossKey[] {
  * Dashed vertical lines where hyperparameters changed in the phase a chart shows (called inline:
  * charts look at their direct children).
  */
-export function markerLines(markers: readonly Marker[], distilling: boolean) {
+export function markerLines(markers: readonly Marker[], distilling: boolean, color = PALETTES.light.reference) {
   const phase = distilling ? 'distill' : 'teacher';
   return markers.filter((m) => m.phase === phase).map((m, i) => (
     <ReferenceLine
       key={`m-${m.step}-${i}`}
       x={m.step}
-      stroke="#64748b"
+      stroke={color}
       strokeDasharray="4 3"
       ifOverflow="extendDomain"
-      label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: '#475569' }}
+      label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: color }}
     />
   ));
 }
@@ -44,30 +45,47 @@ interface PlotProps {
 /** The chart itself, redrawn only when its (throttled) inputs change. */
 const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: PlotProps) {
   const { t } = useT();
+  const pal = usePalette();
   const keys = distilling ? visibleKeys(rows) : (['total'] as LossKey[]);
+  const last = rows[rows.length - 1];
+  const summary = `${distilling ? t('loss.distillTitle') : t('loss.teacherTitle')}, ${t('loss.stepLabel', { step: String(last.step) })}: ${keys
+    .filter((k) => last[k] !== undefined)
+    .map((k) => `${distilling ? t(LOSS_LABEL[k]) : t('loss.teacherCe')} ${num(last[k], 3)}`)
+    .join(', ')}`;
   return (
-    <div className="chart-box chart-fill">
+    <div className="chart-box chart-fill" role="img" aria-label={summary}>
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows as LossRow[]} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-          <CartesianGrid stroke="#e5e7eb" />
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} allowDecimals={false} />
+        <LineChart data={rows as LossRow[]} margin={{ top: 8, right: 12, bottom: 16, left: 6 }} accessibilityLayer={false}>
+          <CartesianGrid stroke={pal.grid} />
+          <XAxis
+            dataKey="step"
+            type="number"
+            domain={['dataMin', 'dataMax']}
+            ticks={stepTicks(rows[0].step, last.step)}
+            tick={{ fontSize: 11, fill: pal.axis }}
+            stroke={pal.axis}
+            allowDecimals={false}
+            label={{ value: distilling ? t('insight.axis.step') : t('insight.axis.teacherStep'), position: 'insideBottom', offset: -10, fontSize: 11, fill: pal.axis }}
+          />
           <YAxis
-            tick={{ fontSize: 11 }}
-            width={44}
+            tick={{ fontSize: 11, fill: pal.axis }}
+            stroke={pal.axis}
+            label={{ value: t('insight.axis.loss'), angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, fill: pal.axis, style: { textAnchor: 'middle' } }}
+            width={52}
             scale={log ? 'log' : 'auto'}
             domain={log ? ['auto', 'auto'] : [0, 'auto']}
             allowDataOverflow={log}
             tickFormatter={(v: number) => num(v, 2)}
           />
           <Tooltip formatter={(v) => num(Number(v), 4)} labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12, paddingBottom: 4 }} />
           {keys.map((k) => (
             <Line
               key={k}
               type="linear"
               dataKey={k}
               name={distilling ? t(LOSS_LABEL[k]) : t('loss.teacherCe')}
-              stroke={distilling ? LOSS_COLOR[k] : '#6d28d9'}
+              stroke={distilling ? pal.loss[k] : pal.role.teacher}
               strokeWidth={k === 'total' ? 2 : 1.4}
               strokeDasharray={k === 'baseline' ? '5 3' : undefined}
               dot={false}
@@ -75,7 +93,7 @@ const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: Plot
               connectNulls
             />
           ))}
-          {markerLines(markers, distilling)}
+          {markerLines(markers, distilling, pal.reference)}
         </LineChart>
       </ResponsiveContainer>
     </div>

@@ -1,5 +1,5 @@
 import { MODEL_ROLES } from '../../worker/protocol';
-import { ROLE_COLOR } from '../colors';
+import { usePalette } from '../colors';
 import { useApp } from '../context';
 import { useT } from '../i18n';
 import { roleLabel } from '../roles';
@@ -10,6 +10,7 @@ import { SpeedReadout } from './SpeedReadout';
 
 export function MetricsPanel() {
   const { t } = useT();
+  const pal = usePalette();
   const test = useApp((s) => s.run.test);
   const latestVal = useApp((s) => s.run.latestVal);
   const info = useApp((s) => s.task.info);
@@ -27,7 +28,7 @@ export function MetricsPanel() {
           <div className="metrics-figures">
             {kind === 'classification' && info?.classes
               ? MODEL_ROLES.filter((r) => report[r]?.confusion).map((r) => (
-                  <ConfusionMatrix key={r} title={roleLabel(t, r)} confusion={report[r]!.confusion!} classes={info.classes!} color={ROLE_COLOR[r]} />
+                  <ConfusionMatrix key={r} title={roleLabel(t, r)} confusion={report[r]!.confusion!} classes={info.classes!} color={pal.role[r]} card={pal.card} />
                 ))
               : null}
             <ReliabilityChart report={report} />

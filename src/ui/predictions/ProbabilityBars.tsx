@@ -1,6 +1,6 @@
 import { outcomesToShow, soften } from '../../client/soften';
 import type { ModelRole, PredictionResult } from '../../worker/protocol';
-import { ROLE_COLOR } from '../colors';
+import { usePalette } from '../colors';
 import { useT } from '../i18n';
 import { roleLabel, roleShort } from '../roles';
 
@@ -19,6 +19,7 @@ export function distributions(result: PredictionResult, temperature: number): Se
 
 function Column({ title, series, shown, labels }: { title: string; series: Series[]; shown: number[]; labels: string[] }) {
   const { t, fmt } = useT();
+  const pal = usePalette();
   return (
     <div className="prob-col">
       <h3>{title}</h3>
@@ -30,7 +31,10 @@ function Column({ title, series, shown, labels }: { title: string; series: Serie
           <div className="bars">
             {series.map((s) => (
               <div className={`bar bar-${s.role}`} key={s.role}>
-                <div className="bar-fill" style={{ width: `${Math.max(0, Math.min(1, s.probs[i] ?? 0)) * 100}%`, background: ROLE_COLOR[s.role] }} />
+                {/* The value sits beside its bar, never over it. */}
+                <div className="bar-track" aria-hidden="true">
+                  <div className="bar-fill" style={{ width: `${Math.max(0, Math.min(1, s.probs[i] ?? 0)) * 100}%`, background: pal.role[s.role] }} />
+                </div>
                 <span className="bar-val">
                   <span className="sr-only">{roleShort(t, s.role)} </span>
                   {fmt.pct(s.probs[i] ?? 0)}
@@ -46,6 +50,7 @@ function Column({ title, series, shown, labels }: { title: string; series: Serie
 
 export function ProbabilityBars({ result, temperature }: { result: PredictionResult; temperature: number }) {
   const { t, fmt } = useT();
+  const pal = usePalette();
   const at1 = distributions(result, 1);
   const atT = distributions(result, temperature);
   const shown = outcomesToShow(at1.map((s) => s.probs), result.labels.length, 10);
@@ -59,7 +64,7 @@ export function ProbabilityBars({ result, temperature }: { result: PredictionRes
       <ul className="legend small" aria-label={t('predictions.topAria')}>
         {at1.map((s) => (
           <li key={s.role}>
-            <span className="swatch" style={{ background: ROLE_COLOR[s.role] }} aria-hidden="true" />
+            <span className="swatch" style={{ background: pal.role[s.role] }} aria-hidden="true" />
             <b>{roleLabel(t, s.role)}</b>: {top(s)}
           </li>
         ))}
