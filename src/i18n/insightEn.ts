@@ -69,7 +69,7 @@ export const insightEn = {
     teacherWeak: 'The teacher is weak ({{teacher}}): the student can at best learn its mistakes.',
     noise: 'The gain is within noise so far: do not read the sign of it yet.',
     modaddTiny:
-      'Why distillation does not help here: modular addition has no “almost right” answers — for 3 + 5 mod 13, 7 is as wrong as 2 — so the teacher’s soft answer carries no dark knowledge beyond its top pick, and a student this small cannot hold the whole addition table whatever it learns from. KD helps where wrong answers are ranked (sentiment) and the student has room to learn.',
+      'Why distillation did not help here: in modular addition no wrong answer is “almost right” — for 3 + 5 mod 13, 7 is as wrong as 2 — so the teacher’s soft answer has no ranking of the task’s own to pass on (in sentiment, “negative” is nearly right for “very negative”), and a small student may not have room for the whole 13 × 13 table whatever it learns from. Try a bigger student or more steps; the teacher’s answers on the unlabelled sums can still help.',
     capacity: 'The student may be too small for this task: both students stay far below the teacher. Try a bigger student (student-m).',
   },
 } as const;

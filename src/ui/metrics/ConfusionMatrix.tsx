@@ -34,8 +34,9 @@ export function ConfusionMatrix({ title, confusion, classes, color, card = '#fff
       <figcaption className="small">
         <b>{title}</b> <span className="muted">{t('metrics.confusionAxes')}</span>
       </figcaption>
-      <div className="confusion-axis-x small muted" aria-hidden="true">
-        {t('insight.axis.predicted')}
+      <div className="confusion-axes small muted" aria-hidden="true">
+        <span>{t('insight.axis.truth')}</span>
+        <span>{t('insight.axis.predicted')}</span>
       </div>
       <div
         className="confusion-grid"
@@ -45,9 +46,7 @@ export function ConfusionMatrix({ title, confusion, classes, color, card = '#fff
       >
         {showNames ? (
           <div role="row" style={{ display: 'contents' }}>
-            <span role="columnheader" className="confusion-corner small muted">
-              {t('insight.axis.truth')}
-            </span>
+            <span role="columnheader" className="confusion-corner" />
             {heads.map((h, j) => (
               <span role="columnheader" key={j} className="confusion-head small" title={classes[j]}>
                 {h}
