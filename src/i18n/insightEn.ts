@@ -12,7 +12,7 @@ export const insightEn = {
     running: 'Running — the curves below update live',
     restart: 'Start again',
     scroll: 'See the curves',
-    time: 'About a minute on this device ({{backend}}) before the gap is clear.',
+    time: 'Runs here on {{backend}}; the time left shows next to the step counter.',
     timeUnknown: 'The page picks the fastest way your browser can run it.',
   },
   gain: {

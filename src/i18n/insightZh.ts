@@ -13,7 +13,7 @@ export const insightZh: Widen<typeof insightEn> = {
     running: '运行中——下方曲线实时更新',
     restart: '重新开始',
     scroll: '查看曲线',
-    time: '在这台设备上（{{backend}}）大约一分钟后差距就会明显。',
+    time: '在这里用 {{backend}} 运行；剩余时间显示在步数旁边。',
     timeUnknown: '页面会选用你的浏览器能运行的最快方式。',
   },
   gain: {
