@@ -6,6 +6,7 @@ import { Hero } from './Hero';
 import { HyperPanel } from './HyperPanel';
 import { useT } from './i18n';
 import { Intro } from './Intro';
+import { ConventionsPanel } from './lessons/ConventionsPanel';
 import { KlCalculator } from './lessons/KlCalculator';
 import { LessonsPanel } from './lessons/LessonsPanel';
 import { MetricsPanel } from './metrics/MetricsPanel';
@@ -44,6 +45,7 @@ export function App() {
           <PredictionsPanel />
           <MetricsPanel />
           <KlCalculator />
+          <ConventionsPanel />
         </div>
       </main>
       <footer className="muted small">{t('app.footer')}</footer>
