@@ -17,9 +17,11 @@ import { RunSummary } from './RunSummary';
 import { SettingsPanel } from './SettingsPanel';
 import { TaskPanel } from './TaskPanel';
 import { UrlWarnings } from './UrlWarnings';
+import { useLeaveWarning } from './useLeaveWarning';
 
 export function App() {
   const { t } = useT();
+  useLeaveWarning();
   return (
     <div className="app">
       <Header />

@@ -24,7 +24,8 @@ interface AxeViolation {
 /** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns its violations. */
 async function axe(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) {
-    await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+    // Evaluated through DevTools, not an inline <script>: the page's CSP (script-src 'self') blocks those.
+    await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   }
   return page.evaluate(async () => {
     const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } };
@@ -62,6 +63,24 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
       mkdirSync(dir, { recursive: true });
       await app.page.screenshot({ path: join(dir, `insight-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => {});
     });
+  });
+
+  it('runs under its Content-Security-Policy, and a violation would be seen', async () => {
+    const policy = await page().evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
+    expect(policy).toMatch(/script-src 'self';/);
+    await page().evaluate(() => {
+      const w = window as unknown as { __csp: string[] };
+      w.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    // The listener works: an inline script is refused (and logged, which the last test allows for).
+    await page().evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inline = 1';
+      document.head.appendChild(s);
+    });
+    await expect.poll(() => page().evaluate(() => (window as unknown as { __csp: string[] }).__csp.length)).toBe(1);
+    expect(await page().evaluate(() => 'inline' in window || '__inline' in window)).toBe(false);
   });
 
   it('runs on wasm (the bundled .wasm, nothing from a CDN) and says so', async () => {
@@ -127,5 +146,13 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
     }
     await page().emulateMedia({ colorScheme: 'light' });
     expect(app!.log.pageErrors, app!.log.format()).toEqual([]);
+  });
+
+  it('trained, scored and drew under the CSP with no violation but the test’s own inline script', async () => {
+    const violations = await page().evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatch(/^script-src/);
+    const refused = app!.log.consoleErrors.filter((e) => /Content Security Policy/i.test(e));
+    expect(refused, app!.log.format()).toHaveLength(1);
   });
 });
