@@ -44,6 +44,7 @@ export const en = {
     resume: 'Resume',
     step: 'Step',
     reset: 'Reset',
+    resetConfirm: 'Reset throws away this run: {{steps}} steps of training and its curves. Reset anyway?',
     stepCounter: 'Step',
     paused: 'paused',
     stepsPerSec: '{{value}} steps/s',

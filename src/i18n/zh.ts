@@ -44,6 +44,7 @@ export const zh: Catalog = {
     resume: '继续',
     step: '单步',
     reset: '重置',
+    resetConfirm: '重置会丢弃这次运行：已训练的 {{steps}} 步和它的曲线。仍要重置吗？',
     stepCounter: '步数',
     paused: '已暂停',
     stepsPerSec: '{{value}} 步/秒',

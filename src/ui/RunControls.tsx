@@ -3,6 +3,7 @@ import type { TKey } from '../i18n/catalog';
 import type { Phase } from '../worker/protocol';
 import { useApp, useController } from './context';
 import { useT } from './i18n';
+import { runAtRisk } from './useLeaveWarning';
 
 const PHASE_TEXT: Record<Phase, TKey> = {
   idle: 'phase.text.idle',
@@ -73,6 +74,8 @@ export function RunControls() {
   const active = status === 'running' || status === 'paused';
   const canStart = !active && !configErrors;
   const speed = run.speed;
+  // A run with progress is not thrown away by one stray click (the browser's own dialog: focus-trapped, keyboard-operable).
+  const confirmReset = () => !runAtRisk(run) || window.confirm(t('run.resetConfirm', { steps: counter.step }));
   // Time left in the phase now training, from its current speed (long phases only: over 10 s).
   const left = counter.total - counter.step;
   const etaRaw = speed && speed.stepsPerSec > 0 && speed.phase === counter.phase && left > 0 ? left / speed.stepsPerSec : null;
@@ -96,7 +99,7 @@ export function RunControls() {
         <button type="button" onClick={() => c.step()} disabled={status === 'running' || (!active && !canStart)}>
           {t('run.step')}
         </button>
-        <button type="button" onClick={() => c.reset()} disabled={status === 'idle' && run.phase === 'idle' && !run.started}>
+        <button type="button" onClick={() => confirmReset() && c.reset()} disabled={status === 'idle' && run.phase === 'idle' && !run.started}>
           {t('run.reset')}
         </button>
       </div>

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Controller, type WorkerPort } from '../client/controller';
 import { initialState } from '../client/state';
 import { createStore } from '../client/store';
@@ -84,6 +84,8 @@ describe('run controls', () => {
 
     emit({ type: 'error', runId, message: 'the GPU went away' });
     expect(screen.getByTestId('error').textContent).toMatch(/GPU went away/);
+    // The run had a step, so Reset asks first (tested on its own below): say yes.
+    vi.spyOn(window, 'confirm').mockReturnValueOnce(true);
     fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(sent.at(-1)).toEqual({ type: 'reset', runId: runId + 1 });
     expect(screen.getByTestId('step').textContent).toBe('0');
@@ -91,6 +93,24 @@ describe('run controls', () => {
     // A late event of the old run does not bring anything back.
     emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 2, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
     expect(screen.getByTestId('step').textContent).toBe('0');
+  });
+
+  it('Reset asks first when the run has progress; Cancel keeps the run, OK resets it', () => {
+    const { sent, store, emit } = setup(<RunControls />);
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    const runId = store.getState().run.runId;
+    emit({ type: 'phase', runId, phase: 'distill', detail: 'distilling', totalSteps: 600 });
+    emit({ type: 'points', runId, points: [{ phase: 'distill', step: 42, lr: 0, temperature: 4, alpha: 0.7, values: { total: 1 } }], speed: null });
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/42 steps of training/));
+    expect(sent.some((c) => c.type === 'reset')).toBe(false);
+    expect(screen.getByTestId('step').textContent).toBe('42');
+    confirm.mockReturnValueOnce(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(sent.at(-1)).toEqual({ type: 'reset', runId: runId + 1 });
+    expect(screen.getByTestId('step').textContent).toBe('0');
+    confirm.mockRestore();
   });
 
   it('counts distillation steps from 1 after the teacher phase, as the bar does ("Distillation step 89 / 300")', () => {

@@ -357,8 +357,15 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
     });
 
     it('Reset puts the step counter back to 0', async () => {
+      // The run has progress, so Reset asks first (the browser's confirm dialog): accept it.
+      let asked = '';
+      page().once('dialog', (d) => {
+        asked = d.message();
+        void d.accept();
+      });
       await page().getByRole('button', { name: 'Reset', exact: true }).click();
       await expect.poll(() => readStep(page()), { timeout: 30_000 }).toBe(0);
+      expect(asked).toMatch(/Reset throws away this run/);
       await sleep(1500);
       expect(await readStep(page()), 'no late events from the old run').toBe(0);
     });
