@@ -225,3 +225,28 @@ describe('label smoothing', () => {
     );
   });
 });
+
+describe('the loss lab’s plain-number values (src/lossMath.ts) are the tensor values', () => {
+  it('agree for every divergence on random logits, at several T and β', async () => {
+    const { softValues } = await import('../lossMath');
+    const rng = (await import('../rng')).mulberry32(3);
+    const key: Record<SoftDivergence, keyof ReturnType<typeof softValues>> = {
+      'forward-kl': 'forwardKl',
+      'reverse-kl': 'reverseKl',
+      jsd: 'jsd',
+      'soft-ce': 'softCe',
+      'logit-mse': 'logitMse',
+    };
+    for (const [T, b] of [[1, 0.2], [3, 0.5], [8, 0.9]] as const) {
+      const t = Array.from({ length: 7 }, () => 4 * rng() - 2);
+      const s = Array.from({ length: 7 }, () => 4 * rng() - 2);
+      const plain = softValues(t, s, T, b);
+      for (const divergence of SOFT_DIVERGENCES) {
+        const out = tf.tidy(() => softDivergence(tf.tensor2d([s]), tf.tensor2d([t]), T, { divergence, jsdBeta: b }));
+        const [v] = await out.data();
+        out.dispose();
+        expect(v, `${divergence} at T=${T}`).toBeCloseTo(plain[key[divergence]], 5);
+      }
+    }
+  });
+});

@@ -10,15 +10,15 @@
 //
 // Both return dense (N, V) targets (zeros off the support) so every soft term of divergences.ts and
 // the fused step's cross-entropy can use them unchanged; the saving is in what is stored, which
-// bytesPerPosition counts. Sampling takes its uniforms from the caller (the project's seeded rng), so
+// bytesPerPosition (src/lossMath.ts) counts. Sampling takes its uniforms from the caller (the project's seeded rng), so
 // the same draw happens on every backend: inverse-CDF against a cumsum, not tf.multinomial, whose
 // random streams differ between backends.
 
 import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from '../model/oneHot';
 
-export const SPARSE_MODES = ['full', 'top-k', 'sampled-k'] as const;
-export type SparseMode = (typeof SPARSE_MODES)[number];
+// The sizes stored and the bias of a top-k target, in plain numbers: src/lossMath.ts.
+export { bytesPerPosition, SPARSE_MODES, topKBias, type SparseMode, type TopKBias } from '../lossMath';
 
 /** The teacher's softmax at T restricted to its k largest logits, renormalised. logits: (N, V) → (N, V). */
 export function topKTargets(teacherLogits: tf.Tensor2D, temperature: number, k: number): tf.Tensor2D {
@@ -46,46 +46,4 @@ export function sampledTargets(teacherLogits: tf.Tensor2D, temperature: number, 
   const token = below.cast('int32').sum(-1).minimum(tf.scalar(V - 1, 'int32')); // (N, k) int32
   const counts = oneHotFloat(token.reshape([N * k]) as tf.Tensor1D, V).reshape([N, k, V]).sum(1); // (N, V)
   return counts.div(k) as tf.Tensor2D;
-}
-
-/**
- * Bytes stored per scored position: full = V float32; top-k = k float32 values + k indices; sampled-k
- * = k indices (the counts follow from repeats). Indices take 2 bytes while V ≤ 65,536, else 4.
- */
-export function bytesPerPosition(mode: SparseMode, vocab: number, k: number): number {
-  const index = vocab <= 65_536 ? 2 : 4;
-  switch (mode) {
-    case 'full':
-      return 4 * vocab;
-    case 'top-k':
-      return k * (4 + index);
-    case 'sampled-k':
-      return k * index;
-  }
-}
-
-export interface TopKBias {
-  /** Probability the teacher puts outside its top k: what renormalisation moves onto the head. */
-  tailMass: number;
-  /** The renormalised top-k target. */
-  target: number[];
-  /** KL(p ‖ top-k target) is +∞ whenever tail mass > 0; KL(target ‖ p) = −log(1 − tail mass) is finite. */
-  klTargetToTeacher: number;
-  /** Confidence inflation: max of the target − max of p (≥ 0). */
-  confidenceGain: number;
-}
-
-/** The bias of a top-k target for one distribution p (plain numbers, for the page and for tests). */
-export function topKBias(p: number[], k: number): TopKBias {
-  if (!Number.isInteger(k) || k < 1 || k > p.length) throw new Error(`top-k needs an integer k in [1, ${p.length}] (got ${k})`);
-  const order = p.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  const keep = new Set(order.slice(0, k).map(([, i]) => i));
-  const head = order.slice(0, k).reduce((s, [v]) => s + v, 0);
-  const target = p.map((v, i) => (keep.has(i) ? v / head : 0));
-  return {
-    tailMass: 1 - head,
-    target,
-    klTargetToTeacher: -Math.log(head),
-    confidenceGain: Math.max(...target) - Math.max(...p),
-  };
 }

@@ -8,6 +8,7 @@ import { useT } from './i18n';
 import { Intro } from './Intro';
 import { ConventionsPanel } from './lessons/ConventionsPanel';
 import { KlCalculator } from './lessons/KlCalculator';
+import { LossLab } from './lessons/LossLab';
 import { LessonsPanel } from './lessons/LessonsPanel';
 import { MetricsPanel } from './metrics/MetricsPanel';
 import { ModelsPanel } from './ModelsPanel';
@@ -47,6 +48,7 @@ export function App() {
           <PredictionsPanel />
           <MetricsPanel />
           <KlCalculator />
+          <LossLab />
           <ConventionsPanel />
         </div>
       </main>
