@@ -107,7 +107,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
     samples.push(sample(cycle));
     events.length = 0;
-    if (!values.json) process.stderr.write(`[cycles] ${cycle + 1}/${cycles}\n`);
+    // Each cycle's figures as soon as they exist: on a slow backend the run may be stopped part way.
+    const s = samples[samples.length - 1];
+    process.stderr.write(`[cycles] ${cycle + 1}/${cycles} ${s.sizes}: ${s.tensors} tensors, ${s.bytes} bytes${s.gpuBytes === null ? '' : `, GPU ${s.gpuBytes} bytes`}\n`);
   }
   await session.dispose();
 
