@@ -32,7 +32,7 @@ export const GiB = 1024 ** 3;
 const F32 = 4;
 
 /** As src/train: validation rows (run.ts VAL_ROWS); rows per evaluation chunk (evaluate.ts) and caching chunk (steps.ts). */
-export const MEMORY_VAL_ROWS = 256;
+export const MEMORY_VAL_ROWS = 512;
 export const MEMORY_CHUNK_ROWS = 128;
 
 /** (B·T·C)-sized tensors alive per layer at the peak of a training step (forward kept + backward). */
