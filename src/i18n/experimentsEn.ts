@@ -82,13 +82,18 @@ export const experimentsEn = {
   read: {
     grid: 'Best cell: T = {{t}}, α = {{a}}, <b>{{gain}}</b> ± {{se2}}; {{above}} of {{total}} cells are more than 2 standard errors above zero ({{seeds}} seed(s)).',
     controlsNoise: 'At T = {{t}}, α = {{a}} the gain ({{gain}}) is still within noise, so the controls cannot yet say where it comes from.',
-    controlsDark:
-      'At T = {{t}}, α = {{a}} the teacher adds {{gain}}. A permuted teacher reproduces {{permuted}} of it, label smoothing {{smoothing}}, a random teacher {{random}}: <b>about {{rest}} of the gain needs the teacher’s dark knowledge</b> — which wrong answers it finds likely — not just softer targets.',
-    controlsRegular:
-      'At T = {{t}}, α = {{a}} the teacher adds {{gain}}. A permuted teacher reproduces {{permuted}} of it, label smoothing {{smoothing}}, a random teacher {{random}}: <b>much of the gain is regularisation</b> (softer targets), and only about {{rest}} needs the teacher’s dark knowledge.',
-    calibrationKd:
-      'Temperature scaling (T = {{t}}, fitted on {{fit}} rows) takes the baseline’s NLL from {{before}} to {{after}} and its ECE from {{eceBefore}} to {{eceAfter}} on the other {{held}} rows without changing a prediction; the distilled student is still better calibrated (NLL {{dNll}}, ECE {{dEce}}).',
-    calibrationScaling:
-      'Temperature scaling (T = {{t}}, fitted on {{fit}} rows) takes the baseline’s NLL from {{before}} to {{after}} and its ECE from {{eceBefore}} to {{eceAfter}} on the other {{held}} rows without changing a prediction — as good as or better than the distilled student (NLL {{dNll}}, ECE {{dEce}}): that part of distillation is calibration, not knowledge.',
+    controlsHead: 'At T = {{t}}, α = {{a}} the teacher adds {{gain}} over the baseline.',
+    regularLittle: 'Label smoothing reproduces {{smoothing}} of that and a random teacher {{random}}: <b>little of the gain is regularisation</b> (softer targets alone).',
+    regularMuch: 'Label smoothing reproduces {{smoothing}} of that and a random teacher {{random}}: <b>much of the gain is regularisation</b> (softer targets alone), not the teacher’s knowledge.',
+    darkMost:
+      'A permuted teacher (each row’s top answer and confidence kept, the wrong answers’ probabilities shuffled) reproduces {{permuted}}: <b>about {{dark}} of the gain is dark knowledge</b>, which wrong answers the teacher finds likely.',
+    darkLittle:
+      'A permuted teacher (each row’s top answer and confidence kept, the wrong answers’ probabilities shuffled) reproduces {{permuted}}: most of the gain is the teacher’s top answers (on unlabelled rows, pseudo-labels) and <b>about {{dark}} is dark knowledge</b>, which wrong answers it finds likely.',
+    calibrationHead:
+      'Temperature scaling (T = {{t}}, fitted on {{fit}} rows) takes the baseline’s NLL from {{before}} to {{after}} and its ECE from {{eceBefore}} to {{eceAfter}} on the other {{held}} rows, without changing a prediction; the distilled student there: NLL {{dNll}}, ECE {{dEce}}.',
+    calibrationKd: 'The distilled student is better on both: distillation does more than calibrate.',
+    calibrationScaling: 'The scaled baseline is as good or better on both: as far as calibration goes, distillation adds nothing that one temperature does not.',
+    calibrationMixedNll: 'The distilled student has the lower NLL (it is also more accurate), the scaled baseline the lower calibration error: calibration alone does not explain the gain, and scaling calibrates better.',
+    calibrationMixedEce: 'The distilled student has the lower calibration error, the scaled baseline the lower NLL.',
   },
 };

@@ -81,13 +81,18 @@ export const experimentsZh = {
   read: {
     grid: '最佳单元：T = {{t}}，α = {{a}}，<b>{{gain}}</b> ± {{se2}}；{{total}} 个单元中有 {{above}} 个高于零超过 2 个标准误（{{seeds}} 个种子）。',
     controlsNoise: '在 T = {{t}}、α = {{a}} 处增益（{{gain}}）仍在噪声范围内，对照组暂时无法说明它来自哪里。',
-    controlsDark:
-      '在 T = {{t}}、α = {{a}} 处教师带来 {{gain}}。置换教师重现了其中的 {{permuted}}，标签平滑 {{smoothing}}，随机教师 {{random}}：<b>约 {{rest}} 的增益需要教师的暗知识</b>——即教师认为哪些错误答案更可能——而不只是更软的目标。',
-    controlsRegular:
-      '在 T = {{t}}、α = {{a}} 处教师带来 {{gain}}。置换教师重现了其中的 {{permuted}}，标签平滑 {{smoothing}}，随机教师 {{random}}：<b>增益中很大一部分是正则化</b>（更软的目标），只有约 {{rest}} 需要教师的暗知识。',
-    calibrationKd:
-      '温度缩放（T = {{t}}，在 {{fit}} 个样本上拟合）在另外 {{held}} 个样本上把基线的负对数似然从 {{before}} 降到 {{after}}，期望校准误差从 {{eceBefore}} 降到 {{eceAfter}}，且不改变任何预测；蒸馏学生的校准仍然更好（负对数似然 {{dNll}}，期望校准误差 {{dEce}}）。',
-    calibrationScaling:
-      '温度缩放（T = {{t}}，在 {{fit}} 个样本上拟合）在另外 {{held}} 个样本上把基线的负对数似然从 {{before}} 降到 {{after}}，期望校准误差从 {{eceBefore}} 降到 {{eceAfter}}，且不改变任何预测——与蒸馏学生相当或更好（负对数似然 {{dNll}}，期望校准误差 {{dEce}}）：蒸馏的这一部分是校准，而不是知识。',
+    controlsHead: '在 T = {{t}}、α = {{a}} 处，教师让学生比基线高出 {{gain}}。',
+    regularLittle: '标签平滑重现了其中的 {{smoothing}}，随机教师 {{random}}：<b>增益中很少来自正则化</b>（仅仅是更软的目标）。',
+    regularMuch: '标签平滑重现了其中的 {{smoothing}}，随机教师 {{random}}：<b>增益中很大一部分是正则化</b>（仅仅是更软的目标），而不是教师的知识。',
+    darkMost:
+      '置换教师（保留每行的最高答案和置信度，打乱错误答案的概率）重现了 {{permuted}}：<b>约 {{dark}} 的增益来自暗知识</b>，即教师认为哪些错误答案更可能。',
+    darkLittle:
+      '置换教师（保留每行的最高答案和置信度，打乱错误答案的概率）重现了 {{permuted}}：增益主要来自教师的最高答案（在无标签样本上即伪标签），<b>约 {{dark}} 来自暗知识</b>，即教师认为哪些错误答案更可能。',
+    calibrationHead:
+      '温度缩放（T = {{t}}，在 {{fit}} 个样本上拟合）在另外 {{held}} 个样本上把基线的负对数似然从 {{before}} 降到 {{after}}，期望校准误差从 {{eceBefore}} 降到 {{eceAfter}}，且不改变任何预测；同一批样本上蒸馏学生的负对数似然为 {{dNll}}，期望校准误差为 {{dEce}}。',
+    calibrationKd: '蒸馏学生在两项上都更好：蒸馏的作用不只是校准。',
+    calibrationScaling: '缩放后的基线在两项上都相当或更好：就校准而言，蒸馏没有带来一个温度参数做不到的东西。',
+    calibrationMixedNll: '蒸馏学生的负对数似然更低（它也更准确），缩放后的基线校准误差更低：校准本身解释不了增益，而缩放的校准效果更好。',
+    calibrationMixedEce: '蒸馏学生的校准误差更低，缩放后的基线负对数似然更低。',
   },
 };

@@ -83,16 +83,11 @@ export function ControlsPanel({ report }: { report: SweepReport }) {
         <p>
           <Tr k={reading.grid.key} values={reading.grid.values} />
         </p>
-        {reading.controls ? (
-          <p>
-            <Tr k={reading.controls.key} values={reading.controls.values} />
+        {[...reading.controls, ...reading.calibration].map((l, i) => (
+          <p key={i}>
+            <Tr k={l.key} values={l.values} />
           </p>
-        ) : null}
-        {reading.calibration ? (
-          <p>
-            <Tr k={reading.calibration.key} values={reading.calibration.values} />
-          </p>
-        ) : null}
+        ))}
       </div>
     </div>
   );

@@ -48,22 +48,29 @@ describe('the sweep in words', () => {
   it('reads the grid, apportions the reference gain among the controls, and compares calibration, from the numbers', () => {
     const r = interpretSweep(report(), fmt);
     expect(fill(EN[r.grid.key], r.grid.values)).toBe('Best cell: T = 4, α = 0.5, <b>+20.0 pts</b> ± 4.0 pts; 2 of 4 cells are more than 2 standard errors above zero (2 seed(s)).');
-    // permuted 30 %, smoothing 10 %: the largest knowledge-free share is 30 %, so 70 % needs dark knowledge.
-    expect(r.controls!.key).toBe('experiments.read.controlsDark');
-    expect(r.controls!.values).toMatchObject({ permuted: '30%', smoothing: '10%', random: '-5%', rest: '70%', gain: '+20.0 pts' });
-    expect(r.calibration!.key).toBe('experiments.read.calibrationKd');
-    expect(r.calibration!.values).toMatchObject({ before: '1.400', after: '1.200', dNll: '1.100', eceAfter: '5.0%' });
+    expect(r.controls.map((l) => l.key)).toEqual(['experiments.read.controlsHead', 'experiments.read.regularLittle', 'experiments.read.darkMost']);
+    expect(r.controls[0].values).toMatchObject({ t: '4', a: '0.5', gain: '+20.0 pts' });
+    expect(r.controls[1].values).toEqual({ smoothing: '10%', random: '-5%' });
+    // The permuted teacher reproduces 30 %: the other 70 % needs the ranking of the wrong answers.
+    expect(r.controls[2].values).toEqual({ permuted: '30%', dark: '70%' });
+    expect(r.calibration.map((l) => l.key)).toEqual(['experiments.read.calibrationHead', 'experiments.read.calibrationKd']);
+    expect(r.calibration[0].values).toMatchObject({ before: '1.400', after: '1.200', dNll: '1.100', eceAfter: '5.0%', t: '1.80' });
   });
 
-  it('says regularisation when a control reproduces most of the gain, noise when the reference gain is noise, and scaling when it calibrates as well', () => {
+  it('says regularisation when label smoothing reproduces most of the gain, noise when the reference gain is noise, and which calibrates better', () => {
     const base = report();
     const regular = interpretSweep(report({ controls: [{ ...base.controls[2], gain: g(0.15, 0.02) }] }), fmt);
-    expect(regular.controls!.key).toBe('experiments.read.controlsRegular');
-    expect(regular.controls!.values.rest).toBe('25%');
+    expect(regular.controls.map((l) => l.key)).toEqual(['experiments.read.controlsHead', 'experiments.read.regularMuch']);
+    expect(regular.controls[1].values).toEqual({ smoothing: '75%', random: '—' });
+    const pseudo = interpretSweep(report({ controls: [{ ...base.controls[1], gain: g(0.16, 0.02) }] }), fmt);
+    expect(pseudo.controls[1]).toEqual({ key: 'experiments.read.darkLittle', values: { permuted: '80%', dark: '20%' } });
     const cells = base.cells.map((c, i) => (i === 2 ? { ...c, gain: g(0.02, 0.02) } : c));
-    expect(interpretSweep(report({ cells }), fmt).controls!.key).toBe('experiments.read.controlsNoise');
-    expect(interpretSweep(report({ calibration: { ...base.calibration!, nllAfter: 1.05 } }), fmt).calibration!.key).toBe('experiments.read.calibrationScaling');
-    expect(interpretSweep(report({ controls: [], calibration: null }), fmt)).toMatchObject({ controls: null, calibration: null });
+    expect(interpretSweep(report({ cells }), fmt).controls.map((l) => l.key)).toEqual(['experiments.read.controlsNoise']);
+    const cal = (nllAfter: number, eceAfter: number) => interpretSweep(report({ calibration: { ...base.calibration!, nllAfter, eceAfter } }), fmt).calibration[1].key;
+    expect(cal(1.05, 0.03)).toBe('experiments.read.calibrationScaling');
+    expect(cal(1.2, 0.02)).toBe('experiments.read.calibrationMixedNll');
+    expect(cal(1.05, 0.05)).toBe('experiments.read.calibrationMixedEce');
+    expect(interpretSweep(report({ controls: [], calibration: null }), fmt)).toMatchObject({ controls: [], calibration: [] });
   });
 });
 
@@ -110,7 +117,7 @@ describe('Experiments view', () => {
     const img = within(screen.getByTestId('sweep-heatmap')).getByRole('img');
     expect(img.getAttribute('aria-label')).toContain('T = 4, α = 0.5: +20.0 pts ± 4.0 pts');
     expect(screen.getByTestId('sweep-control-permuted').textContent).toContain('30%');
-    expect(screen.getByTestId('sweep-reading').textContent).toContain('about 70% of the gain needs the teacher’s dark knowledge');
+    expect(screen.getByTestId('sweep-reading').textContent).toContain('about 70% of the gain is dark knowledge');
     expect(screen.getByTestId('sweep-calibration').textContent).toContain('1.200');
 
     emit({ type: 'sweepStatus', runId: start.runId, status: 'done', group: 0, detail: '' });

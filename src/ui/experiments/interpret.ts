@@ -23,9 +23,13 @@ export function shareOf(control: number, reference: number): number {
 
 export interface SweepReading {
   grid: Line;
-  controls: Line | null;
-  calibration: Line | null;
+  /** The reference cell's gain, then what the teacher-free controls and the permuted teacher reproduce of it. */
+  controls: Line[];
+  /** Temperature scaling's numbers, then the comparison with the distilled student. */
+  calibration: Line[];
 }
+
+const ratio = (x: number) => Math.max(0, Math.min(1, x));
 
 export function interpretSweep(r: SweepReport, fmt: Format): SweepReading {
   const best = r.cells.reduce((a, b) => (b.gain.gain > a.gain.gain ? b : a));
@@ -43,33 +47,39 @@ export function interpretSweep(r: SweepReport, fmt: Format): SweepReading {
     },
   };
   const ref = r.cells[r.reference.t * r.alphas.length + r.reference.a];
-  let controls: Line | null = null;
+  const controls: Line[] = [];
   if (r.controls.length) {
     const base = { t: fmt.num(ref.temperature), a: fmt.num(ref.alpha), gain: fmt.pts(ref.gain.gain) };
     if (cellVerdict(ref) !== 'helps') {
-      controls = { key: 'experiments.read.controlsNoise', values: base };
+      controls.push({ key: 'experiments.read.controlsNoise', values: base });
     } else {
-      const shares = r.controls.map((c) => ({ control: c.control, share: shareOf(c.gain.gain, ref.gain.gain) }));
-      // The part no teacher-free or knowledge-free control reproduces is what needs the teacher's dark knowledge.
-      const explained = Math.max(0, ...shares.filter((s) => s.control !== 'random-teacher').map((s) => s.share));
-      const get = (k: MemberControl) => shares.find((s) => s.control === k);
-      controls = {
-        key: explained < 0.5 ? 'experiments.read.controlsDark' : 'experiments.read.controlsRegular',
-        values: {
-          ...base,
-          random: get('random-teacher') ? fmt.pct(get('random-teacher')!.share, 0) : '—',
-          permuted: get('permuted') ? fmt.pct(get('permuted')!.share, 0) : '—',
-          smoothing: get('label-smoothing') ? fmt.pct(get('label-smoothing')!.share, 0) : '—',
-          rest: fmt.pct(Math.max(0, 1 - explained), 0),
-        },
+      controls.push({ key: 'experiments.read.controlsHead', values: base });
+      const share = (k: MemberControl) => {
+        const c = r.controls.find((x) => x.control === k);
+        return c ? shareOf(c.gain.gain, ref.gain.gain) : null;
       };
+      const pct = (x: number | null) => (x === null ? '—' : fmt.pct(x, 0));
+      const smoothing = share('label-smoothing');
+      const random = share('random-teacher');
+      if (smoothing !== null || random !== null) {
+        // What no teacher (label smoothing) or a teacher that knows nothing (random) reproduces: regularisation.
+        const most = Math.max(smoothing ?? -Infinity, random ?? -Infinity);
+        controls.push({ key: most >= 0.5 ? 'experiments.read.regularMuch' : 'experiments.read.regularLittle', values: { smoothing: pct(smoothing), random: pct(random) } });
+      }
+      const permuted = share('permuted');
+      if (permuted !== null) {
+        // The permuted teacher keeps each row's top answer and the whole distribution's shape; only the
+        // ranking of the wrong answers is gone: what it does not reproduce is dark knowledge.
+        const dark = ratio(1 - permuted);
+        controls.push({ key: dark >= 0.5 ? 'experiments.read.darkMost' : 'experiments.read.darkLittle', values: { permuted: pct(permuted), dark: fmt.pct(dark, 0) } });
+      }
     }
   }
-  let calibration: Line | null = null;
+  const calibration: Line[] = [];
   const c = r.calibration;
   if (c) {
-    calibration = {
-      key: c.distilledNll < c.nllAfter ? 'experiments.read.calibrationKd' : 'experiments.read.calibrationScaling',
+    calibration.push({
+      key: 'experiments.read.calibrationHead',
       values: {
         t: fmt.fixed(c.temperature, 2),
         before: fmt.fixed(c.nllBefore, 3),
@@ -81,7 +91,10 @@ export function interpretSweep(r: SweepReport, fmt: Format): SweepReading {
         fit: fmt.int(c.fitRows),
         held: fmt.int(c.heldOutRows),
       },
-    };
+    });
+    const nll = c.distilledNll < c.nllAfter;
+    const ece = c.distilledEce < c.eceAfter;
+    calibration.push({ key: nll && ece ? 'experiments.read.calibrationKd' : !nll && !ece ? 'experiments.read.calibrationScaling' : nll ? 'experiments.read.calibrationMixedNll' : 'experiments.read.calibrationMixedEce', values: {} });
   }
   return { grid, controls, calibration };
 }
