@@ -47,7 +47,7 @@ export const experimentsZh = {
     step: '第 {{step}} / {{steps}} 步的验证结果，{{seeds}} 个种子，{{rows}} 个样本',
     aria: '知识蒸馏增益热力图，行为温度、列为 α：{{summary}}',
     cell: 'T = {{t}}，α = {{a}}：{{gain}} ± {{se2}}',
-    corner: 'T ↓  α →',
+    corner: 'T（行）↓ α（列）→',
     noise: '在噪声范围内',
     legend: '每个单元：增益 ± 2 个标准误，以及蒸馏学生的准确率。绿色：蒸馏有帮助；橙色：蒸馏有害；斜线：与零相差不到 2 个标准误。基线 {{baseline}}，教师 {{teacher}}。',
   },
