@@ -7,15 +7,21 @@ import { initialState } from './client/state';
 import { createStore } from './client/store';
 import { readUrl, urlSearch } from './client/url';
 import { createWorker } from './client/worker';
+import { SweepController } from './client/sweepController';
+import { createSweepWorker } from './client/sweepWorker';
 import { App } from './ui/App';
 import { ControllerContext } from './ui/context';
+import { SweepContext } from './ui/experiments/context';
 import './ui/styles.css';
 import './ui/insight.css';
 
 const url = readUrl(window.location.search);
 const store = createStore(initialState(url.config, url.warnings, url.teacherExplicit));
 const controller = new Controller(store, createWorker());
-controller.init(url.forcedBackend, new URL(import.meta.env.BASE_URL, window.location.href).href);
+const assetsBase = new URL(import.meta.env.BASE_URL, window.location.href).href;
+controller.init(url.forcedBackend, assetsBase);
+// The Experiments view's sweeps run in a worker of their own, created at the first sweep.
+const sweeps = new SweepController(createSweepWorker, url.forcedBackend, assetsBase);
 
 // Every setting in the URL (replaceState, a few times a second at most, so sliders stay smooth).
 let lastConfig = store.getState().config;
@@ -35,7 +41,9 @@ store.subscribe(() => {
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ControllerContext.Provider value={controller}>
-      <App />
+      <SweepContext.Provider value={sweeps}>
+        <App />
+      </SweepContext.Provider>
     </ControllerContext.Provider>
   </StrictMode>,
 );

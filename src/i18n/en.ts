@@ -3,6 +3,7 @@
 // live with their lessons in src/lessons/lessons.ts.
 
 import { insightEn } from './insightEn';
+import { experimentsEn } from './experimentsEn';
 
 export const en = {
   app: {
@@ -361,4 +362,5 @@ export const en = {
     },
   },
   insight: insightEn,
+  experiments: experimentsEn,
 } as const;

@@ -3,6 +3,7 @@
 
 import type { Catalog } from './catalog';
 import { insightZh } from './insightZh';
+import { experimentsZh } from './experimentsZh';
 
 export const zh: Catalog = {
   app: {
@@ -359,4 +360,5 @@ export const zh: Catalog = {
     },
   },
   insight: insightZh,
+  experiments: experimentsZh,
 };

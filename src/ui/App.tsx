@@ -1,5 +1,6 @@
 import { AccuracyChart } from './charts/AccuracyChart';
 import { LossChart } from './charts/LossChart';
+import { ExperimentsPanel } from './experiments/ExperimentsPanel';
 import { ExportPanel } from './ExportPanel';
 import { Header } from './Header';
 import { Hero } from './Hero';
@@ -52,6 +53,7 @@ export function App() {
           <ConventionsPanel />
         </div>
       </main>
+      <ExperimentsPanel />
       <footer className="muted small">{t('app.footer')}</footer>
     </div>
   );

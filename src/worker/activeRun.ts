@@ -11,7 +11,7 @@ import { SpeedMeter } from './speed';
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
 /** Lets queued messages in between steps: a macrotask, without setTimeout's 4 ms clamp. */
-function yieldToEvents(): Promise<void> {
+export function yieldToEvents(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
   return new Promise((r) => {
     const ch = new MessageChannel();
