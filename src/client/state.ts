@@ -51,6 +51,8 @@ export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
 
 export interface RunView {
   runId: number;
+  /** The config this run was started with (null before a start): what the runs table records. */
+  config: RunConfig | null;
   phase: Phase;
   detail: string;
   /** Steps the current phase will run (for progress). */
@@ -104,9 +106,10 @@ export interface AppState {
   run: RunView;
 }
 
-export function emptyRun(runId: number, started = false, paused = false): RunView {
+export function emptyRun(runId: number, started = false, paused = false, config: RunConfig | null = null): RunView {
   return {
     runId,
+    config,
     phase: started ? 'loading' : 'idle',
     detail: '',
     totalSteps: 0,
@@ -293,7 +296,8 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'hyper':
       return { ...state, config: { ...state.config, hyper: action.hyper } };
     case 'started':
-      return { ...state, run: emptyRun(action.runId, true, action.paused) };
+      // The worker starts with this config (the controller posts it right after): keep it with the run.
+      return { ...state, run: emptyRun(action.runId, true, action.paused, state.config) };
     case 'reset':
       return { ...state, run: emptyRun(action.runId) };
     case 'uploading':
@@ -341,7 +345,10 @@ function reduceEvent(state: AppState, e: WorkerEvent): AppState {
   if (!isRunEvent(e) || e.runId !== state.run.runId) return state; // a late event from a run that is gone
   const next = { ...state, run: reduceRun(state.run, e) };
   // A teacher is being trained because none shipped fits: record its steps so the link reproduces the run.
-  if (e.type === 'notice' && e.teacherSteps !== undefined) next.config = { ...state.config, teacherSteps: e.teacherSteps };
+  if (e.type === 'notice' && e.teacherSteps !== undefined) {
+    next.config = { ...state.config, teacherSteps: e.teacherSteps };
+    if (next.run.config) next.run = { ...next.run, config: { ...next.run.config, teacherSteps: e.teacherSteps } };
+  }
   return next;
 }
 
