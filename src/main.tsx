@@ -3,6 +3,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Controller } from './client/controller';
+import { download } from './client/download';
+import { openRunsDb } from './client/runsDb';
 import { initialState } from './client/state';
 import { createStore } from './client/store';
 import { readUrl, urlSearch } from './client/url';
@@ -14,7 +16,8 @@ import './ui/insight.css';
 
 const url = readUrl(window.location.search);
 const store = createStore(initialState(url.config, url.warnings, url.teacherExplicit));
-const controller = new Controller(store, createWorker());
+// The runs table's database opens in the background; the page does not wait for it.
+const controller = new Controller(store, createWorker(), download, openRunsDb());
 controller.init(url.forcedBackend, new URL(import.meta.env.BASE_URL, window.location.href).href);
 
 // Every setting in the URL (replaceState, a few times a second at most, so sliders stay smooth).

@@ -19,6 +19,7 @@ import type {
   TrainPhase,
   WorkerEvent,
 } from '../worker/protocol';
+import { initialRuns, reduceRuns, type RunsAction, type RunsState } from './runsState';
 import { appendBounded } from './series';
 
 /** Points drawn per loss chart, and kept for export. */
@@ -104,6 +105,8 @@ export interface AppState {
   /** The input of the predictions panel (an example or typed text). */
   predictInput: string | null;
   run: RunView;
+  /** The runs table (runs kept in IndexedDB). */
+  runs: RunsState;
 }
 
 export function emptyRun(runId: number, started = false, paused = false, config: RunConfig | null = null): RunView {
@@ -149,6 +152,7 @@ export function initialState(config: RunConfig, urlWarnings: string[] = [], teac
     upload: { busy: false, name: null, error: null, summary: null },
     predictInput: null,
     run: emptyRun(1),
+    runs: initialRuns(),
   };
 }
 
@@ -161,7 +165,8 @@ export type Action =
   | { type: 'reset'; runId: number }
   | { type: 'uploading'; name: string }
   | { type: 'predictInput'; input: string }
-  | { type: 'dismissWarnings' };
+  | { type: 'dismissWarnings' }
+  | { type: 'runs'; action: RunsAction };
 
 /** What the buttons can do now. */
 export function runStatus(run: RunView): RunStatus {
@@ -308,6 +313,10 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, urlWarnings: [] };
     case 'event':
       return reduceEvent(state, action.event);
+    case 'runs': {
+      const runs = reduceRuns(state.runs, action.action);
+      return runs === state.runs ? state : { ...state, runs };
+    }
     default: {
       const never: never = action;
       return never;
