@@ -113,10 +113,11 @@ export function curveScaleOf(id: CurveId): CurveScale {
 }
 
 /** The metrics the table shows as columns, best first: the test split's where there is one, else the last validation's. */
-export const KEY_METRICS: readonly (ModelRole | 'gain')[] = ['student', 'baseline', 'gain'];
+export type KeyMetricName = 'student' | 'baseline' | 'gain';
+export const KEY_METRICS: readonly KeyMetricName[] = ['student', 'baseline', 'gain'];
 
 /** The value of a key metric of a record: test split first, else validation; undefined when neither. */
-export function keyMetric(metrics: Record<string, number>, what: ModelRole | 'gain'): { value: number; split: Split } | undefined {
+export function keyMetric(metrics: Record<string, number>, what: KeyMetricName): { value: number; split: Split } | undefined {
   for (const split of ['test', 'val'] as const) {
     const name = what === 'gain' ? metricName({ kind: 'gain', split }) : metricName({ kind: 'accuracy', split, role: what });
     if (name in metrics) return { value: metrics[name], split };

@@ -3,6 +3,7 @@
 // live with their lessons in src/lessons/lessons.ts.
 
 import { insightEn } from './insightEn';
+import { runsEn } from './runsEn';
 
 export const en = {
   app: {
@@ -360,4 +361,5 @@ export const en = {
     },
   },
   insight: insightEn,
+  runs: runsEn,
 } as const;

@@ -3,6 +3,7 @@
 
 import type { Catalog } from './catalog';
 import { insightZh } from './insightZh';
+import { runsZh } from './runsZh';
 
 export const zh: Catalog = {
   app: {
@@ -358,4 +359,5 @@ export const zh: Catalog = {
     },
   },
   insight: insightZh,
+  runs: runsZh,
 };

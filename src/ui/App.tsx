@@ -12,6 +12,7 @@ import { MetricsPanel } from './metrics/MetricsPanel';
 import { ModelsPanel } from './ModelsPanel';
 import { PredictionsPanel } from './predictions/PredictionsPanel';
 import { RunControls } from './RunControls';
+import { RunsPanel } from './runs/RunsPanel';
 import { RunSummary } from './RunSummary';
 import { SettingsPanel } from './SettingsPanel';
 import { TaskPanel } from './TaskPanel';
@@ -46,6 +47,7 @@ export function App() {
           <KlCalculator />
         </div>
       </main>
+      <RunsPanel />
       <footer className="muted small">{t('app.footer')}</footer>
     </div>
   );
