@@ -78,9 +78,9 @@ export const runsEn = {
     nats: 'loss (nats)',
   },
   curve: {
-    valAccuracy: '{{model}}, validation accuracy ({{phase}})',
+    valAccuracy: '{{model}}, validation accuracy, {{phase}}',
     valGain: 'KD gain on validation (distillation)',
-    loss: '{{term}} ({{phase}})',
+    loss: '{{term}}, {{phase}}',
   },
   phase: {
     teacher: 'teacher phase',

@@ -80,9 +80,9 @@ export const runsZh: Widen<typeof runsEn> = {
     nats: '损失（奈特）',
   },
   curve: {
-    valAccuracy: '{{model}}，验证准确率（{{phase}}）',
+    valAccuracy: '{{model}}，验证准确率，{{phase}}',
     valGain: '验证集上的蒸馏增益（蒸馏阶段）',
-    loss: '{{term}}（{{phase}}）',
+    loss: '{{term}}，{{phase}}',
   },
   phase: {
     teacher: '教师训练阶段',
