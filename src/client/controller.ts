@@ -95,6 +95,15 @@ export class Controller {
     if (this.state.run.phase !== 'done') this.runs.saveCurrentRun();
   }
 
+  /**
+   * Before the page loads another URL (Open in the runs table): a run under way is kept as stopped,
+   * and the returned promise waits for the write, which a page unload would cut off.
+   */
+  async beforeLeaving(): Promise<void> {
+    this.keepStoppedRun();
+    await this.runs.settled();
+  }
+
   start(paused = false): number {
     this.keepStoppedRun();
     const runId = this.state.run.runId + 1;

@@ -75,6 +75,17 @@ describe('keeping runs', () => {
     db.close();
   });
 
+  it('keeps a run under way as stopped before the page leaves for another run’s URL, and has written it when the promise resolves', async () => {
+    const { c, emit } = setup();
+    const runId = c.start();
+    emit({ type: 'points', runId, points: [point(1), point(2)], speed: null });
+    await c.beforeLeaving();
+    const db = await stored();
+    const listed = await db.list();
+    expect(listed.ok && listed.value.records.map((r) => (r.kind === 'run' ? r.end : null))).toEqual([{ kind: 'stopped', phase: 'distill', step: 2 }]);
+    db.close();
+  });
+
   it('reports a full disk as a notice and keeps the runs already stored and listed', async () => {
     const { c, store, emit } = setup();
     let runId = c.start();

@@ -1,7 +1,8 @@
 // The runs table (issue 10) in the built app, on the wasm backend with tiny models and a few steps:
 // a finished run appears in Runs, is still there after a reload (IndexedDB), compares and deletes.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +26,17 @@ const TINY = new URLSearchParams({
 }).toString();
 
 const rows = (page: Page) => page.getByTestId('runs-row');
+const require = createRequire(import.meta.url);
+
+/** axe-core's serious and critical WCAG 2 A/AA violations inside the runs section. */
+async function runsViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async () => {
+    const w = window as unknown as { axe: { run(ctx: string, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } };
+    const r = await w.axe.run('#runs', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 async function finishRun(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -83,6 +95,11 @@ describe.skipIf(!RUN)('the runs table, in the built app', () => {
     expect(await charts.first().getAttribute('aria-label')).toMatch(/for 2 runs/);
     const heads = await page().getByTestId('compare-metrics').locator('thead th').allTextContents();
     expect(heads).toEqual(['Metric', expect.stringMatching(/^1\. sentiment/), expect.stringMatching(/^2\. sentiment/), 'Δ vs first']);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page().emulateMedia({ colorScheme });
+      expect(await runsViolations(page()), colorScheme).toEqual([]);
+    }
+    await page().emulateMedia({ colorScheme: 'light' });
   });
 
   it('deletes runs after confirming, and they stay deleted after a reload', async () => {
