@@ -49,7 +49,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-function describe(e: unknown): string {
+function errorMessage(e: unknown): string {
   if (e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException)) return `${e.name}: ${e.message}`;
   return String(e);
 }
@@ -58,8 +58,8 @@ function describe(e: unknown): string {
 export function toDbError(e: unknown): DbError {
   const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
   // Firefox before 2020 called it NS_ERROR_DOM_QUOTA_REACHED.
-  if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED') return { kind: 'quota', message: describe(e) };
-  return { kind: 'failed', message: describe(e) };
+  if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED') return { kind: 'quota', message: errorMessage(e) };
+  return { kind: 'failed', message: errorMessage(e) };
 }
 
 async function attempt<T>(op: () => Promise<T>): Promise<DbResult<T>> {
@@ -93,7 +93,7 @@ export async function openRunsDb(opts: OpenOptions = {}): Promise<DbResult<RunsD
     });
   } catch (e) {
     // Private windows of some browsers refuse to open any database (InvalidStateError).
-    return { ok: false, error: { kind: 'unavailable', message: describe(e) } };
+    return { ok: false, error: { kind: 'unavailable', message: errorMessage(e) } };
   }
   return { ok: true, value: wrap(db) };
 }

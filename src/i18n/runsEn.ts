@@ -26,6 +26,7 @@ export const runsEn = {
   end: {
     done: 'finished',
     stopped: 'stopped at step {{step}}',
+    marks: 'settings moved during the run: {{changes}} (its link has the starting values)',
   },
   splitTag: {
     test: 'test',

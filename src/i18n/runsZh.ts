@@ -28,6 +28,7 @@ export const runsZh: Widen<typeof runsEn> = {
   end: {
     done: '已完成',
     stopped: '在第 {{step}} 步停止',
+    marks: '运行中调整过设置：{{changes}}（链接中是初始值）',
   },
   splitTag: {
     test: '测试集',

@@ -65,14 +65,14 @@ beforeEach(() => act(() => setLanguage('en')));
 afterEach(cleanup);
 
 const A = run('a', 1_000, 'sentiment · teacher-s → student-s · T 4 · α 0.7', 0.55, 0.36);
-const B = run('b', 2_000, 'sentiment · teacher-s → student-s · T 2 · α 0.9', 0.6, 0.4, { kind: 'stopped', phase: 'distill', step: 350 });
+const B = { ...run('b', 2_000, 'sentiment · teacher-s → student-s · T 2 · α 0.9', 0.6, 0.4, { kind: 'stopped', phase: 'distill', step: 350 }), marks: [{ phase: 'distill' as const, step: 200, label: 'T=3' }] };
 
 describe('the runs table', () => {
   it('lists kept runs newest first with their key metrics and how they ended', async () => {
     await setup([A, B]);
     const rows = screen.getAllByTestId('runs-row');
     expect(rows.map((r) => r.getAttribute('data-run-id'))).toEqual(['b', 'a']);
-    expect(within(rows[0]).getByText('stopped at step 350')).toBeTruthy();
+    expect(within(rows[0]).getByText('stopped at step 350; settings moved during the run: T=3 @200 (its link has the starting values)')).toBeTruthy();
     expect(within(rows[1]).getByText('finished')).toBeTruthy();
     expect(rows[1].textContent).toContain('55.0%');
     expect(rows[1].textContent).toContain('+19.0 pts');

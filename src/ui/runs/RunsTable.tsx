@@ -21,8 +21,12 @@ interface Props {
 
 function status(t: TFn, r: StoredRecord): string {
   switch (r.kind) {
-    case 'run':
-      return r.end.kind === 'done' ? t('runs.end.done') : t('runs.end.stopped', { step: String(r.end.step) });
+    case 'run': {
+      const end = r.end.kind === 'done' ? t('runs.end.done') : t('runs.end.stopped', { step: String(r.end.step) });
+      // Slider moves are not in the URL: say so, or Open would seem to reproduce a different run.
+      const changes = r.marks.map((m) => `${m.label} @${m.step}`).join(', ');
+      return r.marks.length ? `${end}; ${t('runs.end.marks', { changes })}` : end;
+    }
     case 'sweep':
       return '';
     default: {
