@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { Controller } from './client/controller';
 import { download } from './client/download';
 import { openRunsDb } from './client/runsDb';
+import { broadcastSync } from './client/runsSync';
 import { initialState } from './client/state';
 import { createStore } from './client/store';
 import { readUrl, urlSearch } from './client/url';
@@ -17,7 +18,7 @@ import './ui/insight.css';
 const url = readUrl(window.location.search);
 const store = createStore(initialState(url.config, url.warnings, url.teacherExplicit));
 // The runs table's database opens in the background; the page does not wait for it.
-const controller = new Controller(store, createWorker(), download, openRunsDb());
+const controller = new Controller(store, createWorker(), download, openRunsDb(), broadcastSync());
 controller.init(url.forcedBackend, new URL(import.meta.env.BASE_URL, window.location.href).href);
 
 // Every setting in the URL (replaceState, a few times a second at most, so sliders stay smooth).

@@ -24,8 +24,9 @@ export class Controller {
     private readonly port: WorkerPort,
     private readonly save: typeof download = download,
     runsDb: RunsDeps['db'] = null,
+    runsSync: RunsDeps['sync'] = null,
   ) {
-    this.runs = new RunsController(store, { db: runsDb, save });
+    this.runs = new RunsController(store, { db: runsDb, save, sync: runsSync });
     port.onmessage = (ev) => this.receive(ev.data);
   }
 

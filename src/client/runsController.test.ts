@@ -8,16 +8,17 @@ import { DEFAULT_CONFIG } from '../config';
 import type { LossPoint, WorkerCommand, WorkerEvent } from '../worker/protocol';
 import { Controller, type WorkerPort } from './controller';
 import { openRunsDb, type RunsDb } from './runsDb';
+import type { RunsSync } from './runsSync';
 import { initialState } from './state';
 import { createStore } from './store';
 
 const point = (step: number): LossPoint => ({ phase: 'distill', step, lr: 1e-3, temperature: 4, alpha: 0.7, values: { total: 1.5, baseline: 2 } });
 
-function setup(db = openRunsDb()) {
+function setup(db = openRunsDb(), sync: RunsSync | null = null) {
   const port: WorkerPort = { postMessage: (_c: WorkerCommand) => {}, onmessage: null };
   const store = createStore(initialState(DEFAULT_CONFIG));
   const saved: { name: string; data: unknown }[] = [];
-  const c = new Controller(store, port, (name, data) => saved.push({ name, data }), db);
+  const c = new Controller(store, port, (name, data) => saved.push({ name, data }), db, sync);
   const emit = (e: WorkerEvent) => port.onmessage!({ data: e } as MessageEvent<WorkerEvent>);
   return { c, store, emit, saved };
 }
@@ -114,6 +115,32 @@ describe('keeping runs', () => {
     await c.runs.settled();
     expect(store.getState().runs.status).toBe('unavailable');
     expect(store.getState().run.runId).toBe(runId + 1);
+  });
+
+  it('tells other tabs when it keeps or deletes a run, and lists again when another tab does', async () => {
+    // Two tabs on one database, joined by an in-memory channel.
+    const listeners: (() => void)[] = [];
+    const bus = (): RunsSync => {
+      let mine: (() => void) | null = null;
+      return {
+        changed: () => listeners.filter((l) => l !== mine).forEach((l) => l()),
+        onChanged: (l) => listeners.push((mine = l)),
+      };
+    };
+    const one = setup(openRunsDb(), bus());
+    const two = setup(openRunsDb(), bus());
+    await Promise.all([one.c.runs.settled(), two.c.runs.settled()]);
+    const runId = one.c.start();
+    one.emit({ type: 'points', runId, points: [point(1)], speed: null });
+    one.c.reset();
+    await one.c.runs.settled();
+    await two.c.runs.settled();
+    const ids = two.store.getState().runs.records.map((r) => r.id);
+    expect(ids).toEqual(one.store.getState().runs.records.map((r) => r.id));
+    expect(ids).toHaveLength(1);
+    await two.c.runs.remove(ids);
+    await one.c.runs.settled();
+    expect(one.store.getState().runs.records).toEqual([]);
   });
 
   it('deletes and exports the selected records', async () => {

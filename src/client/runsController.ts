@@ -7,6 +7,7 @@ import { runToRecord } from './runToRecord';
 import type { DbResult, RunsDb } from './runsDb';
 import { curvesLongCsv, metricsLongCsv, recordsJson } from './runsExport';
 import type { RunsAction } from './runsState';
+import type { RunsSync } from './runsSync';
 import type { Store } from './store';
 
 export interface RunsDeps {
@@ -16,6 +17,8 @@ export interface RunsDeps {
   /** A fresh record id. */
   newId?: () => string;
   now?: () => number;
+  /** Other tabs of the page (main.tsx: broadcastSync()); absent in tests that need none. */
+  sync?: RunsSync | null;
 }
 
 function randomId(): string {
@@ -44,6 +47,7 @@ export class RunsController {
       return r.value;
     });
     this.track(this.reload());
+    deps.sync?.onChanged(() => void this.track(this.reload()));
   }
 
   private dispatch(action: RunsAction): void {
@@ -84,8 +88,10 @@ export class RunsController {
         const db = await this.db;
         if (!db) return;
         const r = await db.put(record);
-        if (r.ok) this.dispatch({ type: 'saved', record });
-        else this.dispatch({ type: 'failed', op: 'save', error: r.error });
+        if (r.ok) {
+          this.dispatch({ type: 'saved', record });
+          this.deps.sync?.changed();
+        } else this.dispatch({ type: 'failed', op: 'save', error: r.error });
       })(),
     );
   }
@@ -96,8 +102,10 @@ export class RunsController {
         const db = await this.db;
         if (!db || !ids.length) return;
         const r = await db.delete(ids);
-        if (r.ok) this.dispatch({ type: 'deleted', ids });
-        else this.dispatch({ type: 'failed', op: 'delete', error: r.error });
+        if (r.ok) {
+          this.dispatch({ type: 'deleted', ids });
+          this.deps.sync?.changed();
+        } else this.dispatch({ type: 'failed', op: 'delete', error: r.error });
       })(),
     );
   }
