@@ -4,6 +4,7 @@
 
 import type { download } from './download';
 import { runToRecord } from './runToRecord';
+import type { StoredRecord } from './runRecord';
 import type { DbResult, RunsDb } from './runsDb';
 import { curvesLongCsv, metricsLongCsv, recordsJson } from './runsExport';
 import type { RunsAction } from './runsState';
@@ -21,7 +22,8 @@ export interface RunsDeps {
   sync?: RunsSync | null;
 }
 
-function randomId(): string {
+/** A fresh, unique record id (runs use it; a sweep's record may too). */
+export function newRecordId(): string {
   const c = globalThis.crypto;
   return `run-${typeof c?.randomUUID === 'function' ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`}`;
 }
@@ -37,7 +39,7 @@ export class RunsController {
     private readonly store: Store,
     private readonly deps: RunsDeps,
   ) {
-    this.newId = deps.newId ?? randomId;
+    this.newId = deps.newId ?? newRecordId;
     this.now = deps.now ?? Date.now;
     this.db = (deps.db ?? Promise.resolve<DbResult<RunsDb>>({ ok: false, error: { kind: 'unavailable', message: 'no database was given' } })).then((r) => {
       if (!r.ok) {
@@ -82,8 +84,12 @@ export class RunsController {
    */
   saveCurrentRun(): void {
     const record = runToRecord(this.store.getState(), { id: this.newId(), now: this.now() });
-    if (!record) return;
-    this.track(
+    if (record) this.keep(record);
+  }
+
+  /** Writes any record (a run, or a finished sweep from the sweeps view) in the background; the table lists it. */
+  keep(record: StoredRecord): Promise<void> {
+    return this.track(
       (async () => {
         const db = await this.db;
         if (!db) return;

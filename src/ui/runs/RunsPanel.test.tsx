@@ -132,6 +132,19 @@ describe('the runs table', () => {
     expect(String(files[0].data)).toContain('b,run,');
   });
 
+  it('lists a sweep record and compares it with a run, from the common fields alone', async () => {
+    const { end: _end, marks: _marks, ...common } = run('s', 3_000, 'sweep · α 0 … 1 · 5 seeds', 0.58, 0.38);
+    const sweep: StoredRecord = { ...common, kind: 'sweep', detail: { alphas: [0, 0.5, 1] } };
+    await setup([A, sweep]);
+    const row = screen.getAllByTestId('runs-row')[0];
+    expect(row.getAttribute('data-run-id')).toBe('s');
+    expect(within(row).getByText('sweep')).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all runs' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Compare' }));
+    const heads = within(screen.getByTestId('compare-metrics')).getAllByRole('columnheader').map((h) => h.textContent);
+    expect(heads).toEqual(['Metric', `1. ${sweep.title}`, `2. ${A.title}`, 'Δ vs first']);
+  });
+
   it('speaks Chinese: no English in its headings, buttons, labels, options and table heads but the runs’ own titles', async () => {
     act(() => setLanguage('zh'));
     await setup([A, B]);
