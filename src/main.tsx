@@ -3,6 +3,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Controller } from './client/controller';
+import { download } from './client/download';
+import { openRunsDb } from './client/runsDb';
+import { broadcastSync } from './client/runsSync';
 import { initialState } from './client/state';
 import { createStore } from './client/store';
 import { readUrl, urlSearch } from './client/url';
@@ -17,7 +20,8 @@ import './ui/insight.css';
 
 const url = readUrl(window.location.search);
 const store = createStore(initialState(url.config, url.warnings, url.teacherExplicit));
-const controller = new Controller(store, createWorker());
+// The runs table's database opens in the background; the page does not wait for it.
+const controller = new Controller(store, createWorker(), download, openRunsDb(), broadcastSync());
 const assetsBase = new URL(import.meta.env.BASE_URL, window.location.href).href;
 controller.init(url.forcedBackend, assetsBase);
 // The Experiments view's sweeps run in a worker of their own, created at the first sweep.

@@ -5,6 +5,7 @@ import { validateHyper, type Hyper, type RunConfig } from '../config';
 import type { BackendName, ModelRole, WorkerCommand, WorkerEvent } from '../worker/protocol';
 import { download } from './download';
 import { curvesCsv, metricsCsv, runJson } from './exports';
+import { RunsController, type RunsDeps } from './runsController';
 import { runStatus } from './state';
 import type { Store } from './store';
 
@@ -15,11 +16,17 @@ export interface WorkerPort {
 }
 
 export class Controller {
+  /** The runs table: finished and stopped runs kept in IndexedDB. */
+  readonly runs: RunsController;
+
   constructor(
     readonly store: Store,
     private readonly port: WorkerPort,
     private readonly save: typeof download = download,
+    runsDb: RunsDeps['db'] = null,
+    runsSync: RunsDeps['sync'] = null,
   ) {
+    this.runs = new RunsController(store, { db: runsDb, save, sync: runsSync });
     port.onmessage = (ev) => this.receive(ev.data);
   }
 
@@ -36,6 +43,10 @@ export class Controller {
     const before = this.state;
     this.store.dispatch({ type: 'event', event: e });
     switch (e.type) {
+      case 'phase':
+        // The run just finished: keep it in the runs table.
+        if (e.phase === 'done' && e.runId === before.run.runId && before.run.phase !== 'done') this.runs.saveCurrentRun();
+        break;
       case 'uploaded':
         this.setConfig({ ...this.state.config, task: e.task });
         break;
@@ -80,7 +91,22 @@ export class Controller {
     }
   }
 
+  /** A run about to be replaced or reset after some progress is kept as stopped (a finished one is kept already). */
+  private keepStoppedRun(): void {
+    if (this.state.run.phase !== 'done') this.runs.saveCurrentRun();
+  }
+
+  /**
+   * Before the page loads another URL (Open in the runs table): a run under way is kept as stopped,
+   * and the returned promise waits for the write, which a page unload would cut off.
+   */
+  async beforeLeaving(): Promise<void> {
+    this.keepStoppedRun();
+    await this.runs.settled();
+  }
+
   start(paused = false): number {
+    this.keepStoppedRun();
     const runId = this.state.run.runId + 1;
     this.store.dispatch({ type: 'started', runId, paused });
     this.port.postMessage({ type: 'start', runId, config: this.state.config, paused });
@@ -105,6 +131,7 @@ export class Controller {
   }
 
   reset(): void {
+    this.keepStoppedRun();
     const runId = this.state.run.runId + 1;
     this.store.dispatch({ type: 'reset', runId });
     this.port.postMessage({ type: 'reset', runId });

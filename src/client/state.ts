@@ -19,6 +19,7 @@ import type {
   TrainPhase,
   WorkerEvent,
 } from '../worker/protocol';
+import { initialRuns, reduceRuns, type RunsAction, type RunsState } from './runsState';
 import { appendBounded } from './series';
 
 /** Points drawn per loss chart, and kept for export. */
@@ -51,6 +52,8 @@ export type RunStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
 
 export interface RunView {
   runId: number;
+  /** The config this run was started with (null before a start): what the runs table records. */
+  config: RunConfig | null;
   phase: Phase;
   detail: string;
   /** Steps the current phase will run (for progress). */
@@ -102,11 +105,14 @@ export interface AppState {
   /** The input of the predictions panel (an example or typed text). */
   predictInput: string | null;
   run: RunView;
+  /** The runs table (runs kept in IndexedDB). */
+  runs: RunsState;
 }
 
-export function emptyRun(runId: number, started = false, paused = false): RunView {
+export function emptyRun(runId: number, started = false, paused = false, config: RunConfig | null = null): RunView {
   return {
     runId,
+    config,
     phase: started ? 'loading' : 'idle',
     detail: '',
     totalSteps: 0,
@@ -146,6 +152,7 @@ export function initialState(config: RunConfig, urlWarnings: string[] = [], teac
     upload: { busy: false, name: null, error: null, summary: null },
     predictInput: null,
     run: emptyRun(1),
+    runs: initialRuns(),
   };
 }
 
@@ -158,7 +165,8 @@ export type Action =
   | { type: 'reset'; runId: number }
   | { type: 'uploading'; name: string }
   | { type: 'predictInput'; input: string }
-  | { type: 'dismissWarnings' };
+  | { type: 'dismissWarnings' }
+  | { type: 'runs'; action: RunsAction };
 
 /** What the buttons can do now. */
 export function runStatus(run: RunView): RunStatus {
@@ -293,7 +301,8 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'hyper':
       return { ...state, config: { ...state.config, hyper: action.hyper } };
     case 'started':
-      return { ...state, run: emptyRun(action.runId, true, action.paused) };
+      // The worker starts with this config (the controller posts it right after): keep it with the run.
+      return { ...state, run: emptyRun(action.runId, true, action.paused, state.config) };
     case 'reset':
       return { ...state, run: emptyRun(action.runId) };
     case 'uploading':
@@ -304,6 +313,10 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, urlWarnings: [] };
     case 'event':
       return reduceEvent(state, action.event);
+    case 'runs': {
+      const runs = reduceRuns(state.runs, action.action);
+      return runs === state.runs ? state : { ...state, runs };
+    }
     default: {
       const never: never = action;
       return never;
@@ -341,7 +354,10 @@ function reduceEvent(state: AppState, e: WorkerEvent): AppState {
   if (!isRunEvent(e) || e.runId !== state.run.runId) return state; // a late event from a run that is gone
   const next = { ...state, run: reduceRun(state.run, e) };
   // A teacher is being trained because none shipped fits: record its steps so the link reproduces the run.
-  if (e.type === 'notice' && e.teacherSteps !== undefined) next.config = { ...state.config, teacherSteps: e.teacherSteps };
+  if (e.type === 'notice' && e.teacherSteps !== undefined) {
+    next.config = { ...state.config, teacherSteps: e.teacherSteps };
+    if (next.run.config) next.run = { ...next.run, config: { ...next.run.config, teacherSteps: e.teacherSteps } };
+  }
   return next;
 }
 

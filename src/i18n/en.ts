@@ -4,6 +4,7 @@
 
 import { insightEn } from './insightEn';
 import { experimentsEn } from './experimentsEn';
+import { runsEn } from './runsEn';
 
 export const en = {
   app: {
@@ -363,4 +364,5 @@ export const en = {
   },
   insight: insightEn,
   experiments: experimentsEn,
+  runs: runsEn,
 } as const;

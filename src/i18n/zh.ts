@@ -4,6 +4,7 @@
 import type { Catalog } from './catalog';
 import { insightZh } from './insightZh';
 import { experimentsZh } from './experimentsZh';
+import { runsZh } from './runsZh';
 
 export const zh: Catalog = {
   app: {
@@ -361,4 +362,5 @@ export const zh: Catalog = {
   },
   insight: insightZh,
   experiments: experimentsZh,
+  runs: runsZh,
 };

@@ -15,6 +15,7 @@ import { MetricsPanel } from './metrics/MetricsPanel';
 import { ModelsPanel } from './ModelsPanel';
 import { PredictionsPanel } from './predictions/PredictionsPanel';
 import { RunControls } from './RunControls';
+import { RunsPanel } from './runs/RunsPanel';
 import { RunSummary } from './RunSummary';
 import { SettingsPanel } from './SettingsPanel';
 import { TaskPanel } from './TaskPanel';
@@ -54,6 +55,7 @@ export function App() {
         </div>
       </main>
       <ExperimentsPanel />
+      <RunsPanel />
       <footer className="muted small">{t('app.footer')}</footer>
     </div>
   );
