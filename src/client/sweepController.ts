@@ -5,7 +5,10 @@ import type { BackendName } from '../worker/protocol';
 import type { SweepCommand, SweepEvent } from '../worker/sweepProtocol';
 import type { RunConfig } from '../config';
 import { validateSweep } from '../sweepConfig';
+import type { StoredRecord } from './runRecord';
+import { newRecordId } from './runsController';
 import { initialSweepState, sweepConfigFrom, sweepReducer, type SweepAction, type SweepForm, type SweepState } from './sweepState';
+import { sweepToRecord } from './sweepToRecord';
 
 /** What the controller needs of a Worker (a fake in tests). */
 export interface SweepPort {
@@ -23,6 +26,8 @@ export class SweepController {
     private readonly forcedBackend: BackendName | null,
     private readonly assetsBase: string,
     initial: SweepState = initialSweepState(),
+    /** Keeps a finished sweep in the runs table (main.tsx: the page controller's runs.keep). */
+    private readonly keep: (record: StoredRecord) => void = () => {},
   ) {
     this.state = initial;
   }
@@ -37,7 +42,12 @@ export class SweepController {
   dispatch(action: SweepAction): void {
     const next = sweepReducer(this.state, action);
     if (next === this.state) return;
+    const finished = next.status === 'done' && this.state.status !== 'done';
     this.state = next;
+    if (finished && next.config) {
+      const record = sweepToRecord(next.config, next.reports, { id: newRecordId(), now: Date.now() });
+      if (record) this.keep(record);
+    }
     this.listeners.forEach((l) => l());
   }
 
