@@ -10,7 +10,6 @@ import type {
   Latency,
   LossKey,
   LossPoint,
-  Metrics,
   Phase,
   PredictionResult,
   ShippedTeacher,
@@ -343,9 +342,4 @@ function reduceEvent(state: AppState, e: WorkerEvent): AppState {
   // A teacher is being trained because none shipped fits: record its steps so the link reproduces the run.
   if (e.type === 'notice' && e.teacherSteps !== undefined) next.config = { ...state.config, teacherSteps: e.teacherSteps };
   return next;
-}
-
-/** Latest validation metrics of one model (teacher-phase evaluations count for the teacher). */
-export function latestMetrics(run: RunView, role: 'teacher' | 'student' | 'baseline'): Metrics | undefined {
-  return run.latestVal?.[role];
 }

@@ -1,4 +1,4 @@
-// The distillation loss, one term per function, with the conventions of DESIGN.md §1:
+// The distillation loss, one term per function, with these conventions (pinned by losses.test.ts):
 //
 //   L = (1 − α)·CE(y, softmax(zs))  +  α·T²·KL(softmax(zt/T) ‖ softmax(zs/T))
 //     + β·L_feature + γ·L_attention + δ·L_relation

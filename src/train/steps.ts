@@ -1,5 +1,5 @@
 // One training step for each phase. A step never reads a value back: it returns a small tensor of
-// loss values that the caller reads a few times a second (see LossLog), so the device never stalls.
+// loss values that the caller reads a few times a second (DistillationRun.flush in run.ts), so the device never stalls.
 //
 // Speed (BENCHMARKS.md): on WebGPU a small model's step costs about one dispatch per op, so a step is
 // written to issue few ops. The frozen teacher's logits are cached once, and its softmax at the

@@ -38,7 +38,6 @@ export interface BackendInfo {
 export type TrainPhase = 'teacher' | 'distill';
 /** What the worker is doing now. */
 export type Phase = 'idle' | 'loading' | 'teacher' | 'caching' | 'distill' | 'testing' | 'done' | 'error';
-export const PHASES: readonly Phase[] = ['idle', 'loading', 'teacher', 'caching', 'distill', 'testing', 'done', 'error'];
 
 export type LossKey = 'total' | 'hard' | 'soft' | 'feature' | 'attention' | 'relation' | 'baseline';
 export const LOSS_KEYS: readonly LossKey[] = ['total', 'hard', 'soft', 'feature', 'attention', 'relation', 'baseline'];
@@ -205,8 +204,6 @@ export type WorkerEvent =
   | { type: 'exportedScript'; runId: number; name: string; zip: ArrayBuffer }
   | { type: 'error'; runId: number; message: string }
   | { type: 'resetDone'; runId: number };
-
-export type WorkerEventType = WorkerEvent['type'];
 
 /** Steps of a teacher trained when no shipped teacher fits the chosen task and size. */
 export const AUTO_TEACHER_STEPS = 300;
