@@ -4,7 +4,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillationLoss, LOSS_TERMS, stepLoss, teacherTargets, type LossWeights } from './losses';
+import { distillationLoss, LOSS_TERMS, type LossWeights } from './losses';
+import { stepLoss, teacherTargets } from './stepLoss';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

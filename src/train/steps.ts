@@ -9,7 +9,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper, ModelConfig, ModelSize } from '../config';
-import { LOSS_TERMS, stepLoss, type LossTerm, type TeacherTargets } from '../distill/losses';
+import { LOSS_TERMS, type LossTerm } from '../distill/losses';
+import { stepLoss, type TeacherTargets } from '../distill/stepLoss';
 import type { Task } from '../data/task';
 import { GPT } from '../model/gpt';
 import { deriveSeed, mulberry32, normal } from '../rng';
