@@ -10,8 +10,8 @@ import type { Task } from '../data/task';
 import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import type { GPT } from '../model/gpt';
 import { currentMemoryLimits } from '../train/memoryLimits';
-import type { ModelMetrics } from '../train/metrics';
-import { DistillationRun, fixedControl, type EvalReport } from '../train/run';
+import type { EvalReport, ModelMetrics } from '../report';
+import { DistillationRun, fixedControl } from '../train/run';
 import { Progress } from './progress';
 import { loadShippedTeacher } from './teachers';
 

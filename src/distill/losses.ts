@@ -9,6 +9,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper } from '../config';
+import type { LossTerm } from '../report';
 import { oneHotFloat } from '../model/oneHot';
 
 /**
@@ -180,8 +181,6 @@ export interface LossInputs {
   intermediate?: IntermediateInputs;
 }
 
-export const LOSS_TERMS = ['total', 'hard', 'soft', 'feature', 'attention', 'relation'] as const;
-export type LossTerm = (typeof LOSS_TERMS)[number];
 export type LossTerms = Record<LossTerm, tf.Scalar>;
 
 /**

@@ -4,7 +4,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillationLoss, LOSS_TERMS, type LossWeights } from './losses';
+import { LOSS_TERMS } from '../report';
+import { distillationLoss, type LossWeights } from './losses';
 import { stepLoss, teacherTargets } from './stepLoss';
 
 beforeAll(async () => {

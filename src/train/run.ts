@@ -9,48 +9,15 @@ import { GPT } from '../model/gpt';
 import { deriveSeed } from '../rng';
 import { DEFAULT_ADAMW, type AdamWOptions } from './adamw';
 import { evaluateModel, indexSplit, type ScoredIndex } from './evaluate';
-import { pairedGain, scoredRowOf, type PairedGain } from './gain';
-import type { ModelMetrics } from './metrics';
+import { STEP_VALUES, type EvalReport, type HyperRecord, type ModelMetrics, type StepPoint, type StepValue, type TrainPhase } from '../report';
+import { pairedGain, scoredRowOf } from './gain';
 import { learningRate } from './schedule';
-import { DistillStep, modelConfigFor, STEP_VALUES, TeacherStep, type StepValue } from './steps';
-
-export type Phase = 'teacher' | 'distill';
-
-export interface StepPoint {
-  phase: Phase;
-  step: number;
-  lr: number;
-  temperature: number;
-  alpha: number;
-  /** Teacher phase: only `total` (= hard). Distillation: every term and the baseline's loss. */
-  values: Partial<Record<StepValue, number>>;
-}
-
-/**
- * The hyperparameters in force from `step` of `phase` on (steps count from 1, as StepPoint's): the
- * first step of each phase has one, and so has every step whose values differ from the step before.
- */
-export interface HyperRecord {
-  phase: Phase;
-  step: number;
-  hyper: Hyper;
-}
-
-export interface EvalReport {
-  phase: Phase;
-  step: number;
-  split: 'val' | 'test';
-  teacher?: ModelMetrics;
-  student?: ModelMetrics;
-  baseline?: ModelMetrics;
-  /** Student − baseline accuracy on the same rows, with its paired standard error (src/train/gain.ts). */
-  gain?: PairedGain;
-}
+import { DistillStep, modelConfigFor, TeacherStep } from './steps';
 
 export interface RunCallbacks {
   onPoints?(points: StepPoint[]): void;
   onEval?(report: EvalReport): void;
-  onPhase?(phase: Phase | 'caching' | 'done', detail: string): void;
+  onPhase?(phase: TrainPhase | 'caching' | 'done', detail: string): void;
   /** During distillation, when it changed: training rows whose teacher outputs are cached, of the total. */
   onCacheProgress?(done: number, total: number): void;
 }
@@ -169,7 +136,7 @@ export class DistillationRun {
   }
 
   /** The control's hyperparameters for `step` of `phase`, recorded in hyperHistory when they changed. */
-  private readHyper(phase: Phase, step: number): Hyper {
+  private readHyper(phase: TrainPhase, step: number): Hyper {
     const h = { ...this.control.hyper() };
     const last = this.hyperHistory[this.hyperHistory.length - 1];
     const prev = last?.phase === phase ? last.hyper : undefined;

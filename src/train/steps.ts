@@ -9,7 +9,6 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper, ModelConfig, ModelSize } from '../config';
-import { LOSS_TERMS, type LossTerm } from '../distill/losses';
 import { stepLoss, type TeacherTargets } from '../distill/stepLoss';
 import type { Task } from '../data/task';
 import { GPT } from '../model/gpt';
@@ -66,10 +65,6 @@ export class TeacherStep {
     this.opt.dispose();
   }
 }
-
-/** Values reported per distillation step, in this order. */
-export const STEP_VALUES = [...LOSS_TERMS, 'baseline'] as const;
-export type StepValue = LossTerm | 'baseline';
 
 export interface CacheOptions {
   /** Training rows per teacher forward. */

@@ -9,9 +9,9 @@ import type { Task } from '../data/task';
 import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import { importModel } from '../model/export';
 import { currentMemoryLimits } from '../train/memoryLimits';
-import { DistillationRun, type StepPoint } from '../train/run';
+import { DistillationRun } from '../train/run';
 import { ActiveRun } from './activeRun';
-import type { BackendInfo, BackendName, ShippedTeacher, WorkerCommand, WorkerEvent } from './protocol';
+import type { BackendInfo, BackendName, LossPoint, ShippedTeacher, WorkerCommand, WorkerEvent } from './protocol';
 import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits } from './protocol';
 import { Predictor } from './predict';
 import { exportRole } from './exportModel';
@@ -321,7 +321,7 @@ export class Session {
     }
   }
 
-  private onPoints(a: ActiveRun, points: StepPoint[]): void {
+  private onPoints(a: ActiveRun, points: LossPoint[]): void {
     if (!points.length) return;
     const last = points[points.length - 1];
     a.speed.record(performance.now(), last.step);

@@ -12,7 +12,8 @@ import { deriveSeed, mulberry32, normal } from '../../src/rng';
 import { DEFAULT_ADAMW } from '../../src/train/adamw';
 import { indexSplit, scoredProbs } from '../../src/train/evaluate';
 import { inspectModel } from '../../src/train/inspect';
-import { DistillStep, modelConfigFor, STEP_VALUES } from '../../src/train/steps';
+import { STEP_VALUES } from '../../src/report';
+import { DistillStep, modelConfigFor } from '../../src/train/steps';
 import { loadModelDir } from '../../src/cli/modelDir';
 import { shippedTeacherDir } from '../../src/cli/teachers';
 
