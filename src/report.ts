@@ -18,6 +18,10 @@ export type LossTerm = (typeof LOSS_TERMS)[number];
 export const STEP_VALUES = [...LOSS_TERMS, 'baseline'] as const;
 export type StepValue = (typeof STEP_VALUES)[number];
 
+/** The run's three models: the teacher, the distilled student and the baseline (the same student without the teacher). */
+export type ModelRole = 'teacher' | 'student' | 'baseline';
+export const MODEL_ROLES: readonly ModelRole[] = ['teacher', 'student', 'baseline'];
+
 /** One training step's losses and the settings it ran with. */
 export interface StepPoint {
   phase: TrainPhase;

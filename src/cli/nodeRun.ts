@@ -126,7 +126,7 @@ export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Prom
   await run.distill();
   const test = await run.evaluateStudents('test');
   const teacherConfig = run.teacher.config;
-  const studentConfig = run.distiller!.student.config;
+  const studentConfig = run.model('student')!.config;
   const tParams = parameterCount(teacherConfig);
   const sParams = parameterCount(studentConfig);
   const summary: Summary = {

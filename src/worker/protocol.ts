@@ -7,9 +7,10 @@
 // Start and Reset and drops events from any other run, so late events after a reset never show.
 
 import { resolveSize, type Hyper, type RunConfig, type SizeSpec, type TaskId } from '../config';
-import { STEP_VALUES, type EvalReport, type ModelMetrics, type Phase, type StepPoint, type StepValue, type TrainPhase } from '../report';
+import { STEP_VALUES, type EvalReport, type ModelMetrics, type ModelRole, type Phase, type StepPoint, type StepValue, type TrainPhase } from '../report';
 
-export type { EvalReport, Phase, ReliabilityBin, TrainPhase } from '../report';
+export { MODEL_ROLES } from '../report';
+export type { EvalReport, ModelRole, Phase, ReliabilityBin, TrainPhase } from '../report';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 /** The automatic order: WebGPU, then WASM (XNNPACK kernels on the CPU; faster than WebGL for these small models), WebGL, CPU. */
@@ -42,9 +43,6 @@ export type LossKey = StepValue;
 export const LOSS_KEYS: readonly LossKey[] = STEP_VALUES;
 export type LossPoint = StepPoint;
 export type Metrics = ModelMetrics;
-
-export type ModelRole = 'teacher' | 'student' | 'baseline';
-export const MODEL_ROLES: readonly ModelRole[] = ['teacher', 'student', 'baseline'];
 
 export interface TaskInfo {
   id: TaskId;
