@@ -9,7 +9,8 @@ import type { Task } from '../data/task';
 import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import { importModel } from '../model/export';
 import { currentMemoryLimits } from '../train/memoryLimits';
-import { DistillationRun } from '../train/run';
+import type { GPT } from '../model/gpt';
+import { DistillationRun, type RunCallbacks } from '../train/run';
 import { ActiveRun } from './activeRun';
 import type { BackendInfo, BackendName, LossPoint, ShippedTeacher, WorkerCommand, WorkerEvent } from './protocol';
 import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits } from './protocol';
@@ -218,6 +219,7 @@ export class Session {
   // ----------------------------------------------------------------------------------------------
   // Runs
 
+  /** A run, in order: validate the settings → build the task → get the teacher → make the run → drive it. */
   private async start(runId: number, config: RunConfig, paused: boolean): Promise<void> {
     await this.stopActive();
     this.config = config;
@@ -227,6 +229,7 @@ export class Session {
     };
     const problems = validateConfig(config);
     if (problems.length) return fail(`the settings are not valid: ${problems.join('; ')}`);
+
     let task: Task;
     try {
       task = this.taskFor(config);
@@ -238,21 +241,10 @@ export class Session {
     a.setPhase('loading', `preparing ${task.title}`);
     if (paused) this.deps.post({ type: 'paused', runId, paused: true });
 
-    let effective = config;
-    let teacher;
+    let teacher: GPT | undefined;
+    let effective: RunConfig;
     try {
-      if (config.teacherSteps === 0) {
-        const shipped = await this.shippedFor(task);
-        if (shippedTeacherFits(shipped.info, config) && shipped.configJson) {
-          const weights = await this.deps.loadAsset(this.assetsBase + teacherPath(task.id, 'model.safetensors'));
-          if (!weights) throw new Error('the shipped teacher has a config.json but no model.safetensors');
-          teacher = importModel(weights, shipped.configJson, false).model;
-        } else {
-          const message = `${noShippedTeacherMessage(shipped.info, config)}: training a teacher for ${AUTO_TEACHER_STEPS} steps first`;
-          effective = { ...config, teacherSteps: AUTO_TEACHER_STEPS };
-          this.deps.post({ type: 'notice', runId, message, teacherSteps: AUTO_TEACHER_STEPS });
-        }
-      }
+      ({ teacher, config: effective } = await this.teacherFor(a, config));
     } catch (e) {
       this.active = null;
       return fail(`loading the shipped teacher failed: ${(e as Error).message}`);
@@ -269,35 +261,54 @@ export class Session {
       this.active = null;
       return fail(memory);
     }
-    const run = new DistillationRun(
-      task,
-      effective,
-      a.control,
-      {
-        onPoints: (points) => this.onPoints(a, points),
-        onEval: (report) => {
-          this.deps.post({ type: 'eval', runId, report });
-          a.speed.clear(); // steps/s measures training steps, not evaluations
-          this.predictor.refresh(a, true);
-          if (report.phase === 'distill') this.predictor.maybeMeasureLatency(a);
-        },
-        onCacheProgress: (done, total) => {
-          if (!a.stopped) this.deps.post({ type: 'cacheProgress', runId, done, total });
-        },
-        onPhase: (phase, detail) => {
-          if (a.stopped) return;
-          if (phase === 'done') return; // the session reports done after the test evaluation
-          const total = phase === 'teacher' ? effective.teacherSteps : phase === 'distill' ? effective.steps : 0;
-          a.speed.clear();
-          a.setPhase(phase, detail, total);
-          this.predictor.refresh(a, true);
-        },
-      },
-      teacher,
-      this.deps.flushMs ?? FLUSH_MS,
-    );
+
+    const run = this.newRun(a, effective, teacher);
     a.run = run;
     a.loop = this.drive(a, run, effective);
+  }
+
+  /**
+   * The run's teacher: with teacherSteps 0, the shipped one when it fits the task and size; otherwise
+   * none (it is trained), with AUTO_TEACHER_STEPS steps when a shipped one was asked for but does not
+   * fit (the notice says so). Returns the config the run actually uses.
+   */
+  private async teacherFor(a: ActiveRun, config: RunConfig): Promise<{ teacher?: GPT; config: RunConfig }> {
+    if (config.teacherSteps !== 0) return { config };
+    const shipped = await this.shippedFor(a.task);
+    if (shippedTeacherFits(shipped.info, config) && shipped.configJson) {
+      const weights = await this.deps.loadAsset(this.assetsBase + teacherPath(a.task.id, 'model.safetensors'));
+      if (!weights) throw new Error('the shipped teacher has a config.json but no model.safetensors');
+      return { teacher: importModel(weights, shipped.configJson, false).model, config };
+    }
+    const message = `${noShippedTeacherMessage(shipped.info, config)}: training a teacher for ${AUTO_TEACHER_STEPS} steps first`;
+    this.deps.post({ type: 'notice', runId: a.runId, message, teacherSteps: AUTO_TEACHER_STEPS });
+    return { config: { ...config, teacherSteps: AUTO_TEACHER_STEPS } };
+  }
+
+  /** The run, its callbacks turned into protocol events of `a`. */
+  private newRun(a: ActiveRun, config: RunConfig, teacher: GPT | undefined): DistillationRun {
+    const runId = a.runId;
+    const callbacks: RunCallbacks = {
+      onPoints: (points) => this.onPoints(a, points),
+      onEval: (report) => {
+        this.deps.post({ type: 'eval', runId, report });
+        a.speed.clear(); // steps/s measures training steps, not evaluations
+        this.predictor.refresh(a, true);
+        if (report.phase === 'distill') this.predictor.maybeMeasureLatency(a);
+      },
+      onCacheProgress: (done, total) => {
+        if (!a.stopped) this.deps.post({ type: 'cacheProgress', runId, done, total });
+      },
+      onPhase: (phase, detail) => {
+        if (a.stopped) return;
+        if (phase === 'done') return; // the session reports done after the test evaluation
+        const total = phase === 'teacher' ? config.teacherSteps : phase === 'distill' ? config.steps : 0;
+        a.speed.clear();
+        a.setPhase(phase, detail, total);
+        this.predictor.refresh(a, true);
+      },
+    };
+    return new DistillationRun(a.task, config, a.control, callbacks, teacher, this.deps.flushMs ?? FLUSH_MS);
   }
 
   private async drive(a: ActiveRun, run: DistillationRun, config: RunConfig): Promise<void> {
