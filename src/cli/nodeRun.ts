@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { parameterCount, resolveSize, sizeSpec, taskOptions, type RunConfig } from '../config';
-import { buildTask, decodeUserFile, type CustomData } from '../data';
+import { buildTask, customDataFromFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
 import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import type { GPT } from '../model/gpt';
@@ -48,8 +48,7 @@ export interface Summary {
 export async function loadCustomData(task: RunConfig['task'], dataPath: string | undefined): Promise<CustomData | undefined> {
   if (task !== 'custom-text' && task !== 'custom-csv') return undefined;
   if (!dataPath) throw new Error(`task ${task} needs --data FILE`);
-  const text = decodeUserFile(new Uint8Array(await readFile(dataPath)));
-  return task === 'custom-text' ? { text } : { csv: text };
+  return customDataFromFile(dataPath, new Uint8Array(await readFile(dataPath)), task).data;
 }
 
 function roleSummary(m: ModelMetrics | undefined, parameters: number, task: Task): RoleSummary {

@@ -37,7 +37,8 @@ export class Controller {
     this.store.dispatch({ type: 'event', event: e });
     switch (e.type) {
       case 'uploaded':
-        this.setConfig({ ...this.state.config, task: e.task });
+        // The worker has switched to the uploaded task and describes it next: no setConfig round trip.
+        this.store.dispatch({ type: 'config', config: { ...this.state.config, task: e.task } });
         break;
       case 'exported':
         if (e.runId === before.run.runId) {

@@ -4,7 +4,7 @@
 // hyperparameters, stop) and turns its callbacks into protocol events tagged with the run's id.
 
 import { DEFAULT_CONFIG, taskOptions, validateConfig, validateHyper, type RunConfig, type TaskId } from '../config';
-import { buildTask, decodeUserFile, type CustomData } from '../data';
+import { buildTask, customDataFromFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
 import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import { importModel } from '../model/export';
@@ -126,7 +126,7 @@ export class Session {
         this.deps.post({ type: 'resetDone', runId: cmd.runId });
         return;
       case 'upload':
-        this.upload(cmd.name, new Uint8Array(cmd.bytes));
+        await this.upload(cmd.name, new Uint8Array(cmd.bytes));
         return;
       default: {
         const never: never = cmd;
@@ -148,9 +148,13 @@ export class Session {
   // ----------------------------------------------------------------------------------------------
   // Tasks, uploads and shipped teachers
 
+  /** What a task depends on. Datasets are fixed (DATASET_SEED): the run seed sets initialisation and batch order only. */
+  private taskKey(c: RunConfig): string {
+    return [c.task, c.labelled, c.transfer, this.custom.version].join('|');
+  }
+
   private taskFor(c: RunConfig): Task {
-    // Datasets are fixed (DATASET_SEED): the run seed sets initialisation and batch order only.
-    const key = [c.task, c.labelled, c.transfer, this.custom.version].join('|');
+    const key = this.taskKey(c);
     if (this.taskCache?.key === key) return this.taskCache.task;
     const task = buildTask(c.task, taskOptions(c), this.custom);
     this.taskCache = { key, task };
@@ -195,25 +199,29 @@ export class Session {
     return probed;
   }
 
-  private upload(name: string, bytes: Uint8Array): void {
-    const lower = name.toLowerCase();
-    const kind: TaskId | null = lower.endsWith('.csv') ? 'custom-csv' : lower.endsWith('.txt') ? 'custom-text' : null;
+  /**
+   * An uploaded file becomes the custom task's data and the chosen task: parsed once here (building
+   * the task validates everything, with line numbers for CSV), kept as the task in use, and described
+   * (taskInfo, shippedTeacher) right after 'uploaded', so the client need not send the config back.
+   */
+  private async upload(name: string, bytes: Uint8Array): Promise<void> {
+    let config: RunConfig;
     try {
-      if (!kind) throw new Error(`"${name}" is neither a .txt nor a .csv file: upload plain text (.txt) for generation or a text,label CSV (.csv) for classification`);
-      const text = decodeUserFile(bytes);
-      const c = this.config;
-      const opts = taskOptions(c ?? DEFAULT_CONFIG);
-      const data: CustomData = kind === 'custom-csv' ? { csv: text } : { text };
-      const task = buildTask(kind, opts, data); // validates everything, with line numbers for CSV
-      if (kind === 'custom-csv') this.custom.csv = text;
-      else this.custom.text = text;
+      const file = customDataFromFile(name, bytes);
+      config = { ...(this.config ?? DEFAULT_CONFIG), task: file.task };
+      const task = buildTask(file.task, taskOptions(config), file.data);
+      Object.assign(this.custom, file.data);
       this.custom.version++;
+      this.config = config;
+      this.taskCache = { key: this.taskKey(config), task };
       const what = task.classes ? `${task.classes.length} classes` : `${task.vocab.length} distinct tokens`;
       const rows = task.teacherTrain.count + task.val.count + task.test.count;
-      this.deps.post({ type: 'uploaded', task: kind, name, summary: `${rows.toLocaleString('en-US')} examples, ${what}` });
+      this.deps.post({ type: 'uploaded', task: file.task, name, summary: `${rows.toLocaleString('en-US')} examples, ${what}` });
     } catch (e) {
       this.deps.post({ type: 'uploadError', name, message: (e as Error).message });
+      return;
     }
+    await this.describeTask(config);
   }
 
   // ----------------------------------------------------------------------------------------------
