@@ -192,12 +192,6 @@ export function validateConfig(c: RunConfig): string[] {
   return errors;
 }
 
-export function assertValidConfig(c: RunConfig): RunConfig {
-  const errors = validateConfig(c);
-  if (errors.length) throw new ConfigError(errors.join('; '));
-  return c;
-}
-
 /** Closed-form parameter count of the GPT in src/model (tied head, learned positions). */
 export function parameterCount(c: ModelConfig): number {
   const d = c.nEmbd;

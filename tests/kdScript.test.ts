@@ -21,7 +21,8 @@ import { loadShippedTeacher } from '../src/cli/teachers';
 import { buildTask } from '../src/data';
 import { decodeSafetensors } from '../src/model/safetensors';
 import { evaluateModel, indexSplit } from '../src/train/evaluate';
-import { DistillationRun, fixedControl, type StepPoint } from '../src/train/run';
+import type { StepPoint } from '../src/report';
+import { DistillationRun, fixedControl } from '../src/train/run';
 import { useNodeBackend } from '../src/cli/backend';
 
 const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';

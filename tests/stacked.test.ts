@@ -15,7 +15,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATASET_SEED, PRESETS, type Hyper } from '../src/config';
+import { DATASET_SEED, DEFAULT_HYPER, PRESETS, type Hyper } from '../src/config';
 import { buildTask } from '../src/data';
 import { GPT, parameterNames } from '../src/model/gpt';
 import { setStackedMatMulMode } from '../src/model/stackedOps';
@@ -23,7 +23,8 @@ import { deriveSeed } from '../src/rng';
 import { DEFAULT_ADAMW, type AdamWOptions } from '../src/train/adamw';
 import { BatchSampler } from '../src/train/dataset';
 import { StackedDistillStep, type MemberHyper, type MemberSpec } from '../src/train/stackedStep';
-import { DistillStep, STEP_VALUES } from '../src/train/steps';
+import { STEP_VALUES } from '../src/report';
+import { DistillStep } from '../src/train/steps';
 import { loadModelDir } from '../src/cli/modelDir';
 import { shippedTeacherDir } from '../src/cli/teachers';
 import { initNodeWebGPU, releaseNodeWebGPU } from '../src/cli/webgpu-node';
@@ -121,7 +122,7 @@ async function stackedAgainstSingles(backend: ParityBackend, taskId: 'modadd' | 
     values.dispose();
     const V = 6;
     for (const [k, m] of members.entries()) {
-      const h: Hyper = { ...m.hyper, lr: lrs[k], batchSize: BATCH };
+      const h: Hyper = { ...DEFAULT_HYPER, ...m.hyper, lr: lrs[k], batchSize: BATCH };
       const r = refs[k].step(h, lrs[k]);
       const ref = (await r.data()) as Float32Array;
       r.dispose();

@@ -9,7 +9,7 @@ import { hardCrossEntropy } from '../distill/losses';
 import { GPT, parameterNames, parameterShape } from '../model/gpt';
 import { DEFAULT_ADAMW } from '../train/adamw';
 import { DistillStep, modelConfigFor } from '../train/steps';
-import { profileKernels } from './harness';
+import { profileKernels } from './measure';
 import { NaiveGPT } from './naiveGpt';
 import { NaiveDistillStep, NaiveHardStep } from './naiveStep';
 

@@ -17,7 +17,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper } from '../config';
 import type { SequenceSet } from '../data/task';
-import { distillationLoss, hardCrossEntropy, LOSS_TERMS } from '../distill/losses';
+import { distillationLoss, hardCrossEntropy } from '../distill/losses';
+import { LOSS_TERMS } from '../report';
 import type { AdamWOptions } from '../train/adamw';
 import { BatchSampler } from '../train/dataset';
 import type { NaiveGPT } from './naiveGpt';

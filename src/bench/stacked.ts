@@ -18,7 +18,7 @@ import { deriveSeed } from '../rng';
 import { DEFAULT_ADAMW } from '../train/adamw';
 import { StackedDistillStep, type MemberHyper, type MemberSpec, type SoftTarget } from '../train/stackedStep';
 import { DistillStep, modelConfigFor } from '../train/steps';
-import { profileKernels } from './harness';
+import { profileKernels } from './measure';
 
 export interface StackedBenchConfig {
   task: TaskId;

@@ -1,9 +1,10 @@
 // npm run --silent bench -- [flags]: prints the speed figures of BENCHMARKS.md for the backend it runs
-// on (a program that prints figures, not a timed test). See src/bench/harness.ts for what is measured.
+// on (a program that prints figures, not a timed test). See src/bench/harness.ts and subjects.ts for what is measured.
 
 import * as tf from '@tensorflow/tfjs';
 import { ALL_TASKS, resolveSize, type SizeSpec, type TaskId } from '../config';
-import { defaultBenchConfig, runBench, STEP_KINDS, STEP_LABELS, type BenchConfig, type BenchResult, type StepKind } from '../bench/harness';
+import { defaultBenchConfig, runBench, type BenchConfig, type BenchResult } from '../bench/harness';
+import { STEP_KINDS, STEP_LABELS, type StepKind } from '../bench/subjects';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { numberFlag, parseFlags } from './args';
 import { runMain, UsageError } from './main';

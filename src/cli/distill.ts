@@ -73,8 +73,9 @@ async function main(): Promise<void> {
     // The summary first: if a model cannot be written (a diverged run's NaN weights), the figures stay.
     await writeFile(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     // The same config.json keys as the app's export (modelExtra), schedule of applied values included.
-    await saveModelDir(join(out, 'student'), await exportModel(run.distiller!.student, run.task.vocab, modelExtra(run, 'student')));
-    await saveModelDir(join(out, 'baseline'), await exportModel(run.distiller!.baseline, run.task.vocab, modelExtra(run, 'baseline')));
+    for (const role of ['student', 'baseline'] as const) {
+      await saveModelDir(join(out, role), await exportModel(run.model(role)!, run.task.vocab, modelExtra(run, role)));
+    }
     if (summary.teacherSource === 'trained') {
       await saveModelDir(join(out, 'teacher'), await exportModel(run.teacher, run.task.vocab, modelExtra(run, 'teacher')));
     } else {

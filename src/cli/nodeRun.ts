@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { parameterCount, resolveSize, sizeSpec, taskOptions, type RunConfig } from '../config';
-import { buildTask, decodeUserFile, type CustomData } from '../data';
+import { buildTask, customDataFromFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
 import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import type { GPT } from '../model/gpt';
 import { currentMemoryLimits } from '../train/memoryLimits';
-import type { ModelMetrics } from '../train/metrics';
-import { DistillationRun, fixedControl, type EvalReport } from '../train/run';
+import type { EvalReport, ModelMetrics } from '../report';
+import { DistillationRun, fixedControl } from '../train/run';
 import { Progress } from './progress';
 import { loadShippedTeacher } from './teachers';
 
@@ -48,8 +48,7 @@ export interface Summary {
 export async function loadCustomData(task: RunConfig['task'], dataPath: string | undefined): Promise<CustomData | undefined> {
   if (task !== 'custom-text' && task !== 'custom-csv') return undefined;
   if (!dataPath) throw new Error(`task ${task} needs --data FILE`);
-  const text = decodeUserFile(new Uint8Array(await readFile(dataPath)));
-  return task === 'custom-text' ? { text } : { csv: text };
+  return customDataFromFile(dataPath, new Uint8Array(await readFile(dataPath)), task).data;
 }
 
 function roleSummary(m: ModelMetrics | undefined, parameters: number, task: Task): RoleSummary {
@@ -126,7 +125,7 @@ export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Prom
   await run.distill();
   const test = await run.evaluateStudents('test');
   const teacherConfig = run.teacher.config;
-  const studentConfig = run.distiller!.student.config;
+  const studentConfig = run.model('student')!.config;
   const tParams = parameterCount(teacherConfig);
   const sParams = parameterCount(studentConfig);
   const summary: Summary = {

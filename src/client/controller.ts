@@ -48,7 +48,8 @@ export class Controller {
         if (e.phase === 'done' && e.runId === before.run.runId && before.run.phase !== 'done') this.runs.saveCurrentRun();
         break;
       case 'uploaded':
-        this.setConfig({ ...this.state.config, task: e.task });
+        // The worker has switched to the uploaded task and describes it next: no setConfig round trip.
+        this.store.dispatch({ type: 'config', config: { ...this.state.config, task: e.task } });
         break;
       case 'exported':
         if (e.runId === before.run.runId) {

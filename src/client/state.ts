@@ -10,7 +10,6 @@ import type {
   Latency,
   LossKey,
   LossPoint,
-  Metrics,
   Phase,
   PredictionResult,
   ShippedTeacher,
@@ -359,9 +358,4 @@ function reduceEvent(state: AppState, e: WorkerEvent): AppState {
     if (next.run.config) next.run = { ...next.run, config: { ...next.run.config, teacherSteps: e.teacherSteps } };
   }
   return next;
-}
-
-/** Latest validation metrics of one model (teacher-phase evaluations count for the teacher). */
-export function latestMetrics(run: RunView, role: 'teacher' | 'student' | 'baseline'): Metrics | undefined {
-  return run.latestVal?.[role];
 }

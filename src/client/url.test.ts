@@ -15,7 +15,7 @@ describe('settings in the URL', () => {
       labelled: 64,
       transfer: 512,
       evalEvery: 25,
-      hyper: { temperature: 2.5, alpha: 0.35, beta: 0.5, gamma: 1, delta: 0.2, lr: 0.002, batchSize: 16 },
+      hyper: { ...DEFAULT_CONFIG.hyper, temperature: 2.5, alpha: 0.35, beta: 0.5, gamma: 1, delta: 0.2, lr: 0.002, batchSize: 16 },
     };
     const search = urlSearch(config, 'cpu');
     const back = readUrl(search);

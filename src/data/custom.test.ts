@@ -8,6 +8,7 @@ import {
   TEXT_SEQ_LEN,
   buildCsvTask,
   buildTextTask,
+  customDataFromFile,
   decodeUserFile,
   firstInvalidUtf8,
   parseLabelledCsv,
@@ -40,6 +41,19 @@ function errorOf(fn: () => unknown): string {
   }
   throw new Error('expected a DataError');
 }
+
+describe('customDataFromFile', () => {
+  const enc = new TextEncoder();
+  it('takes the task from the file name unless one is given, and decodes the bytes once', () => {
+    expect(customDataFromFile('Notes.TXT', enc.encode('abc'))).toEqual({ task: 'custom-text', data: { text: 'abc' } });
+    expect(customDataFromFile('reviews.csv', enc.encode('t,l'))).toEqual({ task: 'custom-csv', data: { csv: 't,l' } });
+    expect(customDataFromFile('data.dat', enc.encode('t,l'), 'custom-csv')).toEqual({ task: 'custom-csv', data: { csv: 't,l' } });
+  });
+  it('rejects other file names and bad bytes with decodeUserFile\'s reasons', () => {
+    expect(errorOf(() => customDataFromFile('notes.pdf', enc.encode('abc')))).toMatch(/neither a \.txt nor a \.csv file/);
+    expect(errorOf(() => customDataFromFile('notes.txt', new Uint8Array(0)))).toBe('the file is empty');
+  });
+});
 
 describe('decodeUserFile', () => {
   const enc = new TextEncoder();

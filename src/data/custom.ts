@@ -21,6 +21,7 @@
 // <unk>.
 
 import Papa from 'papaparse';
+import type { TaskId } from '../config';
 import { deriveSeed, mulberry32, shuffle } from '../rng';
 import type { Task, TaskClass, TaskOptions } from './task';
 import { DataError } from './task';
@@ -111,6 +112,36 @@ export function decodeUserFile(bytes: Uint8Array): string {
       `the file is not valid UTF-8 text (first bad byte near offset ${at}, line ${line}): save it as UTF-8 and try again`,
     );
   }
+}
+
+/** The visitor's data for the custom tasks (buildTask's third argument). */
+export interface CustomData {
+  /** Raw text for 'custom-text'. */
+  text?: string;
+  /** `text,label` CSV for 'custom-csv'. */
+  csv?: string;
+  /** Optional allow-list of labels for 'custom-csv' (also fixes the class order). */
+  labels?: readonly string[];
+}
+
+export type CustomTaskId = Extract<TaskId, 'custom-text' | 'custom-csv'>;
+
+/** The custom task a file is for, by its name: .csv → custom-csv, .txt → custom-text. */
+export function customTaskOfFile(name: string): CustomTaskId {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.csv')) return 'custom-csv';
+  if (lower.endsWith('.txt')) return 'custom-text';
+  throw new DataError(`"${name}" is neither a .txt nor a .csv file: upload plain text (.txt) for generation or a text,label CSV (.csv) for classification`);
+}
+
+/**
+ * A file as a custom task's data: decoded as UTF-8 (decodeUserFile's checks), as the text of
+ * custom-text or the CSV of custom-csv. The task is the one given (the CLI's --task) or else the one
+ * the file's name says (an upload). The app and the CLI both read files through this.
+ */
+export function customDataFromFile(name: string, bytes: Uint8Array, task: CustomTaskId = customTaskOfFile(name)): { task: CustomTaskId; data: CustomData } {
+  const text = decodeUserFile(bytes);
+  return { task, data: task === 'custom-csv' ? { csv: text } : { text } };
 }
 
 /** Common checks on pasted or decoded text; returns it with a BOM dropped and line ends as "\n". */

@@ -1,7 +1,7 @@
 // The data layer's front door: build any task by id. Custom tasks take the visitor's text or CSV.
 
 import type { TaskId } from '../config';
-import { buildCsvTask, buildTextTask } from './custom';
+import { buildCsvTask, buildTextTask, type CustomData } from './custom';
 import { buildGrammarTask } from './grammar';
 import { buildModAddTask } from './modadd';
 import { buildSentimentTask } from './sentiment';
@@ -17,6 +17,8 @@ export {
   buildCsvTask,
   parseLabelledCsv,
   decodeUserFile,
+  customDataFromFile,
+  customTaskOfFile,
   MAX_FILE_BYTES,
   MIN_TEXT_CHARS,
   MIN_CSV_ROWS,
@@ -25,14 +27,7 @@ export {
 export { PAD, BOS, PAD_TOKEN, BOS_TOKEN, SEP_TOKEN, EOS_TOKEN, UNK_TOKEN } from './sequences';
 export { checkTask } from './validate';
 
-export interface CustomData {
-  /** Raw text for 'custom-text'. */
-  text?: string;
-  /** `text,label` CSV for 'custom-csv'. */
-  csv?: string;
-  /** Optional allow-list of labels for 'custom-csv' (also fixes the class order). */
-  labels?: readonly string[];
-}
+export type { CustomData, CustomTaskId } from './custom';
 
 export function buildTask(id: TaskId, opts: TaskOptions, custom?: CustomData): Task {
   switch (id) {

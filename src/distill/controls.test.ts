@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { permuteNonTargets } from './controls';
 import { stackedStepLoss } from './stackedLoss';
-import { teacherTargets } from './losses';
+import { teacherTargets } from './stepLoss';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -4,7 +4,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillationLoss, hardCrossEntropy, softDistillation, stepLoss, teacherTargets } from './losses';
+import { distillationLoss, hardCrossEntropy, softDistillation } from './losses';
+import { stepLoss, teacherTargets } from './stepLoss';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,4 +1,4 @@
-// The distillation loss, one term per function, with the conventions of DESIGN.md §1:
+// The distillation loss, one term per function, with these conventions (pinned by losses.test.ts):
 //
 //   L = (1 − α)·CE(y, softmax(zs))  +  α·T²·KL(softmax(zt/T) ‖ softmax(zs/T))
 //     + β·L_feature + γ·L_attention + δ·L_relation
@@ -8,6 +8,8 @@
 // inside tf.tidy (or a gradient closure) by the caller.
 
 import * as tf from '@tensorflow/tfjs';
+import type { Hyper } from '../config';
+import type { LossTerm } from '../report';
 import { oneHotFloat } from '../model/oneHot';
 
 /**
@@ -20,7 +22,7 @@ import { oneHotFloat } from '../model/oneHot';
  */
 export const LOG_PROB_FLOOR = -1e30;
 
-function finiteLog<T extends tf.Tensor>(logp: T): T {
+export function finiteLog<T extends tf.Tensor>(logp: T): T {
   return logp.maximum(LOG_PROB_FLOOR) as T;
 }
 
@@ -132,12 +134,36 @@ export function relationLoss(studentHidden: tf.Tensor3D, teacherHidden: tf.Tenso
   return gs.sub(gt).square().mean() as tf.Scalar;
 }
 
-export interface LossWeights {
-  temperature: number;
-  alpha: number;
-  beta: number;
-  gamma: number;
-  delta: number;
+/** The live hyperparameters the objective reads: T and the weights of its terms. */
+export type LossWeights = Pick<Hyper, 'temperature' | 'alpha' | 'beta' | 'gamma' | 'delta'>;
+
+/** What the intermediate (feature, attention, relation) terms read, per layer. */
+export interface IntermediateInputs {
+  studentHidden: tf.Tensor3D[];
+  teacherHidden: tf.Tensor3D[];
+  studentAtt: tf.Tensor4D[];
+  teacherAtt: tf.Tensor4D[];
+  projections: tf.Tensor2D[];
+  /** (B, T) real-token mask. */
+  tokenMask: tf.Tensor2D;
+}
+
+/** The intermediate terms, unweighted; null where the weight is 0 or there are no intermediate inputs. */
+export interface IntermediateTerms {
+  feature: tf.Scalar | null;
+  attention: tf.Scalar | null;
+  relation: tf.Scalar | null;
+}
+
+/** Computes each intermediate term whose weight (β, γ, δ) is above 0, from the same inputs. */
+export function intermediateTerms(m: IntermediateInputs | undefined, w: Pick<LossWeights, 'beta' | 'gamma' | 'delta'>): IntermediateTerms {
+  if (!m) return { feature: null, attention: null, relation: null };
+  const last = <T>(xs: T[]) => xs[xs.length - 1];
+  return {
+    feature: w.beta > 0 ? featureLoss(m.studentHidden, m.teacherHidden, m.projections, m.tokenMask) : null,
+    attention: w.gamma > 0 ? attentionLoss(m.studentAtt, m.teacherAtt, m.tokenMask) : null,
+    relation: w.delta > 0 ? relationLoss(last(m.studentHidden), last(m.teacherHidden), m.tokenMask) : null,
+  };
 }
 
 export interface LossInputs {
@@ -152,19 +178,9 @@ export interface LossInputs {
   /** (N) 1 where the teacher-driven soft term scores. */
   softMask: tf.Tensor1D;
   /** Intermediate terms, when their weight is non-zero. */
-  intermediate?: {
-    studentHidden: tf.Tensor3D[];
-    teacherHidden: tf.Tensor3D[];
-    studentAtt: tf.Tensor4D[];
-    teacherAtt: tf.Tensor4D[];
-    projections: tf.Tensor2D[];
-    /** (B, T) real-token mask. */
-    tokenMask: tf.Tensor2D;
-  };
+  intermediate?: IntermediateInputs;
 }
 
-export const LOSS_TERMS = ['total', 'hard', 'soft', 'feature', 'attention', 'relation'] as const;
-export type LossTerm = (typeof LOSS_TERMS)[number];
 export type LossTerms = Record<LossTerm, tf.Scalar>;
 
 /**
@@ -177,167 +193,12 @@ export function distillationLoss(x: LossInputs, w: LossWeights): LossTerms {
   const zero = tf.scalar(0);
   const hard = hardCrossEntropy(x.studentLogits, x.targets, x.hardMask);
   const soft = x.teacherLogits ? softDistillation(x.studentLogits, x.teacherLogits, w.temperature, x.softMask) : zero;
-  const m = x.intermediate;
-  const needs = (weight: number) => weight > 0 && m !== undefined;
-  const feature = needs(w.beta) ? featureLoss(m!.studentHidden, m!.teacherHidden, m!.projections, m!.tokenMask) : zero;
-  const attention = needs(w.gamma) ? attentionLoss(m!.studentAtt, m!.teacherAtt, m!.tokenMask) : zero;
-  const relation = needs(w.delta)
-    ? relationLoss(m!.studentHidden[m!.studentHidden.length - 1], m!.teacherHidden[m!.teacherHidden.length - 1], m!.tokenMask)
-    : zero;
+  const { feature, attention, relation } = intermediateTerms(x.intermediate, w);
 
   let total: tf.Scalar = w.alpha === 0 ? hard : (hard.mul(1 - w.alpha) as tf.Scalar);
   if (w.alpha > 0 && x.teacherLogits) total = total.add(soft.mul(w.alpha)) as tf.Scalar;
-  if (needs(w.beta)) total = total.add(feature.mul(w.beta)) as tf.Scalar;
-  if (needs(w.gamma)) total = total.add(attention.mul(w.gamma)) as tf.Scalar;
-  if (needs(w.delta)) total = total.add(relation.mul(w.delta)) as tf.Scalar;
-  return { total, hard, soft, feature, attention, relation };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The same objective, fused for the training step. distillationLoss above is the reference: plain
-// tfjs ops, one per formula term, differentiated by autodiff. On WebGPU every op is a dispatch, and
-// the autodiff of those few lines is ~80 ops, most of them broadcasts and reductions of masks. So the
-// step uses stepLoss: the hard and soft terms are one cross-entropy against two target
-// distributions (the label's one-hot at T = 1, the teacher's softmax at T), sharing one logSoftmax
-// and one hand-written gradient; the frozen teacher's side (its softmax at T and its entropy) is
-// computed once per temperature over the whole training set (teacherTargets), not per step; and
-// the mask normalisers are counted on the host, where the batch rows are chosen.
-
-/** The frozen teacher's side of the soft term at one temperature: computed once per T and cached. */
-export interface TeacherTargets {
-  temperature: number;
-  /** (N, V) softmax(zt / T). */
-  probs: tf.Tensor2D;
-  /** (N, 2) [0, Σ_v p·log p]: per row, the constant part of KL(p ‖ q) = Σ p log p − Σ p log q. */
-  offsets: tf.Tensor2D;
-}
-
-/** TeacherTargets from raw teacher logits (N, V) at temperature T (call inside tf.tidy, or keep). */
-export function teacherTargets(teacherLogits: tf.Tensor2D, temperature: number): TeacherTargets {
-  const logp = finiteLog(tf.logSoftmax(teacherLogits.div(temperature))); // (N, V)
-  const probs = tf.exp(logp) as tf.Tensor2D; // (N, V)
-  const negEntropy = probs.mul(logp).sum(-1); // (N)
-  const offsets = tf.stack([tf.zerosLike(negEntropy), negEntropy], 1) as tf.Tensor2D; // (N, 2)
-  return { temperature, probs, offsets };
-}
-
-/**
- * Weighted cross-entropies of one set of logits against K target distributions, each at its own
- * temperature, with a hand-written gradient (only z gets one; the rest are constants):
- *
- *   out[k] = Σ_n W[n,k] · (offsets[n,k] − Σ_v targets[n,k,v] · log softmax(z[n] · invT[k])[v])
- *
- * z: (N, V); targets: (N, K, V), every row a distribution (sums to 1); weights: (N, K);
- * offsets: (N, K) or null for zeros. Returns (K). Gradient: dz[n] = Σ_k invT[k]·W[n,k]·dy[k]·(q − t).
- */
-function weightedCrossEntropies(
-  z: tf.Tensor2D,
-  targets: tf.Tensor3D,
-  weights: tf.Tensor2D,
-  offsets: tf.Tensor2D | null,
-  invT: number[],
-): tf.Tensor1D {
-  const [N, V] = z.shape;
-  const K = invT.length;
-  const unit = K === 1 && invT[0] === 1;
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const z = args[0] as tf.Tensor2D;
-    const save = args[1] as tf.GradSaveFunc;
-    const zk = unit ? z.reshape([N, 1, V]) : z.reshape([N, 1, V]).mul(tf.tensor3d(invT, [1, K, 1])); // (N, K, V)
-    const shifted = zk.sub(zk.max(-1, true)); // (N, K, V)
-    const logq = shifted.sub(shifted.exp().sum(-1, true).log()); // (N, K, V) log softmax
-    const dot = targets.mul(finiteLog(logq)).sum(-1); // (N, K) Σ_v t · log q
-    const perRow = offsets ? offsets.sub(dot) : dot.neg(); // (N, K)
-    // Σ_n as (1, N) @ (N, K): one op on every backend
-    const value = tf.matMul(tf.ones([1, N]) as tf.Tensor2D, perRow.mul(weights) as tf.Tensor2D).reshape([K]);
-    save([logq, targets, weights]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [logq, t, w] = saved;
-        const diff = logq.exp().sub(t); // (N, K, V) q − t
-        if (unit) return diff.reshape([N, V]).mul(w.mul(dy)); // (N, V)
-        const g = w.mul(dy.mul(tf.tensor1d(invT))).reshape([N, 1, K]); // (N, 1, K)
-        return tf.matMul(g, diff).reshape([N, V]); // (N, V) = Σ_k g[k] · diff[k]
-      },
-    };
-  });
-  return op(z) as tf.Tensor1D;
-}
-
-export interface StepLossInputs {
-  /** (N, V) student logits at the rows to score. */
-  studentLogits: tf.Tensor2D;
-  /** (N) int32 next-token labels. */
-  targets: tf.Tensor1D;
-  /** (N) 1 where the hard term scores. */
-  hardMask: tf.Tensor1D;
-  /** Σ hardMask when the caller knows it (counted on the host): saves a device reduction. */
-  hardCount?: number;
-  /** The teacher's side, gathered to the same N rows; absent for a step without a teacher. */
-  teacher?: {
-    /** (N, V) softmax(zt / T), from teacherTargets at the step's temperature. */
-    probs: tf.Tensor2D;
-    /** (N, 2) from teacherTargets. */
-    offsets: tf.Tensor2D;
-    /** (N) 1 where the teacher-driven soft term scores. */
-    softMask: tf.Tensor1D;
-    softCount?: number;
-  };
-  intermediate?: LossInputs['intermediate'];
-}
-
-/** 1 / max(Σ mask, 1), from the host count when given. */
-function inverseCount(mask: tf.Tensor1D, count: number | undefined): number | tf.Scalar {
-  return count !== undefined ? 1 / Math.max(count, 1) : (tf.scalar(1).div(mask.sum().maximum(1)) as tf.Scalar);
-}
-
-/**
- * The training step's objective: the same value as distillationLoss (same terms and weights), fused
- * for fewer ops (see above). Returns the scalar to minimise and the (LOSS_TERMS.length) values to
- * report, in LOSS_TERMS order. Without a teacher only the hard term is computed (soft reported as 0).
- */
-export function stepLoss(x: StepLossInputs, w: LossWeights): { total: tf.Scalar; values: tf.Tensor1D } {
-  const [N, V] = x.studentLogits.shape;
-  const labels = oneHotFloat(x.targets, V); // (N, V)
-  const hardScale = inverseCount(x.hardMask, x.hardCount);
-  let total: tf.Scalar;
-  let logitTerms: tf.Tensor1D; // [hard, soft]; [hard] without a teacher
-  if (!x.teacher) {
-    const weights = x.hardMask.mul(hardScale).reshape([N, 1]) as tf.Tensor2D; // (N, 1)
-    logitTerms = weightedCrossEntropies(x.studentLogits, labels.reshape([N, 1, V]), weights, null, [1]); // (1)
-    const hard = logitTerms.reshape([]) as tf.Scalar;
-    total = w.alpha === 0 ? hard : (hard.mul(1 - w.alpha) as tf.Scalar);
-  } else {
-    const T = w.temperature;
-    const t = x.teacher;
-    const softScale = inverseCount(t.softMask, t.softCount);
-    const targets = tf.stack([labels, t.probs], 1) as tf.Tensor3D; // (N, 2, V)
-    // Per-row weights of [hard, soft]: mask / count, and T² on the soft term.
-    const scales = typeof hardScale === 'number' && typeof softScale === 'number'
-      ? tf.tensor2d([[hardScale, softScale * T * T]])
-      : tf.stack([hardScale, tf.mul(softScale, T * T)]).reshape([1, 2]);
-    const weights = tf.stack([x.hardMask, t.softMask], 1).mul(scales) as tf.Tensor2D; // (N, 2)
-    logitTerms = weightedCrossEntropies(x.studentLogits, targets, weights, t.offsets, [1, 1 / T]); // (2) [hard, soft]
-    // total = (1 − α)·hard + α·soft, as one (1, 2) @ (2, 1)
-    total = tf.matMul(logitTerms.reshape([1, 2]), tf.tensor2d([[1 - w.alpha], [w.alpha]])).reshape([]) as tf.Scalar;
-  }
-  const m = x.intermediate;
-  const needs = (weight: number) => weight > 0 && m !== undefined;
-  const extra: tf.Scalar[] = [
-    needs(w.beta) ? featureLoss(m!.studentHidden, m!.teacherHidden, m!.projections, m!.tokenMask) : tf.scalar(0),
-    needs(w.gamma) ? attentionLoss(m!.studentAtt, m!.teacherAtt, m!.tokenMask) : tf.scalar(0),
-    needs(w.delta)
-      ? relationLoss(m!.studentHidden[m!.studentHidden.length - 1], m!.teacherHidden[m!.teacherHidden.length - 1], m!.tokenMask)
-      : tf.scalar(0),
-  ];
-  const extraWeights = [w.beta, w.gamma, w.delta];
-  extra.forEach((term, i) => {
-    if (needs(extraWeights[i])) total = total.add(term.mul(extraWeights[i])) as tf.Scalar;
-  });
-  // LOSS_TERMS order: total, hard, soft (0 without a teacher), feature, attention, relation
-  const rest = extraWeights.some(needs) ? tf.stack(extra) : tf.zeros([3]);
-  const parts = x.teacher ? [total.reshape([1]), logitTerms, rest] : [total.reshape([1]), logitTerms, tf.zeros([1]), rest];
-  const values = tf.concat(parts) as tf.Tensor1D;
-  return { total, values };
+  if (feature) total = total.add(feature.mul(w.beta)) as tf.Scalar;
+  if (attention) total = total.add(attention.mul(w.gamma)) as tf.Scalar;
+  if (relation) total = total.add(relation.mul(w.delta)) as tf.Scalar;
+  return { total, hard, soft, feature: feature ?? zero, attention: attention ?? zero, relation: relation ?? zero };
 }

@@ -1,5 +1,5 @@
 // The training objective of K students at once (src/train/stackedStep.ts): member k's value is
-// exactly stepLoss's (losses.ts) with member k's logits, its own weights (T, α, β, γ, δ) and its own
+// exactly stepLoss's (stepLoss.ts) with member k's logits, its own weights (T, α, β, γ, δ) and its own
 // soft target distribution; the objective is the sum over members, so each member gets its own
 // gradient (they share no parameter). Like stepLoss, the hard and soft terms are one cross-entropy
 // against two target distributions with a hand-written gradient, now over a leading member axis:
@@ -24,7 +24,7 @@ function finiteLog<T extends tf.Tensor>(logp: T): T {
 
 /**
  * Per member, weighted cross-entropies of its logits against J target distributions at their own
- * temperatures (weightedCrossEntropies of losses.ts with a member axis):
+ * temperatures (weightedCrossEntropies of stepLoss.ts with a member axis):
  *
  *   out[k, j] = Σ_n W[k,n,j] · (offsets[k,n,j] − Σ_v targets[k,n,j,v] · log softmax(z[k,n] · invT[k,j])[v])
  *

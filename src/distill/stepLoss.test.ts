@@ -4,7 +4,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillationLoss, LOSS_TERMS, stepLoss, teacherTargets, type LossWeights } from './losses';
+import { LOSS_TERMS } from '../report';
+import { distillationLoss, type LossWeights } from './losses';
+import { stepLoss, teacherTargets } from './stepLoss';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

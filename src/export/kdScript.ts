@@ -29,7 +29,8 @@ import { GPT } from '../model/gpt';
 import { encodeSafetensors, type TensorEntry } from '../model/safetensors';
 import { deriveSeed } from '../rng';
 import { DEFAULT_ADAMW } from '../train/adamw';
-import { VAL_ROWS, type DistillationRun, type HyperRecord } from '../train/run';
+import type { HyperRecord } from '../report';
+import { VAL_ROWS, type DistillationRun } from '../train/run';
 import { initialProjection, modelConfigFor, studentSampler } from '../train/steps';
 import { appliedHyper, modelExtra, ROLE_HYPER_KEYS, taskExtra, type ModelRole } from '../train/taskExtra';
 

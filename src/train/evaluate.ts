@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SequenceSet, Task } from '../data/task';
 import type { GPT } from '../model/gpt';
-import { computeMetrics, type ModelMetrics, type Scored } from './metrics';
+import type { ModelMetrics } from '../report';
+import { computeMetrics, type Scored } from './metrics';
 
 const CHUNK = 128;
 

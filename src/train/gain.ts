@@ -10,18 +10,8 @@
 // not independent (generation scores every token of a sequence), which is why rows are the unit.
 // Plain JS, no tfjs.
 
+import type { PairedGain } from '../report';
 import { argmaxRows } from './metrics';
-
-export interface PairedGain {
-  /** Student accuracy − baseline accuracy (fraction, e.g. 0.12 = 12 points). */
-  gain: number;
-  /** Its standard error (same unit). */
-  se: number;
-  /** Scored positions. */
-  n: number;
-  /** Rows (independent units). */
-  rows: number;
-}
 
 /**
  * Paired gain from the two models' probabilities (M, K) at the same M scored positions, the true

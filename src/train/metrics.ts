@@ -1,6 +1,8 @@
 // Evaluation metrics in plain JS over probabilities read back from the device. No tfjs, so they are
 // cheap to unit-test against hand-computed cases.
 
+import type { ModelMetrics, ReliabilityBin } from '../report';
+
 /** Predictions at M scored positions: probs is (M, K) row-major over K outcomes. */
 export interface Scored {
   probs: Float32Array;
@@ -8,37 +10,6 @@ export interface Scored {
   k: number;
   /** (M) index of the true outcome in 0..K-1. */
   labels: Int32Array;
-}
-
-export interface ReliabilityBin {
-  /** Mean confidence of the predictions in the bin. */
-  confidence: number;
-  /** Fraction of them that were right. */
-  accuracy: number;
-  count: number;
-}
-
-export interface ModelMetrics {
-  /** Classification accuracy, or per-token accuracy for generation. */
-  accuracy: number;
-  /** Mean negative log-likelihood of the true outcome (nats). */
-  nll: number;
-  /** exp(nll): reported for generation tasks. */
-  perplexity: number;
-  macroF1?: number;
-  precision?: number[];
-  recall?: number[];
-  /** confusion[true][predicted] counts. */
-  confusion?: number[][];
-  /** Expected calibration error over 10 equal-width confidence bins. */
-  ece: number;
-  reliability: ReliabilityBin[];
-  /** Top-1 agreement with the teacher (absent for the teacher itself). */
-  agreement?: number;
-  /** Mean KL(teacher ‖ model) at T = 1 (absent for the teacher itself). */
-  klToTeacher?: number;
-  /** Mean KL(true distribution ‖ model), where the task knows the truth. */
-  klToTruth?: number;
 }
 
 export function argmaxRows(probs: Float32Array, k: number): Int32Array {

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, taskOptions, type Hyper, type RunConfig } from '../config';
 import { buildTask } from '../data';
-import { DistillationRun, fixedControl, type EvalReport, type RunControl, type StepPoint } from './run';
+import type { EvalReport, StepPoint } from '../report';
+import { DistillationRun, fixedControl, type RunControl } from './run';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

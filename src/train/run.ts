@@ -9,48 +9,15 @@ import { GPT } from '../model/gpt';
 import { deriveSeed } from '../rng';
 import { DEFAULT_ADAMW, type AdamWOptions } from './adamw';
 import { evaluateModel, indexSplit, type ScoredIndex } from './evaluate';
-import { pairedGain, scoredRowOf, type PairedGain } from './gain';
-import type { ModelMetrics } from './metrics';
+import { STEP_VALUES, type EvalReport, type HyperRecord, type ModelMetrics, type ModelRole, type StepPoint, type StepValue, type TrainPhase } from '../report';
+import { pairedGain, scoredRowOf } from './gain';
 import { learningRate } from './schedule';
-import { DistillStep, modelConfigFor, STEP_VALUES, TeacherStep, type StepValue } from './steps';
-
-export type Phase = 'teacher' | 'distill';
-
-export interface StepPoint {
-  phase: Phase;
-  step: number;
-  lr: number;
-  temperature: number;
-  alpha: number;
-  /** Teacher phase: only `total` (= hard). Distillation: every term and the baseline's loss. */
-  values: Partial<Record<StepValue, number>>;
-}
-
-/**
- * The hyperparameters in force from `step` of `phase` on (steps count from 1, as StepPoint's): the
- * first step of each phase has one, and so has every step whose values differ from the step before.
- */
-export interface HyperRecord {
-  phase: Phase;
-  step: number;
-  hyper: Hyper;
-}
-
-export interface EvalReport {
-  phase: Phase;
-  step: number;
-  split: 'val' | 'test';
-  teacher?: ModelMetrics;
-  student?: ModelMetrics;
-  baseline?: ModelMetrics;
-  /** Student − baseline accuracy on the same rows, with its paired standard error (src/train/gain.ts). */
-  gain?: PairedGain;
-}
+import { DistillStep, modelConfigFor, TeacherStep } from './steps';
 
 export interface RunCallbacks {
   onPoints?(points: StepPoint[]): void;
   onEval?(report: EvalReport): void;
-  onPhase?(phase: Phase | 'caching' | 'done', detail: string): void;
+  onPhase?(phase: TrainPhase | 'caching' | 'done', detail: string): void;
   /** During distillation, when it changed: training rows whose teacher outputs are cached, of the total. */
   onCacheProgress?(done: number, total: number): void;
 }
@@ -78,6 +45,7 @@ export const VAL_ROWS = 512;
 
 export class DistillationRun {
   teacher: GPT;
+  /** The distillation step once distillation has started (its teacher cache and batches: tests look inside). */
   distiller: DistillStep | null = null;
   private readonly adam: AdamWOptions;
   private readonly valIndex: ScoredIndex;
@@ -85,8 +53,8 @@ export class DistillationRun {
   /** Step-loss tensors not yet read back, with what was true at their step. */
   private pending: { values: tf.Tensor; point: Omit<StepPoint, 'values'> }[] = [];
   private lastFlush = 0;
-  teacherStep = 0;
-  distillStep = 0;
+  /** Steps taken in each phase. */
+  private readonly taken: Record<TrainPhase, number> = { teacher: 0, distill: 0 };
   /** The hyperparameters each step actually ran with, as a list of changes (see HyperRecord). */
   readonly hyperHistory: HyperRecord[] = [];
   /** Set when early stopping put back earlier weights: the distillation step they are from, per model. */
@@ -105,28 +73,31 @@ export class DistillationRun {
     this.valIndex = indexSplit(task, task.val, VAL_ROWS);
   }
 
+  get teacherStep(): number {
+    return this.taken.teacher;
+  }
+
+  get distillStep(): number {
+    return this.taken.distill;
+  }
+
+  /** One of the run's models: the teacher always; student and baseline once distillation has started (null before). */
+  model(role: ModelRole): GPT | null {
+    if (role === 'teacher') return this.teacher;
+    return this.distiller?.[role] ?? null;
+  }
+
   /** Hard-label training of the teacher for config.teacherSteps steps. */
   async trainTeacher(): Promise<void> {
     const steps = this.config.teacherSteps;
     this.callbacks.onPhase?.('teacher', `training the teacher for ${steps} steps on ${this.task.teacherTrain.count} labelled examples`);
     const trainer = new TeacherStep(this.teacher, this.task, this.config.seed, this.adam);
     try {
-      while (this.teacherStep < steps && !this.control.stopped()) {
-        await this.control.beforeStep();
-        if (this.control.stopped()) break;
-        const h = this.readHyper('teacher', this.teacherStep + 1);
-        const lr = learningRate(this.teacherStep, h.lr, this.config.warmupSteps, steps);
-        const loss = trainer.step(h.batchSize, lr);
-        this.teacherStep++;
-        this.pending.push({ values: loss, point: { phase: 'teacher', step: this.teacherStep, lr, temperature: h.temperature, alpha: h.alpha } });
-        await this.maybeFlush();
-        if (this.teacherStep % this.config.evalEvery === 0 || this.teacherStep === steps) {
-          await this.flush();
-          const { metrics } = await evaluateModel(this.teacher, this.task, this.task.val, this.valIndex);
-          this.callbacks.onEval?.({ phase: 'teacher', step: this.teacherStep, split: 'val', teacher: metrics });
-        }
-      }
-      await this.flush();
+      await this.loop('teacher', steps, (h, lr) => trainer.step(h.batchSize, lr), async () => {
+        await this.flush();
+        const { metrics } = await evaluateModel(this.teacher, this.task, this.task.val, this.valIndex);
+        this.callbacks.onEval?.({ phase: 'teacher', step: this.teacherStep, split: 'val', teacher: metrics });
+      });
     } finally {
       trainer.dispose();
     }
@@ -139,37 +110,59 @@ export class DistillationRun {
    */
   async distill(): Promise<void> {
     this.teacher.variables().forEach((v) => (v.trainable = false));
-    this.distiller = new DistillStep(this.teacher, this.task, resolveSize(this.config.student), this.config.seed, this.config.labelled, this.adam);
+    const d = new DistillStep(this.teacher, this.task, resolveSize(this.config.student), this.config.seed, this.config.labelled, this.adam);
+    this.distiller = d;
     const steps = this.config.steps;
     this.callbacks.onPhase?.('distill', `distilling for ${steps} steps`);
     const early = new EarlyStopping(this.config.patience);
     await this.validate(early);
-    while (this.distillStep < steps && !this.control.stopped() && !early.shouldStop) {
-      await this.control.beforeStep();
-      if (this.control.stopped()) break;
-      this.singleDistillStep();
-      await this.maybeFlush();
-      if (this.distillStep % this.config.evalEvery === 0 || this.distillStep === steps) await this.validate(early);
-    }
-    await this.flush();
-    if (this.config.patience > 0) this.restoredFrom = early.restoreBest(this.distiller);
+    await this.loop('distill', steps, (h, lr) => d.step(h, lr), () => this.validate(early), () => early.shouldStop);
+    if (this.config.patience > 0) this.restoredFrom = early.restoreBest(d);
     early.dispose();
     this.callbacks.onPhase?.('done', early.shouldStop ? `stopped early at step ${this.distillStep}` : `finished ${this.distillStep} steps`);
+  }
+
+  /**
+   * The training loop of either phase: until `steps` steps are taken, the run is stopped or `done()`,
+   * it waits for the control, takes one step, reports its losses a few times a second, and runs
+   * `evaluate` every evalEvery steps and after the last one.
+   */
+  private async loop(
+    phase: TrainPhase,
+    steps: number,
+    step: (h: Hyper, lr: number) => tf.Tensor,
+    evaluate: () => Promise<void>,
+    done: () => boolean = () => false,
+  ): Promise<void> {
+    while (this.taken[phase] < steps && !this.control.stopped() && !done()) {
+      await this.control.beforeStep();
+      if (this.control.stopped()) break;
+      this.takeStep(phase, steps, step);
+      await this.maybeFlush();
+      if (this.taken[phase] % this.config.evalEvery === 0 || this.taken[phase] === steps) await evaluate();
+    }
+    await this.flush();
+  }
+
+  /** One step of `phase` with the current hyperparameters; its losses wait in `pending` for the next flush. */
+  private takeStep(phase: TrainPhase, steps: number, step: (h: Hyper, lr: number) => tf.Tensor): void {
+    const n = this.taken[phase];
+    const h = this.readHyper(phase, n + 1);
+    const lr = learningRate(n, h.lr, this.config.warmupSteps, steps);
+    const values = step(h, lr);
+    this.taken[phase] = n + 1;
+    this.pending.push({ values, point: { phase, step: n + 1, lr, temperature: h.temperature, alpha: h.alpha } });
   }
 
   /** One distillation step with the current hyperparameters (also the worker's single-step button). */
   singleDistillStep(): void {
     const d = this.distiller;
     if (!d) throw new Error('distillation has not started');
-    const h = this.readHyper('distill', this.distillStep + 1);
-    const lr = learningRate(this.distillStep, h.lr, this.config.warmupSteps, this.config.steps);
-    const values = d.step(h, lr);
-    this.distillStep++;
-    this.pending.push({ values, point: { phase: 'distill', step: this.distillStep, lr, temperature: h.temperature, alpha: h.alpha } });
+    this.takeStep('distill', this.config.steps, (h, lr) => d.step(h, lr));
   }
 
   /** The control's hyperparameters for `step` of `phase`, recorded in hyperHistory when they changed. */
-  private readHyper(phase: Phase, step: number): Hyper {
+  private readHyper(phase: TrainPhase, step: number): Hyper {
     const h = { ...this.control.hyper() };
     const last = this.hyperHistory[this.hyperHistory.length - 1];
     const prev = last?.phase === phase ? last.hyper : undefined;

@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Hyper, ModelSize } from '../config';
 import type { Task } from '../data/task';
 import { permuteNonTargets, type PermutationOptions } from '../distill/controls';
-import { teacherTargets } from '../distill/losses';
+import { teacherTargets } from '../distill/stepLoss';
 import { stackedStepLoss } from '../distill/stackedLoss';
 import { GPT } from '../model/gpt';
 import { StackedGPT } from '../model/stackedGpt';

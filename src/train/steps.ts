@@ -1,5 +1,5 @@
 // One training step for each phase. A step never reads a value back: it returns a small tensor of
-// loss values that the caller reads a few times a second (see LossLog), so the device never stalls.
+// loss values that the caller reads a few times a second (DistillationRun.flush in run.ts), so the device never stalls.
 //
 // Speed (BENCHMARKS.md): on WebGPU a small model's step costs about one dispatch per op, so a step is
 // written to issue few ops. The frozen teacher's logits are cached once, and its softmax at the
@@ -9,7 +9,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper, ModelConfig, ModelSize } from '../config';
-import { LOSS_TERMS, stepLoss, type LossTerm, type TeacherTargets } from '../distill/losses';
+import { stepLoss, type TeacherTargets } from '../distill/stepLoss';
 import type { Task } from '../data/task';
 import { GPT } from '../model/gpt';
 import { deriveSeed, mulberry32, normal } from '../rng';
@@ -65,10 +65,6 @@ export class TeacherStep {
     this.opt.dispose();
   }
 }
-
-/** Values reported per distillation step, in this order. */
-export const STEP_VALUES = [...LOSS_TERMS, 'baseline'] as const;
-export type StepValue = LossTerm | 'baseline';
 
 export interface CacheOptions {
   /** Training rows per teacher forward. */

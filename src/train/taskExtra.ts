@@ -5,7 +5,8 @@
 
 import { DATASET_SEED, type Hyper } from '../config';
 import type { Task } from '../data/task';
-import type { DistillationRun, HyperRecord, Phase } from './run';
+import type { HyperRecord, TrainPhase } from '../report';
+import type { DistillationRun } from './run';
 
 export type ModelRole = 'teacher' | 'student' | 'baseline';
 
@@ -39,7 +40,7 @@ export interface AppliedHyper {
  * The applied schedule of one phase, restricted to `keys`: a change of a key the role does not read
  * (T moved during the teacher phase) is no change for it. Steps after `lastStep` did not run.
  */
-export function appliedHyper(history: readonly HyperRecord[], phase: Phase, keys: readonly (keyof Hyper)[], lastStep = Infinity): AppliedHyper {
+export function appliedHyper(history: readonly HyperRecord[], phase: TrainPhase, keys: readonly (keyof Hyper)[], lastStep = Infinity): AppliedHyper {
   const schedule: ScheduleEntry[] = [];
   for (const r of history) {
     if (r.phase !== phase || r.step > lastStep) continue;
@@ -58,7 +59,7 @@ export function appliedHyper(history: readonly HyperRecord[], phase: Phase, keys
 
 /** How one model of a run was trained, as config.json's `training` key; null for a teacher loaded, not trained. */
 export function trainingRecord(run: DistillationRun, role: ModelRole): Record<string, unknown> | null {
-  const phase: Phase = role === 'teacher' ? 'teacher' : 'distill';
+  const phase: TrainPhase = role === 'teacher' ? 'teacher' : 'distill';
   const steps = role === 'teacher' ? run.teacherStep : run.distillStep;
   if (role === 'teacher' && steps === 0) return null;
   const { final, schedule } = appliedHyper(run.hyperHistory, phase, ROLE_HYPER_KEYS[role], steps);

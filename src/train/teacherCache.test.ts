@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, PRESETS, taskOptions } from '../config';
 import { buildTask } from '../data';
-import { teacherTargets } from '../distill/losses';
+import { teacherTargets } from '../distill/stepLoss';
 import { GPT } from '../model/gpt';
 import { DEFAULT_ADAMW } from './adamw';
 import { DistillStep, modelConfigFor } from './steps';

@@ -14,7 +14,7 @@
 // forward runs at a handful of shapes only (WebGPU compiles a pipeline per shape).
 
 import * as tf from '@tensorflow/tfjs';
-import { teacherTargets, type TeacherTargets } from '../distill/losses';
+import { teacherTargets, type TeacherTargets } from '../distill/stepLoss';
 
 /** Computes the teacher's logits at the scored positions of training rows `rows`: (rows·S, V). Called inside tf.tidy. */
 export type TeacherRows = (rows: Int32Array) => tf.Tensor2D;

@@ -1,4 +1,4 @@
-// The distillation objective with the live values, as the UI prints it (DESIGN.md §1):
+// The distillation objective with the live values, as the UI prints it (the terms of src/distill/losses.ts):
 //   L = (1 − α)·CE + α·T²·KL(softmax(zt/T) ‖ softmax(zs/T)) + β·feat + γ·att + δ·rel
 
 import type { Hyper } from '../config';

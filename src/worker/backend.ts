@@ -91,11 +91,6 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt & { adapter
   }
 }
 
-/** Parses the URL's `backend` key; null when absent or not a backend name. */
-export function parseForcedBackend(value: string | null): BackendName | null {
-  return value !== null && (BACKEND_NAMES as readonly string[]).includes(value) ? (value as BackendName) : null;
-}
-
 /**
  * Picks the backend: the forced one first when given, then WebGPU → WASM → WebGL → CPU.
  * Always ends on a working backend (CPU cannot fail), with every attempt and its reason.

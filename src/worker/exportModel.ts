@@ -8,7 +8,7 @@ import { modelExtra } from '../train/taskExtra';
 import type { ModelRole } from './protocol';
 
 export async function exportRole(run: DistillationRun, role: ModelRole): Promise<ExportedModel> {
-  const model = role === 'teacher' ? run.teacher : run.distiller?.[role];
+  const model = run.model(role);
   if (!model) throw new Error(`there is no ${role} yet: it appears when distillation starts`);
   return exportModel(model, run.task.vocab, modelExtra(run, role));
 }

@@ -15,7 +15,7 @@ import type { DistillationRun } from '../train/run';
  * started; the steps already taken keep the hyperparameters they ran with, the rest take `current`.
  */
 export async function exportScriptZip(run: DistillationRun, current: Hyper): Promise<{ name: string; zip: Uint8Array }> {
-  if (!run.distiller) throw new Error('the teacher is still training: the script starts from the final teacher, so export once distillation has started');
+  if (!run.model('student')) throw new Error('the teacher is still training: the script starts from the final teacher, so export once distillation has started');
   const files = await buildKdScript(run, { kdTrain, nanogpt }, { plan: distillPlan(run, current), exportedBy: { source: 'app', backend: tf.getBackend() } });
   const folder = `kd-${run.task.id}-seed${run.config.seed}`;
   const entries: Record<string, Uint8Array> = {};

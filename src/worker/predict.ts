@@ -6,7 +6,7 @@ import { EOS_TOKEN } from '../data';
 import { mapLayer } from '../distill/losses';
 import type { GPT } from '../model/gpt';
 import { continuePrompt, forwardLatencies, inspectModel } from '../train/inspect';
-import type { Latency, ModelPrediction, ModelRole, PredictionResult, WorkerEvent } from './protocol';
+import { MODEL_ROLES, type Latency, type ModelPrediction, type ModelRole, type PredictionResult, type WorkerEvent } from './protocol';
 import type { ActiveRun } from './activeRun';
 
 /** Latency is re-measured at most this often while training (it holds the training loop meanwhile). */
@@ -20,10 +20,12 @@ const PREDICT_SHARE = 0.03;
 const MAX_NEW_TOKENS = 24;
 
 function modelsOf(a: ActiveRun): Partial<Record<ModelRole, GPT>> {
-  const run = a.run;
-  if (!run) return {};
-  const d = run.distiller;
-  return d ? { teacher: run.teacher, student: d.student, baseline: d.baseline } : { teacher: run.teacher };
+  const out: Partial<Record<ModelRole, GPT>> = {};
+  for (const role of MODEL_ROLES) {
+    const model = a.run?.model(role);
+    if (model) out[role] = model;
+  }
+  return out;
 }
 
 export class Predictor {

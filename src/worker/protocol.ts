@@ -1,13 +1,16 @@
 // The typed boundary between the UI thread and the training worker. Plain data only: the UI imports
-// this file (and src/config.ts) and nothing of the ML core, so every type the UI shows is defined
-// here as a plain TypeScript type that mirrors the core's (the session assigns one to the other, so
-// the compiler checks that they still match).
+// this file (and src/config.ts, src/report.ts) and nothing of the ML core. What a run reports (step
+// losses, evaluations, phases) is defined once, in src/report.ts, and carried here unchanged.
 //
 // Commands go UI → worker, events go worker → UI. Both are discriminated unions on `type`. Every
 // event that belongs to a run carries the `runId` of that run: the client allocates a new id at each
 // Start and Reset and drops events from any other run, so late events after a reset never show.
 
 import { resolveSize, type Hyper, type RunConfig, type SizeSpec, type TaskId } from '../config';
+import { STEP_VALUES, type EvalReport, type ModelMetrics, type ModelRole, type Phase, type StepPoint, type StepValue, type TrainPhase } from '../report';
+
+export { MODEL_ROLES } from '../report';
+export type { EvalReport, ModelRole, Phase, ReliabilityBin, TrainPhase } from '../report';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 /** The automatic order: WebGPU, then WASM (XNNPACK kernels on the CPU; faster than WebGL for these small models), WebGL, CPU. */
@@ -35,62 +38,11 @@ export interface BackendInfo {
   adapter?: string;
 }
 
-export type TrainPhase = 'teacher' | 'distill';
-/** What the worker is doing now. */
-export type Phase = 'idle' | 'loading' | 'teacher' | 'caching' | 'distill' | 'testing' | 'done' | 'error';
-export const PHASES: readonly Phase[] = ['idle', 'loading', 'teacher', 'caching', 'distill', 'testing', 'done', 'error'];
-
-export type LossKey = 'total' | 'hard' | 'soft' | 'feature' | 'attention' | 'relation' | 'baseline';
-export const LOSS_KEYS: readonly LossKey[] = ['total', 'hard', 'soft', 'feature', 'attention', 'relation', 'baseline'];
-
-/** One training step's losses (mirrors src/train/run.ts StepPoint). */
-export interface LossPoint {
-  phase: TrainPhase;
-  step: number;
-  lr: number;
-  temperature: number;
-  alpha: number;
-  /** Teacher phase: only `total`. Distillation: every term and the baseline's loss. */
-  values: Partial<Record<LossKey, number>>;
-}
-
-export interface ReliabilityBin {
-  confidence: number;
-  accuracy: number;
-  count: number;
-}
-
-/** Mirrors src/train/metrics.ts ModelMetrics. */
-export interface Metrics {
-  accuracy: number;
-  nll: number;
-  perplexity: number;
-  macroF1?: number;
-  precision?: number[];
-  recall?: number[];
-  /** confusion[true][predicted] counts. */
-  confusion?: number[][];
-  ece: number;
-  reliability: ReliabilityBin[];
-  agreement?: number;
-  klToTeacher?: number;
-  klToTruth?: number;
-}
-
-export type ModelRole = 'teacher' | 'student' | 'baseline';
-export const MODEL_ROLES: readonly ModelRole[] = ['teacher', 'student', 'baseline'];
-
-/** Mirrors src/train/run.ts EvalReport. */
-export interface EvalReport {
-  phase: TrainPhase;
-  step: number;
-  split: 'val' | 'test';
-  teacher?: Metrics;
-  student?: Metrics;
-  baseline?: Metrics;
-  /** Student − baseline accuracy on the same rows and its paired standard error (mirrors src/train/gain.ts PairedGain). */
-  gain?: { gain: number; se: number; n: number; rows: number };
-}
+/** The UI's names for report types of src/report.ts. */
+export type LossKey = StepValue;
+export const LOSS_KEYS: readonly LossKey[] = STEP_VALUES;
+export type LossPoint = StepPoint;
+export type Metrics = ModelMetrics;
 
 export interface TaskInfo {
   id: TaskId;
@@ -205,8 +157,6 @@ export type WorkerEvent =
   | { type: 'exportedScript'; runId: number; name: string; zip: ArrayBuffer }
   | { type: 'error'; runId: number; message: string }
   | { type: 'resetDone'; runId: number };
-
-export type WorkerEventType = WorkerEvent['type'];
 
 /** Steps of a teacher trained when no shipped teacher fits the chosen task and size. */
 export const AUTO_TEACHER_STEPS = 300;

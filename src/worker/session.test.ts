@@ -270,6 +270,10 @@ describe('worker session', () => {
     const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'good great fun' : 'bad awful dull'} film ${i},${i % 2 ? 'pos' : 'neg'}`);
     await session.handle({ type: 'upload', name: 'mine.csv', bytes: new TextEncoder().encode('text,label\n' + rows.join('\n')).buffer as ArrayBuffer });
     expect(rec.of('uploaded')[0]).toMatchObject({ task: 'custom-csv', name: 'mine.csv' });
+    // The upload describes its task itself, right after 'uploaded': no setConfig round trip.
+    const afterUpload = rec.events.slice(rec.events.indexOf(rec.of('uploaded')[0]) + 1).map((e) => e.type);
+    expect(afterUpload).toEqual(['taskInfo', 'shippedTeacher']);
+    expect(rec.of('taskInfo').at(-1)).toMatchObject({ task: 'custom-csv', info: { classes: ['neg', 'pos'] } });
     await session.handle({ type: 'setConfig', config: { ...CONFIG, task: 'custom-csv' } });
     expect(rec.of('taskInfo').at(-1)).toMatchObject({ task: 'custom-csv', info: { classes: ['neg', 'pos'] } });
     expect(rec.of('shippedTeacher').at(-1)!.info.available).toBe(false);

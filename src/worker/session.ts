@@ -4,14 +4,15 @@
 // hyperparameters, stop) and turns its callbacks into protocol events tagged with the run's id.
 
 import { DEFAULT_CONFIG, taskOptions, validateConfig, validateHyper, type RunConfig, type TaskId } from '../config';
-import { buildTask, decodeUserFile, type CustomData } from '../data';
+import { buildTask, customDataFromFile, type CustomData } from '../data';
 import type { Task } from '../data/task';
 import { estimateMemory, memoryProblem, taskShape, type MemoryLimits } from '../memory';
 import { importModel } from '../model/export';
 import { currentMemoryLimits } from '../train/memoryLimits';
-import { DistillationRun, type StepPoint } from '../train/run';
+import type { GPT } from '../model/gpt';
+import { DistillationRun, type RunCallbacks } from '../train/run';
 import { ActiveRun } from './activeRun';
-import type { BackendInfo, BackendName, ShippedTeacher, WorkerCommand, WorkerEvent } from './protocol';
+import type { BackendInfo, BackendName, LossPoint, ShippedTeacher, WorkerCommand, WorkerEvent } from './protocol';
 import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits } from './protocol';
 import { Predictor } from './predict';
 import { exportRole } from './exportModel';
@@ -125,7 +126,7 @@ export class Session {
         this.deps.post({ type: 'resetDone', runId: cmd.runId });
         return;
       case 'upload':
-        this.upload(cmd.name, new Uint8Array(cmd.bytes));
+        await this.upload(cmd.name, new Uint8Array(cmd.bytes));
         return;
       default: {
         const never: never = cmd;
@@ -147,9 +148,13 @@ export class Session {
   // ----------------------------------------------------------------------------------------------
   // Tasks, uploads and shipped teachers
 
+  /** What a task depends on. Datasets are fixed (DATASET_SEED): the run seed sets initialisation and batch order only. */
+  private taskKey(c: RunConfig): string {
+    return [c.task, c.labelled, c.transfer, this.custom.version].join('|');
+  }
+
   private taskFor(c: RunConfig): Task {
-    // Datasets are fixed (DATASET_SEED): the run seed sets initialisation and batch order only.
-    const key = [c.task, c.labelled, c.transfer, this.custom.version].join('|');
+    const key = this.taskKey(c);
     if (this.taskCache?.key === key) return this.taskCache.task;
     const task = buildTask(c.task, taskOptions(c), this.custom);
     this.taskCache = { key, task };
@@ -194,30 +199,35 @@ export class Session {
     return probed;
   }
 
-  private upload(name: string, bytes: Uint8Array): void {
-    const lower = name.toLowerCase();
-    const kind: TaskId | null = lower.endsWith('.csv') ? 'custom-csv' : lower.endsWith('.txt') ? 'custom-text' : null;
+  /**
+   * An uploaded file becomes the custom task's data and the chosen task: parsed once here (building
+   * the task validates everything, with line numbers for CSV), kept as the task in use, and described
+   * (taskInfo, shippedTeacher) right after 'uploaded', so the client need not send the config back.
+   */
+  private async upload(name: string, bytes: Uint8Array): Promise<void> {
+    let config: RunConfig;
     try {
-      if (!kind) throw new Error(`"${name}" is neither a .txt nor a .csv file: upload plain text (.txt) for generation or a text,label CSV (.csv) for classification`);
-      const text = decodeUserFile(bytes);
-      const c = this.config;
-      const opts = taskOptions(c ?? DEFAULT_CONFIG);
-      const data: CustomData = kind === 'custom-csv' ? { csv: text } : { text };
-      const task = buildTask(kind, opts, data); // validates everything, with line numbers for CSV
-      if (kind === 'custom-csv') this.custom.csv = text;
-      else this.custom.text = text;
+      const file = customDataFromFile(name, bytes);
+      config = { ...(this.config ?? DEFAULT_CONFIG), task: file.task };
+      const task = buildTask(file.task, taskOptions(config), file.data);
+      Object.assign(this.custom, file.data);
       this.custom.version++;
+      this.config = config;
+      this.taskCache = { key: this.taskKey(config), task };
       const what = task.classes ? `${task.classes.length} classes` : `${task.vocab.length} distinct tokens`;
       const rows = task.teacherTrain.count + task.val.count + task.test.count;
-      this.deps.post({ type: 'uploaded', task: kind, name, summary: `${rows.toLocaleString('en-US')} examples, ${what}` });
+      this.deps.post({ type: 'uploaded', task: file.task, name, summary: `${rows.toLocaleString('en-US')} examples, ${what}` });
     } catch (e) {
       this.deps.post({ type: 'uploadError', name, message: (e as Error).message });
+      return;
     }
+    await this.describeTask(config);
   }
 
   // ----------------------------------------------------------------------------------------------
   // Runs
 
+  /** A run, in order: validate the settings → build the task → get the teacher → make the run → drive it. */
   private async start(runId: number, config: RunConfig, paused: boolean): Promise<void> {
     await this.stopActive();
     this.config = config;
@@ -227,6 +237,7 @@ export class Session {
     };
     const problems = validateConfig(config);
     if (problems.length) return fail(`the settings are not valid: ${problems.join('; ')}`);
+
     let task: Task;
     try {
       task = this.taskFor(config);
@@ -238,21 +249,10 @@ export class Session {
     a.setPhase('loading', `preparing ${task.title}`);
     if (paused) this.deps.post({ type: 'paused', runId, paused: true });
 
-    let effective = config;
-    let teacher;
+    let teacher: GPT | undefined;
+    let effective: RunConfig;
     try {
-      if (config.teacherSteps === 0) {
-        const shipped = await this.shippedFor(task);
-        if (shippedTeacherFits(shipped.info, config) && shipped.configJson) {
-          const weights = await this.deps.loadAsset(this.assetsBase + teacherPath(task.id, 'model.safetensors'));
-          if (!weights) throw new Error('the shipped teacher has a config.json but no model.safetensors');
-          teacher = importModel(weights, shipped.configJson, false).model;
-        } else {
-          const message = `${noShippedTeacherMessage(shipped.info, config)}: training a teacher for ${AUTO_TEACHER_STEPS} steps first`;
-          effective = { ...config, teacherSteps: AUTO_TEACHER_STEPS };
-          this.deps.post({ type: 'notice', runId, message, teacherSteps: AUTO_TEACHER_STEPS });
-        }
-      }
+      ({ teacher, config: effective } = await this.teacherFor(a, config));
     } catch (e) {
       this.active = null;
       return fail(`loading the shipped teacher failed: ${(e as Error).message}`);
@@ -269,35 +269,54 @@ export class Session {
       this.active = null;
       return fail(memory);
     }
-    const run = new DistillationRun(
-      task,
-      effective,
-      a.control,
-      {
-        onPoints: (points) => this.onPoints(a, points),
-        onEval: (report) => {
-          this.deps.post({ type: 'eval', runId, report });
-          a.speed.clear(); // steps/s measures training steps, not evaluations
-          this.predictor.refresh(a, true);
-          if (report.phase === 'distill') this.predictor.maybeMeasureLatency(a);
-        },
-        onCacheProgress: (done, total) => {
-          if (!a.stopped) this.deps.post({ type: 'cacheProgress', runId, done, total });
-        },
-        onPhase: (phase, detail) => {
-          if (a.stopped) return;
-          if (phase === 'done') return; // the session reports done after the test evaluation
-          const total = phase === 'teacher' ? effective.teacherSteps : phase === 'distill' ? effective.steps : 0;
-          a.speed.clear();
-          a.setPhase(phase, detail, total);
-          this.predictor.refresh(a, true);
-        },
-      },
-      teacher,
-      this.deps.flushMs ?? FLUSH_MS,
-    );
+
+    const run = this.newRun(a, effective, teacher);
     a.run = run;
     a.loop = this.drive(a, run, effective);
+  }
+
+  /**
+   * The run's teacher: with teacherSteps 0, the shipped one when it fits the task and size; otherwise
+   * none (it is trained), with AUTO_TEACHER_STEPS steps when a shipped one was asked for but does not
+   * fit (the notice says so). Returns the config the run actually uses.
+   */
+  private async teacherFor(a: ActiveRun, config: RunConfig): Promise<{ teacher?: GPT; config: RunConfig }> {
+    if (config.teacherSteps !== 0) return { config };
+    const shipped = await this.shippedFor(a.task);
+    if (shippedTeacherFits(shipped.info, config) && shipped.configJson) {
+      const weights = await this.deps.loadAsset(this.assetsBase + teacherPath(a.task.id, 'model.safetensors'));
+      if (!weights) throw new Error('the shipped teacher has a config.json but no model.safetensors');
+      return { teacher: importModel(weights, shipped.configJson, false).model, config };
+    }
+    const message = `${noShippedTeacherMessage(shipped.info, config)}: training a teacher for ${AUTO_TEACHER_STEPS} steps first`;
+    this.deps.post({ type: 'notice', runId: a.runId, message, teacherSteps: AUTO_TEACHER_STEPS });
+    return { config: { ...config, teacherSteps: AUTO_TEACHER_STEPS } };
+  }
+
+  /** The run, its callbacks turned into protocol events of `a`. */
+  private newRun(a: ActiveRun, config: RunConfig, teacher: GPT | undefined): DistillationRun {
+    const runId = a.runId;
+    const callbacks: RunCallbacks = {
+      onPoints: (points) => this.onPoints(a, points),
+      onEval: (report) => {
+        this.deps.post({ type: 'eval', runId, report });
+        a.speed.clear(); // steps/s measures training steps, not evaluations
+        this.predictor.refresh(a, true);
+        if (report.phase === 'distill') this.predictor.maybeMeasureLatency(a);
+      },
+      onCacheProgress: (done, total) => {
+        if (!a.stopped) this.deps.post({ type: 'cacheProgress', runId, done, total });
+      },
+      onPhase: (phase, detail) => {
+        if (a.stopped) return;
+        if (phase === 'done') return; // the session reports done after the test evaluation
+        const total = phase === 'teacher' ? config.teacherSteps : phase === 'distill' ? config.steps : 0;
+        a.speed.clear();
+        a.setPhase(phase, detail, total);
+        this.predictor.refresh(a, true);
+      },
+    };
+    return new DistillationRun(a.task, config, a.control, callbacks, teacher, this.deps.flushMs ?? FLUSH_MS);
   }
 
   private async drive(a: ActiveRun, run: DistillationRun, config: RunConfig): Promise<void> {
@@ -321,7 +340,7 @@ export class Session {
     }
   }
 
-  private onPoints(a: ActiveRun, points: StepPoint[]): void {
+  private onPoints(a: ActiveRun, points: LossPoint[]): void {
     if (!points.length) return;
     const last = points[points.length - 1];
     a.speed.record(performance.now(), last.step);

@@ -4,7 +4,7 @@
 // (tests/parity.test.ts). Nothing here reads a tensor synchronously: `await data()` only.
 
 import * as tf from '@tensorflow/tfjs';
-import { DATASET_SEED, PRESETS, type Hyper, type TaskId } from '../../src/config';
+import { DATASET_SEED, DEFAULT_HYPER, PRESETS, type Hyper, type TaskId } from '../../src/config';
 import { buildTask } from '../../src/data';
 import { distillationLoss } from '../../src/distill/losses';
 import { GPT, parameterNames, parameterShape } from '../../src/model/gpt';
@@ -12,7 +12,8 @@ import { deriveSeed, mulberry32, normal } from '../../src/rng';
 import { DEFAULT_ADAMW } from '../../src/train/adamw';
 import { indexSplit, scoredProbs } from '../../src/train/evaluate';
 import { inspectModel } from '../../src/train/inspect';
-import { DistillStep, modelConfigFor, STEP_VALUES } from '../../src/train/steps';
+import { STEP_VALUES } from '../../src/report';
+import { DistillStep, modelConfigFor } from '../../src/train/steps';
 import { loadModelDir } from '../../src/cli/modelDir';
 import { shippedTeacherDir } from '../../src/cli/teachers';
 
@@ -23,7 +24,7 @@ export type ParityBackend = (typeof PARITY_BACKENDS)[number];
 const ROWS = 6;
 const SEED = 5;
 /** Every term on, so every kernel of the objective runs. */
-export const PARITY_HYPER: Hyper = { temperature: 3, alpha: 0.6, beta: 0.5, gamma: 0.5, delta: 0.5, lr: 1e-3, batchSize: 8 };
+export const PARITY_HYPER: Hyper = { ...DEFAULT_HYPER, temperature: 3, alpha: 0.6, beta: 0.5, gamma: 0.5, delta: 0.5, lr: 1e-3, batchSize: 8 };
 
 /** name → values, in a fixed order. */
 export type Measurement = Map<string, Float32Array>;
