@@ -43,6 +43,8 @@ interface Sample {
   tensors: number;
   bytes: number;
   gpuBytes: number | null;
+  /** WebGPU: bytes of every GPU buffer tfjs holds, its pool of free buffers included. */
+  gpuAllocated: number | null;
 }
 
 function configFor(cycle: number): RunConfig {
@@ -63,9 +65,16 @@ function configFor(cycle: number): RunConfig {
 }
 
 function sample(cycle: number): Sample {
-  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
   const { teacher, student } = SIZES[cycle % SIZES.length];
-  return { cycle, sizes: `${teacher} → ${student}`, tensors: m.numTensors, bytes: m.numBytes, gpuBytes: m.numBytesInGPU ?? null };
+  return {
+    cycle,
+    sizes: `${teacher} → ${student}`,
+    tensors: m.numTensors,
+    bytes: m.numBytes,
+    gpuBytes: m.numBytesInGPU ?? null,
+    gpuAllocated: m.numBytesAllocatedInGPU ?? null,
+  };
 }
 
 async function main(): Promise<void> {
@@ -83,13 +92,21 @@ async function main(): Promise<void> {
   const events: WorkerEvent[] = [];
   const session = new Session({
     post: (e) => events.push(e),
-    chooseBackend: async () => ({ name: backend, fallbackReason: 'chosen on the command line', forced: backend, attempts: [{ name: backend, ok: true }] }),
+    chooseBackend: async () => ({
+      name: backend,
+      fallbackReason: 'chosen on the command line',
+      forced: backend,
+      attempts: [{ name: backend, ok: true }],
+    }),
     loadAsset: async () => null, // every cycle trains its own teacher: no shipped files
     flushMs: 0,
     predictEveryMs: 1_000_000,
   });
   const distillSteps = (runId: number) =>
-    events.filter((e): e is Extract<WorkerEvent, { type: 'points' }> => e.type === 'points' && e.runId === runId).flatMap((e) => e.points).filter((p) => p.phase === 'distill').length;
+    events
+      .filter((e): e is Extract<WorkerEvent, { type: 'points' }> => e.type === 'points' && e.runId === runId)
+      .flatMap((e) => e.points)
+      .filter((p) => p.phase === 'distill').length;
 
   const before = sample(0);
   const samples: Sample[] = [];
@@ -109,21 +126,32 @@ async function main(): Promise<void> {
     events.length = 0;
     // Each cycle's figures as soon as they exist: on a slow backend the run may be stopped part way.
     const s = samples[samples.length - 1];
-    process.stderr.write(`[cycles] ${cycle + 1}/${cycles} ${s.sizes}: ${s.tensors} tensors, ${s.bytes} bytes${s.gpuBytes === null ? '' : `, GPU ${s.gpuBytes} bytes`}\n`);
+    process.stderr.write(
+      `[cycles] ${cycle + 1}/${cycles} ${s.sizes}: ${s.tensors} tensors, ${s.bytes} bytes${s.gpuBytes === null ? '' : `, GPU ${s.gpuBytes} bytes in use, ${s.gpuAllocated} allocated`}\n`,
+    );
   }
   await session.dispose();
 
   const first = samples[0];
   const last = samples[samples.length - 1];
   const mib = (b: number) => (b / 2 ** 20).toFixed(2);
-  console.log(`backend ${described}; ${cycles} cycles of start → ${steps} distillation steps → reset, sizes cycling ${SIZES.map((s) => `${s.teacher} → ${s.student}`).join(', ')}`);
-  console.log(`before the first run: ${before.tensors} tensors, ${mib(before.bytes)} MiB${before.gpuBytes === null ? '' : `, GPU ${mib(before.gpuBytes)} MiB`}`);
-  console.log('cycle  sizes                  tensors   MiB      GPU MiB');
+  console.log(
+    `backend ${described}; ${cycles} cycles of start → ${steps} distillation steps → reset, sizes cycling ${SIZES.map((s) => `${s.teacher} → ${s.student}`).join(', ')}`,
+  );
+  console.log(
+    `before the first run: ${before.tensors} tensors, ${mib(before.bytes)} MiB${before.gpuBytes === null ? '' : `, GPU ${mib(before.gpuBytes)} MiB`}`,
+  );
+  console.log('cycle  sizes                  tensors   MiB      GPU MiB in use / allocated (pool included)');
   for (const s of samples) {
-    console.log(`${String(s.cycle + 1).padStart(5)}  ${s.sizes.padEnd(21)}  ${String(s.tensors).padStart(7)}  ${mib(s.bytes).padStart(7)}  ${s.gpuBytes === null ? '-' : mib(s.gpuBytes).padStart(8)}`);
+    const gpu = s.gpuBytes === null ? '-' : `${mib(s.gpuBytes).padStart(8)} / ${mib(s.gpuAllocated ?? NaN)}`;
+    console.log(
+      `${String(s.cycle + 1).padStart(5)}  ${s.sizes.padEnd(21)}  ${String(s.tensors).padStart(7)}  ${mib(s.bytes).padStart(7)}  ${gpu}`,
+    );
   }
   const growth = (a: number, b: number) => (samples.length > 1 ? (b - a) / (samples.length - 1) : 0);
-  console.log(`growth per cycle after the first: ${growth(first.tensors, last.tensors).toFixed(2)} tensors, ${growth(first.bytes, last.bytes).toFixed(0)} bytes${first.gpuBytes === null ? '' : `, ${growth(first.gpuBytes, last.gpuBytes!).toFixed(0)} GPU bytes`}`);
+  console.log(
+    `growth per cycle after the first: ${growth(first.tensors, last.tensors).toFixed(2)} tensors, ${growth(first.bytes, last.bytes).toFixed(0)} bytes${first.gpuBytes === null ? '' : `, ${growth(first.gpuBytes, last.gpuBytes!).toFixed(0)} GPU bytes in use, ${growth(first.gpuAllocated ?? 0, last.gpuAllocated ?? 0).toFixed(0)} allocated`}`,
+  );
   if (values.json) console.log(JSON.stringify({ backend: described, cycles, steps, before, samples }));
 }
 
