@@ -3,7 +3,19 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'public/**', 'test-results/**', 'screenshots/**', 'out/**', 'runs/**', '.tmpcheck/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-*/**',
+      'node_modules/**',
+      'public/**',
+      'test-results/**',
+      'screenshots/**',
+      'out/**',
+      'runs/**',
+      '.tmpcheck/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,13 +29,24 @@ export default tseslint.config(
   {
     files: ['src/ui/**', 'src/client/**', 'src/lessons/**', 'src/i18n/**', 'src/settings.ts', 'src/report.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['@tensorflow/*'], message: 'The UI never imports tfjs: talk to the worker through src/client.' },
-          { group: ['**/model/*', '**/train/*', '**/distill/*'], allowTypeImports: true, message: 'The UI never imports the ML core (it pulls in tfjs); type-only imports are allowed.' },
-          { group: ['**/worker/*', '!**/worker/protocol', '!**/worker/sweepProtocol'], message: 'The UI reaches the workers only through their message protocols (src/worker/protocol.ts, sweepProtocol.ts), never their modules.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*'], message: 'The UI never imports tfjs: talk to the worker through src/client.' },
+            {
+              group: ['**/model/*', '**/train/*', '**/distill/*'],
+              allowTypeImports: true,
+              message: 'The UI never imports the ML core (it pulls in tfjs); type-only imports are allowed.',
+            },
+            {
+              group: ['**/worker/*', '!**/worker/protocol', '!**/worker/sweepProtocol'],
+              message:
+                'The UI reaches the workers only through their message protocols (src/worker/protocol.ts, sweepProtocol.ts), never their modules.',
+            },
+          ],
+        },
+      ],
     },
   },
   // The ML core runs in Node and in the worker: no DOM, no worker globals.

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, PRESET_NAMES, PRESETS, resolveSize, sizeSpec, validateConfig, type RunConfig } from './config';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  PRESET_NAMES,
+  PRESETS,
+  resolveSize,
+  sizeSpec,
+  validateConfig,
+  type RunConfig,
+} from './config';
 
 describe('resolveSize', () => {
   it('resolves every preset to a copy of its size', () => {
@@ -37,14 +46,20 @@ describe('validateConfig', () => {
   it('names the task, the sizes and each bound that fails', () => {
     expect(bad({ task: 'mnist' as RunConfig['task'] })).toEqual([expect.stringMatching(/^unknown task "mnist"/)]);
     expect(bad({ student: '2x3x32' })).toEqual([expect.stringMatching(/^student: model size "2x3x32".*divisible/)]);
-    expect(bad({ teacher: 'nope' as RunConfig['teacher'] })).toEqual([expect.stringMatching(/^teacher: unknown model size/)]);
+    expect(bad({ teacher: 'nope' as RunConfig['teacher'] })).toEqual([
+      expect.stringMatching(/^teacher: unknown model size/),
+    ]);
     expect(bad({ steps: -1 })).toEqual(['steps must be between 0 and 1000000 (got -1)']);
     expect(bad({ evalEvery: 2.5 })).toEqual(['evalEvery must be a whole number (got 2.5)']);
     expect(bad({ weightDecay: Number.NaN })).toEqual(['weightDecay must be a number (got NaN)']);
   });
 
   it('checks the live hyperparameters too, and reports every problem at once', () => {
-    const errors = validateConfig({ ...DEFAULT_CONFIG, hyper: { ...DEFAULT_CONFIG.hyper, alpha: 1.5, batchSize: 0 }, patience: -1 });
+    const errors = validateConfig({
+      ...DEFAULT_CONFIG,
+      hyper: { ...DEFAULT_CONFIG.hyper, alpha: 1.5, batchSize: 0 },
+      patience: -1,
+    });
     expect(errors).toEqual([
       'alpha must be between 0 and 1 (got 1.5)',
       'batchSize must be between 1 and 512 (got 0)',

@@ -104,7 +104,11 @@ export const DEFAULT_CONFIG: RunConfig = {
 export const DATASET_SEED = 1;
 
 /** What a task needs from a run config (see src/data). */
-export function taskOptions(c: Pick<RunConfig, 'labelled' | 'transfer'>): { seed: number; labelled: number; transfer: number } {
+export function taskOptions(c: Pick<RunConfig, 'labelled' | 'transfer'>): {
+  seed: number;
+  labelled: number;
+  transfer: number;
+} {
   return { seed: DATASET_SEED, labelled: c.labelled, transfer: c.transfer };
 }
 
@@ -120,7 +124,8 @@ interface Bound {
 
 export const HYPER_BOUNDS: Readonly<Record<keyof Hyper, Bound>> = boundsOf(HYPER_SETTINGS);
 
-const RUN_BOUNDS: Readonly<Record<Exclude<keyof RunConfig, 'task' | 'teacher' | 'student' | 'hyper'>, Bound>> = boundsOf(RUN_SETTINGS);
+const RUN_BOUNDS: Readonly<Record<Exclude<keyof RunConfig, 'task' | 'teacher' | 'student' | 'hyper'>, Bound>> =
+  boundsOf(RUN_SETTINGS);
 
 function checkBound(name: string, value: number, b: Bound): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `${name} must be a number (got ${String(value)})`;
@@ -234,7 +239,14 @@ export interface ParsedConfig {
 }
 
 /** Every URL key of a run config, kebab-case as written (task, seed, teacher, student, temperature, …). */
-export const CONFIG_URL_KEYS: readonly string[] = ['task', 'seed', 'teacher', 'student', ...HYPER_KEYS.map(urlKey), ...NUMERIC_RUN_KEYS.filter((k) => k !== 'seed').map(urlKey)];
+export const CONFIG_URL_KEYS: readonly string[] = [
+  'task',
+  'seed',
+  'teacher',
+  'student',
+  ...HYPER_KEYS.map(urlKey),
+  ...NUMERIC_RUN_KEYS.filter((k) => k !== 'seed').map(urlKey),
+];
 
 export interface UrlReadOptions {
   /** Keys the page reads itself (e.g. `backend`): neither config nor unknown, so no warning. */
@@ -269,7 +281,11 @@ function canonicalParams(p: URLSearchParams, known: ReadonlySet<string>, warning
   return out;
 }
 
-export function configFromSearchParams(params: URLSearchParams, base: RunConfig = DEFAULT_CONFIG, opts: UrlReadOptions = {}): ParsedConfig {
+export function configFromSearchParams(
+  params: URLSearchParams,
+  base: RunConfig = DEFAULT_CONFIG,
+  opts: UrlReadOptions = {},
+): ParsedConfig {
   const warnings: string[] = [];
   const config: RunConfig = { ...base, hyper: { ...base.hyper } };
   const canonical = canonicalParams(params, new Set([...CONFIG_URL_KEYS, ...(opts.otherKeys ?? [])]), warnings);

@@ -38,7 +38,12 @@ export interface SoftValues {
 }
 
 /** Every soft divergence of divergences.ts at one position, without T² (logit MSE ignores T). */
-export function softValues(teacherLogits: readonly number[], studentLogits: readonly number[], T: number, jsdBeta: number): SoftValues {
+export function softValues(
+  teacherLogits: readonly number[],
+  studentLogits: readonly number[],
+  T: number,
+  jsdBeta: number,
+): SoftValues {
   const p = softmax(teacherLogits, T);
   const q = softmax(studentLogits, T);
   return {
@@ -82,10 +87,16 @@ export interface TopKBias {
 
 /** The bias of a top-k target for one distribution p. */
 export function topKBias(p: readonly number[], k: number): TopKBias {
-  if (!Number.isInteger(k) || k < 1 || k > p.length) throw new Error(`top-k needs an integer k in [1, ${p.length}] (got ${k})`);
+  if (!Number.isInteger(k) || k < 1 || k > p.length)
+    throw new Error(`top-k needs an integer k in [1, ${p.length}] (got ${k})`);
   const order = p.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   const keep = new Set(order.slice(0, k).map(([, i]) => i));
   const head = order.slice(0, k).reduce((s, [v]) => s + v, 0);
   const target = p.map((v, i) => (keep.has(i) ? v / head : 0));
-  return { tailMass: 1 - head, target, klTargetToTeacher: -Math.log(head), confidenceGain: Math.max(...target) - Math.max(...p) };
+  return {
+    tailMass: 1 - head,
+    target,
+    klTargetToTeacher: -Math.log(head),
+    confidenceGain: Math.max(...target) - Math.max(...p),
+  };
 }

@@ -25,7 +25,13 @@ const controller = new Controller(store, createWorker(), download, openRunsDb(),
 const assetsBase = new URL(import.meta.env.BASE_URL, window.location.href).href;
 controller.init(url.forcedBackend, assetsBase);
 // The Experiments view's sweeps run in a worker of their own, created at the first sweep.
-const sweeps = new SweepController(createSweepWorker, url.forcedBackend, assetsBase, undefined, (record) => void controller.runs.keep(record));
+const sweeps = new SweepController(
+  createSweepWorker,
+  url.forcedBackend,
+  assetsBase,
+  undefined,
+  (record) => void controller.runs.keep(record),
+);
 
 // Every setting in the URL (replaceState, a few times a second at most, so sliders stay smooth).
 let lastConfig = store.getState().config;

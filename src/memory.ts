@@ -65,7 +65,9 @@ export interface TaskShape {
   testRows: number;
 }
 
-export function taskShape(task: Pick<Task, 'vocab' | 'seqLen' | 'kind' | 'teacherTrain' | 'train' | 'val' | 'test'>): TaskShape {
+export function taskShape(
+  task: Pick<Task, 'vocab' | 'seqLen' | 'kind' | 'teacherTrain' | 'train' | 'val' | 'test'>,
+): TaskShape {
   return {
     vocabSize: task.vocab.length,
     seqLen: task.seqLen,
@@ -103,7 +105,12 @@ export function trainActivations(size: ModelSize, rows: number, shape: TaskShape
   const n = rows * T;
   const scored = shape.kind === 'classification' ? rows : n;
   const perLayer = ACT_PER_LAYER * n * size.nEmbd + ATT_PER_LAYER * rows * size.nHead * T * T;
-  return size.nLayer * perLayer + EMBED_PER_ROW * n * shape.vocabSize + HEAD_PER_ROW * scored * shape.vocabSize + OUTER_TRAIN * n * size.nEmbd;
+  return (
+    size.nLayer * perLayer +
+    EMBED_PER_ROW * n * shape.vocabSize +
+    HEAD_PER_ROW * scored * shape.vocabSize +
+    OUTER_TRAIN * n * size.nEmbd
+  );
 }
 
 /** Floats alive at the peak of a forward pass without gradients (evaluation, caching, a frozen teacher). */
@@ -112,14 +119,23 @@ export function forwardActivations(size: ModelSize, rows: number, shape: TaskSha
   const n = rows * T;
   const logitRows = allLogits || shape.kind === 'generation' ? n : rows;
   const perLayer = FWD_ACT_PER_LAYER * n * size.nEmbd + FWD_ATT_PER_LAYER * rows * size.nHead * T * T;
-  return size.nLayer * perLayer + EMBED_PER_ROW * n * shape.vocabSize + 5 * logitRows * shape.vocabSize + OUTER_FORWARD * n * size.nEmbd;
+  return (
+    size.nLayer * perLayer +
+    EMBED_PER_ROW * n * shape.vocabSize +
+    5 * logitRows * shape.vocabSize +
+    OUTER_FORWARD * n * size.nEmbd
+  );
 }
 
 /**
  * Estimated peak memory of a run (bytes), by phase. `trainTeacher`: the run trains its teacher
  * (config.teacherSteps > 0) rather than loading one of config.teacher's size.
  */
-export function estimateMemory(config: RunConfig, shape: TaskShape, trainTeacher = config.teacherSteps > 0): MemoryEstimate {
+export function estimateMemory(
+  config: RunConfig,
+  shape: TaskShape,
+  trainTeacher = config.teacherSteps > 0,
+): MemoryEstimate {
   const t = resolveSize(config.teacher);
   const s = resolveSize(config.student);
   const B = config.hyper.batchSize;
@@ -150,11 +166,24 @@ export function estimateMemory(config: RunConfig, shape: TaskShape, trainTeacher
   // Building the cache: the chunks so far, then their concatenation (both at once for a moment).
   const caching = models + F32 * Math.max(cacheFloats + cacheChunk, 2 * cacheFloats);
   const cacheHeld = F32 * (2 * cacheFloats + 2 * cachedRows);
-  const studentStep = trainActivations(s, B, shape) + (intermediate ? forwardActivations(t, B, shape, false) : 0) + 2 * B * (shape.kind === 'classification' ? 1 : T) * V;
+  const studentStep =
+    trainActivations(s, B, shape) +
+    (intermediate ? forwardActivations(t, B, shape, false) : 0) +
+    2 * B * (shape.kind === 'classification' ? 1 : T) * V;
   const distillStep = Math.max(studentStep, UPDATE_FACTOR * (Ps + proj), TARGETS_REBUILD * cacheFloats);
-  const validation = Math.max(forwardActivations(t, evalRows(valRows), shape, true), forwardActivations(s, evalRows(valRows), shape, true));
+  const validation = Math.max(
+    forwardActivations(t, evalRows(valRows), shape, true),
+    forwardActivations(s, evalRows(valRows), shape, true),
+  );
   const distill = models + cacheHeld + F32 * Math.max(distillStep, validation);
-  const test = models + cacheHeld + F32 * Math.max(forwardActivations(t, evalRows(shape.testRows), shape, true), forwardActivations(s, evalRows(shape.testRows), shape, true));
+  const test =
+    models +
+    cacheHeld +
+    F32 *
+      Math.max(
+        forwardActivations(t, evalRows(shape.testRows), shape, true),
+        forwardActivations(s, evalRows(shape.testRows), shape, true),
+      );
 
   const phases = { teacher, caching, distill, test };
   let peakPhase: MemoryEstimate['peakPhase'] = 'caching';
@@ -163,7 +192,12 @@ export function estimateMemory(config: RunConfig, shape: TaskShape, trainTeacher
   // Largest single tensors: a flat AdamW vector (the optimizer concatenates a model's parameters),
   // the cached teacher logits, an attention map or MLP activation of one chunk.
   const candidates: [number, string][] = [
-    [(trainTeacher ? Pt : Ps + proj) * F32, trainTeacher ? "the teacher's parameters as one flat vector (AdamW)" : "the student's parameters as one flat vector (AdamW)"],
+    [
+      (trainTeacher ? Pt : Ps + proj) * F32,
+      trainTeacher
+        ? "the teacher's parameters as one flat vector (AdamW)"
+        : "the student's parameters as one flat vector (AdamW)",
+    ],
     [cacheFloats * F32, 'the cached teacher logits'],
     [MEMORY_CHUNK_ROWS * T * V * F32, 'the logits of one evaluation chunk'],
     [Math.max(B, MEMORY_CHUNK_ROWS) * t.nHead * T * T * F32, "one layer's attention maps"],
@@ -196,7 +230,11 @@ export interface MemoryLimits {
  *  - webgpu: the adapter's maxStorageBufferBindingSize / maxBufferSize for one tensor, and a total
  *    of 4 GiB (GPU memory is not reported either; a lost device is what follows an overrun).
  */
-export function memoryLimits(backend: string, gpu?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number }, totalBytes?: number): MemoryLimits {
+export function memoryLimits(
+  backend: string,
+  gpu?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number },
+  totalBytes?: number,
+): MemoryLimits {
   switch (backend) {
     case 'wasm':
       return {
@@ -213,19 +251,34 @@ export function memoryLimits(backend: string, gpu?: { maxBufferSize?: number; ma
         maxTensorWhy: 'a JavaScript typed array holds at most 2 GiB in some browsers',
       };
     case 'webgl':
-      return { backend, totalBytes: totalBytes ?? 2 * GiB, totalWhy: "the webgl backend's budget is 2 GiB of GPU textures (browsers do not report GPU memory)" };
+      return {
+        backend,
+        totalBytes: totalBytes ?? 2 * GiB,
+        totalWhy: "the webgl backend's budget is 2 GiB of GPU textures (browsers do not report GPU memory)",
+      };
     case 'webgpu': {
-      const limits = [gpu?.maxStorageBufferBindingSize, gpu?.maxBufferSize].filter((x): x is number => typeof x === 'number' && x > 0);
+      const limits = [gpu?.maxStorageBufferBindingSize, gpu?.maxBufferSize].filter(
+        (x): x is number => typeof x === 'number' && x > 0,
+      );
       const max = limits.length ? Math.min(...limits) : undefined;
       return {
         backend,
         totalBytes: totalBytes ?? 4 * GiB,
         totalWhy: `the webgpu backend's budget is ${fmtGiB(totalBytes ?? 4 * GiB)} (browsers do not report GPU memory)`,
-        ...(max !== undefined ? { maxTensorBytes: max, maxTensorWhy: `this GPU binds at most ${fmtGiB(max)} per buffer (maxStorageBufferBindingSize / maxBufferSize)` } : {}),
+        ...(max !== undefined
+          ? {
+              maxTensorBytes: max,
+              maxTensorWhy: `this GPU binds at most ${fmtGiB(max)} per buffer (maxStorageBufferBindingSize / maxBufferSize)`,
+            }
+          : {}),
       };
     }
     default:
-      return { backend, totalBytes: totalBytes ?? 2 * GiB, totalWhy: `the ${backend} backend's budget is ${fmtGiB(totalBytes ?? 2 * GiB)}` };
+      return {
+        backend,
+        totalBytes: totalBytes ?? 2 * GiB,
+        totalWhy: `the ${backend} backend's budget is ${fmtGiB(totalBytes ?? 2 * GiB)}`,
+      };
   }
 }
 

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { configFromSearchParams, configToSearchParams, DEFAULT_CONFIG, HYPER_BOUNDS, validateConfig } from './config';
-import { allSettings, controlRange, displayValue, fromControl, HYPER_SETTINGS, kebab, RUN_SETTINGS, settingFlags, toControl, weightTerms } from './settings';
+import {
+  allSettings,
+  controlRange,
+  displayValue,
+  fromControl,
+  HYPER_SETTINGS,
+  kebab,
+  RUN_SETTINGS,
+  settingFlags,
+  toControl,
+  weightTerms,
+} from './settings';
 import { runFlags } from './cli/args';
 import { FORMULA } from './ui/formula';
 
@@ -8,8 +19,23 @@ describe('the settings table', () => {
   it('is where config.ts takes its bounds and defaults from', () => {
     expect(HYPER_BOUNDS.temperature).toEqual({ min: 0.5, max: 20 });
     expect(HYPER_BOUNDS.batchSize).toEqual({ min: 1, max: 512, integer: true });
-    expect(DEFAULT_CONFIG.hyper).toEqual({ temperature: 4, alpha: 0.7, beta: 0, gamma: 0, delta: 0, lr: 3e-3, batchSize: 32 });
-    expect(DEFAULT_CONFIG).toMatchObject({ seed: 1, steps: 600, teacherSteps: 0, labelled: 200, transfer: 2000, evalEvery: 50 });
+    expect(DEFAULT_CONFIG.hyper).toEqual({
+      temperature: 4,
+      alpha: 0.7,
+      beta: 0,
+      gamma: 0,
+      delta: 0,
+      lr: 3e-3,
+      batchSize: 32,
+    });
+    expect(DEFAULT_CONFIG).toMatchObject({
+      seed: 1,
+      steps: 600,
+      teacherSteps: 0,
+      labelled: 200,
+      transfer: 2000,
+      evalEvery: 50,
+    });
     expect(validateConfig(DEFAULT_CONFIG)).toEqual([]);
     for (const { key, meta } of allSettings()) {
       expect(meta.default, key).toBeGreaterThanOrEqual(meta.min);

@@ -48,26 +48,188 @@ export const HYPER_SETTINGS: { readonly [K in keyof Hyper]: SettingMeta } = {
     scale: 'linear',
     display: 'fixed1',
   },
-  alpha: { symbol: 'α', label: 'settings.alpha.label', hint: 'settings.alpha.hint', min: 0, max: 1, default: 0.7, step: 0.01, scale: 'linear', display: 'fixed2' },
-  beta: { symbol: 'β', label: 'settings.beta.label', hint: 'settings.beta.hint', min: 0, max: 10, default: 0, step: 0.1, scale: 'linear', display: 'fixed1', formulaTerm: 'feat' },
-  gamma: { symbol: 'γ', label: 'settings.gamma.label', hint: 'settings.gamma.hint', min: 0, max: 10, default: 0, step: 0.1, scale: 'linear', display: 'fixed1', formulaTerm: 'att' },
-  delta: { symbol: 'δ', label: 'settings.delta.label', hint: 'settings.delta.hint', min: 0, max: 10, default: 0, step: 0.1, scale: 'linear', display: 'fixed1', formulaTerm: 'rel' },
-  lr: { symbol: 'lr', label: 'settings.lr.label', hint: 'settings.lr.hint', min: 1e-5, max: 0.1, default: 3e-3, step: 0.05, scale: 'log10', display: 'exp1' },
-  batchSize: { symbol: 'batch', label: 'settings.batchSize.label', min: 1, max: 512, integer: true, default: 32, step: 1, scale: 'log2', display: 'int' },
+  alpha: {
+    symbol: 'α',
+    label: 'settings.alpha.label',
+    hint: 'settings.alpha.hint',
+    min: 0,
+    max: 1,
+    default: 0.7,
+    step: 0.01,
+    scale: 'linear',
+    display: 'fixed2',
+  },
+  beta: {
+    symbol: 'β',
+    label: 'settings.beta.label',
+    hint: 'settings.beta.hint',
+    min: 0,
+    max: 10,
+    default: 0,
+    step: 0.1,
+    scale: 'linear',
+    display: 'fixed1',
+    formulaTerm: 'feat',
+  },
+  gamma: {
+    symbol: 'γ',
+    label: 'settings.gamma.label',
+    hint: 'settings.gamma.hint',
+    min: 0,
+    max: 10,
+    default: 0,
+    step: 0.1,
+    scale: 'linear',
+    display: 'fixed1',
+    formulaTerm: 'att',
+  },
+  delta: {
+    symbol: 'δ',
+    label: 'settings.delta.label',
+    hint: 'settings.delta.hint',
+    min: 0,
+    max: 10,
+    default: 0,
+    step: 0.1,
+    scale: 'linear',
+    display: 'fixed1',
+    formulaTerm: 'rel',
+  },
+  lr: {
+    symbol: 'lr',
+    label: 'settings.lr.label',
+    hint: 'settings.lr.hint',
+    min: 1e-5,
+    max: 0.1,
+    default: 3e-3,
+    step: 0.05,
+    scale: 'log10',
+    display: 'exp1',
+  },
+  batchSize: {
+    symbol: 'batch',
+    label: 'settings.batchSize.label',
+    min: 1,
+    max: 512,
+    integer: true,
+    default: 32,
+    step: 1,
+    scale: 'log2',
+    display: 'int',
+  },
 };
 
 /** The other numeric settings of a run: they apply at the next Start. */
 export const RUN_SETTINGS: { readonly [K in RunNumericKey]: SettingMeta } = {
-  steps: { symbol: 'steps', label: 'settings.steps.label', min: 0, max: 1_000_000, integer: true, default: 600, step: 50, scale: 'linear', display: 'int' },
-  seed: { symbol: 'seed', label: 'settings.seed.label', hint: 'settings.seed.hint', min: 0, max: 2 ** 31 - 1, integer: true, default: 1, step: 1, scale: 'linear', display: 'int' },
-  labelled: { symbol: 'labelled', label: 'settings.labelled.label', min: 1, max: 1_000_000, integer: true, default: 200, step: 50, scale: 'linear', display: 'int' },
-  transfer: { symbol: 'transfer', label: 'settings.transfer.label', min: 0, max: 1_000_000, integer: true, default: 2000, step: 100, scale: 'linear', display: 'int' },
-  evalEvery: { symbol: 'eval', label: 'settings.evalEvery.label', min: 1, max: 1_000_000, integer: true, default: 50, step: 10, scale: 'linear', display: 'int' },
-  warmupSteps: { symbol: 'warmup', label: 'settings.warmupSteps.label', min: 0, max: 1_000_000, integer: true, default: 30, step: 10, scale: 'linear', display: 'int' },
-  patience: { symbol: 'patience', label: 'settings.patience.label', min: 0, max: 1000, integer: true, default: 0, step: 1, scale: 'linear', display: 'int' },
-  weightDecay: { symbol: 'wd', label: 'settings.weightDecay.label', min: 0, max: 1, default: 0.01, step: 0.01, scale: 'linear', display: 'fixed2' },
-  clipNorm: { symbol: 'clip', label: 'settings.clipNorm.label', min: 0, max: 1000, default: 1, step: 0.1, scale: 'linear', display: 'fixed1' },
-  teacherSteps: { symbol: 'teacher steps', label: 'settings.teacherSteps.label', min: 0, max: 1_000_000, integer: true, default: 0, step: 50, scale: 'linear', display: 'int' },
+  steps: {
+    symbol: 'steps',
+    label: 'settings.steps.label',
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+    default: 600,
+    step: 50,
+    scale: 'linear',
+    display: 'int',
+  },
+  seed: {
+    symbol: 'seed',
+    label: 'settings.seed.label',
+    hint: 'settings.seed.hint',
+    min: 0,
+    max: 2 ** 31 - 1,
+    integer: true,
+    default: 1,
+    step: 1,
+    scale: 'linear',
+    display: 'int',
+  },
+  labelled: {
+    symbol: 'labelled',
+    label: 'settings.labelled.label',
+    min: 1,
+    max: 1_000_000,
+    integer: true,
+    default: 200,
+    step: 50,
+    scale: 'linear',
+    display: 'int',
+  },
+  transfer: {
+    symbol: 'transfer',
+    label: 'settings.transfer.label',
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+    default: 2000,
+    step: 100,
+    scale: 'linear',
+    display: 'int',
+  },
+  evalEvery: {
+    symbol: 'eval',
+    label: 'settings.evalEvery.label',
+    min: 1,
+    max: 1_000_000,
+    integer: true,
+    default: 50,
+    step: 10,
+    scale: 'linear',
+    display: 'int',
+  },
+  warmupSteps: {
+    symbol: 'warmup',
+    label: 'settings.warmupSteps.label',
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+    default: 30,
+    step: 10,
+    scale: 'linear',
+    display: 'int',
+  },
+  patience: {
+    symbol: 'patience',
+    label: 'settings.patience.label',
+    min: 0,
+    max: 1000,
+    integer: true,
+    default: 0,
+    step: 1,
+    scale: 'linear',
+    display: 'int',
+  },
+  weightDecay: {
+    symbol: 'wd',
+    label: 'settings.weightDecay.label',
+    min: 0,
+    max: 1,
+    default: 0.01,
+    step: 0.01,
+    scale: 'linear',
+    display: 'fixed2',
+  },
+  clipNorm: {
+    symbol: 'clip',
+    label: 'settings.clipNorm.label',
+    min: 0,
+    max: 1000,
+    default: 1,
+    step: 0.1,
+    scale: 'linear',
+    display: 'fixed1',
+  },
+  teacherSteps: {
+    symbol: 'teacher steps',
+    label: 'settings.teacherSteps.label',
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+    default: 0,
+    step: 50,
+    scale: 'linear',
+    display: 'int',
+  },
 };
 
 export const HYPER_KEYS = Object.keys(HYPER_SETTINGS) as (keyof Hyper)[];
@@ -82,7 +244,9 @@ export function allSettings(): { key: keyof Hyper | RunNumericKey; group: 'hyper
 }
 
 /** teacherSteps → teacher-steps, at the type level. */
-export type Kebab<S extends string> = S extends `${infer H}${infer R}` ? `${H extends Lowercase<H> ? H : `-${Lowercase<H>}`}${Kebab<R>}` : S;
+export type Kebab<S extends string> = S extends `${infer H}${infer R}`
+  ? `${H extends Lowercase<H> ? H : `-${Lowercase<H>}`}${Kebab<R>}`
+  : S;
 
 /** The kebab-case name of a setting in the URL and on the command line: teacherSteps → teacher-steps. */
 export function kebab<S extends string>(field: S): Kebab<S> {
@@ -93,7 +257,9 @@ export type SettingFlag = Kebab<keyof Hyper | RunNumericKey>;
 
 /** One string flag per numeric setting (--temperature, --batch-size, …), for node:util parseArgs. */
 export function settingFlags(): { readonly [F in SettingFlag]: { readonly type: 'string' } } {
-  return Object.fromEntries(allSettings().map((s) => [kebab(s.key), { type: 'string' }])) as { [F in SettingFlag]: { type: 'string' } };
+  return Object.fromEntries(allSettings().map((s) => [kebab(s.key), { type: 'string' }])) as {
+    [F in SettingFlag]: { type: 'string' };
+  };
 }
 
 export interface Bound {
@@ -147,9 +313,17 @@ export function fromControl(m: SettingMeta, position: number): number {
 export function displayValue(m: SettingMeta, value: number, locale = 'en-US'): string {
   switch (m.display) {
     case 'fixed1':
-      return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false }).format(value);
+      return new Intl.NumberFormat(locale, {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+        useGrouping: false,
+      }).format(value);
     case 'fixed2':
-      return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false }).format(value);
+      return new Intl.NumberFormat(locale, {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+        useGrouping: false,
+      }).format(value);
     case 'exp1':
       return value.toExponential(1);
     default:
@@ -159,5 +333,9 @@ export function displayValue(m: SettingMeta, value: number, locale = 'en-US'): s
 
 /** The optional loss weights in formula order, with the term each multiplies. */
 export function weightTerms(): { key: keyof Hyper; symbol: string; term: string }[] {
-  return HYPER_KEYS.filter((k) => HYPER_SETTINGS[k].formulaTerm).map((k) => ({ key: k, symbol: HYPER_SETTINGS[k].symbol, term: HYPER_SETTINGS[k].formulaTerm! }));
+  return HYPER_KEYS.filter((k) => HYPER_SETTINGS[k].formulaTerm).map((k) => ({
+    key: k,
+    symbol: HYPER_SETTINGS[k].symbol,
+    term: HYPER_SETTINGS[k].formulaTerm!,
+  }));
 }

@@ -47,9 +47,7 @@ export const DEFAULT_SMOOTHING = 0.1;
 
 /** What a member is, for the report. */
 export type MemberRole =
-  | { kind: 'baseline' }
-  | { kind: 'cell'; t: number; a: number }
-  | { kind: 'control'; control: MemberControl };
+  { kind: 'baseline' } | { kind: 'cell'; t: number; a: number } | { kind: 'control'; control: MemberControl };
 
 /** One member of a group: its name, seed, soft target and the weights it trains with. */
 export interface MemberPlan {
@@ -61,7 +59,8 @@ export interface MemberPlan {
   role: MemberRole;
 }
 
-const inRange = (x: number, lo: number, hi: number) => typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi;
+const inRange = (x: number, lo: number, hi: number) =>
+  typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi;
 
 function distinct(name: string, xs: readonly (number | string)[], errors: string[]): void {
   if (new Set(xs).size !== xs.length) errors.push(`${name} must not repeat a value (got ${xs.join(', ')})`);
@@ -73,27 +72,36 @@ export function validateSweep(c: SweepConfig): string[] {
   const T = HYPER_BOUNDS.temperature;
   if (!Array.isArray(c.temperatures) || !c.temperatures.length) errors.push('choose at least one temperature T');
   else {
-    if (c.temperatures.length > SWEEP_LIMITS.axis) errors.push(`at most ${SWEEP_LIMITS.axis} temperatures (got ${c.temperatures.length})`);
-    for (const t of c.temperatures) if (!inRange(t, T.min, T.max)) errors.push(`temperature T must be between ${T.min} and ${T.max} (got ${t})`);
+    if (c.temperatures.length > SWEEP_LIMITS.axis)
+      errors.push(`at most ${SWEEP_LIMITS.axis} temperatures (got ${c.temperatures.length})`);
+    for (const t of c.temperatures)
+      if (!inRange(t, T.min, T.max)) errors.push(`temperature T must be between ${T.min} and ${T.max} (got ${t})`);
     distinct('the temperatures', c.temperatures, errors);
   }
   if (!Array.isArray(c.alphas) || !c.alphas.length) errors.push('choose at least one α');
   else {
-    if (c.alphas.length > SWEEP_LIMITS.axis) errors.push(`at most ${SWEEP_LIMITS.axis} values of α (got ${c.alphas.length})`);
-    for (const a of c.alphas) if (!inRange(a, 0, 1) || a === 0) errors.push(`α must be above 0 and at most 1 (got ${a}); α = 0 is the baseline, which every sweep trains`);
+    if (c.alphas.length > SWEEP_LIMITS.axis)
+      errors.push(`at most ${SWEEP_LIMITS.axis} values of α (got ${c.alphas.length})`);
+    for (const a of c.alphas)
+      if (!inRange(a, 0, 1) || a === 0)
+        errors.push(`α must be above 0 and at most 1 (got ${a}); α = 0 is the baseline, which every sweep trains`);
     distinct('the values of α', c.alphas, errors);
   }
   if (!Array.isArray(c.seeds) || !c.seeds.length) errors.push('choose at least one seed');
   else {
     if (c.seeds.length > SWEEP_LIMITS.seeds) errors.push(`at most ${SWEEP_LIMITS.seeds} seeds (got ${c.seeds.length})`);
-    for (const s of c.seeds) if (!(Number.isInteger(s) && s >= 0 && s < 2 ** 31)) errors.push(`a seed must be a whole number from 0 to 2^31 − 1 (got ${s})`);
+    for (const s of c.seeds)
+      if (!(Number.isInteger(s) && s >= 0 && s < 2 ** 31))
+        errors.push(`a seed must be a whole number from 0 to 2^31 − 1 (got ${s})`);
     distinct('the seeds', c.seeds, errors);
   }
-  for (const k of c.controls ?? []) if (!SWEEP_CONTROLS.includes(k)) errors.push(`unknown control "${k}": use ${SWEEP_CONTROLS.join(', ')}`);
+  for (const k of c.controls ?? [])
+    if (!SWEEP_CONTROLS.includes(k)) errors.push(`unknown control "${k}": use ${SWEEP_CONTROLS.join(', ')}`);
   distinct('the controls', c.controls ?? [], errors);
   if (!Array.isArray(c.students) || !c.students.length) errors.push('choose at least one student size');
   else {
-    if (c.students.length > SWEEP_LIMITS.students) errors.push(`at most ${SWEEP_LIMITS.students} student sizes (got ${c.students.length})`);
+    if (c.students.length > SWEEP_LIMITS.students)
+      errors.push(`at most ${SWEEP_LIMITS.students} student sizes (got ${c.students.length})`);
     for (const s of c.students) {
       try {
         resolveSize(s);
@@ -103,13 +111,17 @@ export function validateSweep(c: SweepConfig): string[] {
     }
     distinct('the student sizes', c.students, errors);
   }
-  if (!inRange(c.smoothing, 0, 1) || c.smoothing === 0 || c.smoothing === 1) errors.push(`label smoothing ε must be between 0 and 1, both excluded (got ${c.smoothing})`);
+  if (!inRange(c.smoothing, 0, 1) || c.smoothing === 0 || c.smoothing === 1)
+    errors.push(`label smoothing ε must be between 0 and 1, both excluded (got ${c.smoothing})`);
   if (c.run.hyper.beta > 0 || c.run.hyper.gamma > 0 || c.run.hyper.delta > 0) {
     errors.push('a sweep distils logits only: set β, γ and δ to 0 (the controls have no teacher layers to match)');
   }
   if (!errors.length) {
     const k = membersPerGroup(c);
-    if (k > SWEEP_LIMITS.membersPerGroup) errors.push(`${k} students per stack is more than ${SWEEP_LIMITS.membersPerGroup}: choose fewer temperatures, α values, seeds or controls`);
+    if (k > SWEEP_LIMITS.membersPerGroup)
+      errors.push(
+        `${k} students per stack is more than ${SWEEP_LIMITS.membersPerGroup}: choose fewer temperatures, α values, seeds or controls`,
+      );
   }
   return errors;
 }
@@ -142,20 +154,57 @@ export function planMembers(c: SweepConfig): MemberPlan[] {
   const refA = c.alphas[ref.a];
   const out: MemberPlan[] = [];
   for (const seed of c.seeds) {
-    out.push({ name: `baseline seed ${seed}`, seed, target: 'teacher', temperature: refT, alpha: 0, role: { kind: 'baseline' } });
+    out.push({
+      name: `baseline seed ${seed}`,
+      seed,
+      target: 'teacher',
+      temperature: refT,
+      alpha: 0,
+      role: { kind: 'baseline' },
+    });
     c.temperatures.forEach((temperature, t) =>
-      c.alphas.forEach((alpha, a) => out.push({ name: `T=${fmt(temperature)} α=${fmt(alpha)} seed ${seed}`, seed, target: 'teacher', temperature, alpha, role: { kind: 'cell', t, a } })),
+      c.alphas.forEach((alpha, a) =>
+        out.push({
+          name: `T=${fmt(temperature)} α=${fmt(alpha)} seed ${seed}`,
+          seed,
+          target: 'teacher',
+          temperature,
+          alpha,
+          role: { kind: 'cell', t, a },
+        }),
+      ),
     );
     for (const control of c.controls) {
       switch (control) {
         case 'random-teacher':
-          out.push({ name: `random teacher seed ${seed}`, seed, target: 'random-teacher', temperature: refT, alpha: refA, role: { kind: 'control', control } });
+          out.push({
+            name: `random teacher seed ${seed}`,
+            seed,
+            target: 'random-teacher',
+            temperature: refT,
+            alpha: refA,
+            role: { kind: 'control', control },
+          });
           break;
         case 'permuted':
-          out.push({ name: `permuted teacher seed ${seed}`, seed, target: 'permuted', temperature: refT, alpha: refA, role: { kind: 'control', control } });
+          out.push({
+            name: `permuted teacher seed ${seed}`,
+            seed,
+            target: 'permuted',
+            temperature: refT,
+            alpha: refA,
+            role: { kind: 'control', control },
+          });
           break;
         case 'label-smoothing':
-          out.push({ name: `label smoothing ε=${fmt(c.smoothing)} seed ${seed}`, seed, target: 'uniform', temperature: 1, alpha: c.smoothing, role: { kind: 'control', control } });
+          out.push({
+            name: `label smoothing ε=${fmt(c.smoothing)} seed ${seed}`,
+            seed,
+            target: 'uniform',
+            temperature: 1,
+            alpha: c.smoothing,
+            role: { kind: 'control', control },
+          });
           break;
         case 'temperature-scaling':
           break; // fitted after training, not a member

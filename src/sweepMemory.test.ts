@@ -7,7 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parameterCount, resolveSize, taskOptions } from './config';
 import { buildTask } from './data';
 import { GiB, memoryLimits, taskShape, type TaskShape } from './memory';
-import { checkSweepMemory, estimateSweepMemory, maxSweepMembers, SweepMemoryError, type SweepShape } from './sweepMemory';
+import {
+  checkSweepMemory,
+  estimateSweepMemory,
+  maxSweepMembers,
+  SweepMemoryError,
+  type SweepShape,
+} from './sweepMemory';
 import { MemoryProbe } from './cli/memoryProbe';
 import { GPT } from './model/gpt';
 import { StackedDistillStep } from './train/stackedStep';
@@ -17,8 +23,24 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const SENTIMENT: TaskShape = { vocabSize: 99, seqLen: 22, kind: 'classification', teacherRows: 6000, trainRows: 2200, valRows: 500, testRows: 500 };
-const SWEEP: SweepShape = { teacher: 'teacher-s', student: 'student-s', batchSize: 32, members: 8, sources: 2, intermediate: false, splitMatMuls: true };
+const SENTIMENT: TaskShape = {
+  vocabSize: 99,
+  seqLen: 22,
+  kind: 'classification',
+  teacherRows: 6000,
+  trainRows: 2200,
+  valRows: 500,
+  testRows: 500,
+};
+const SWEEP: SweepShape = {
+  teacher: 'teacher-s',
+  student: 'student-s',
+  batchSize: 32,
+  members: 8,
+  sources: 2,
+  intermediate: false,
+  splitMatMuls: true,
+};
 
 describe('sweep memory estimate', () => {
   it('holds parameters, 2 moments and one shared decay mask per stacked parameter, projections, and the caches (by hand)', () => {
@@ -59,7 +81,11 @@ describe('sweep memory estimate', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SweepMemoryError);
-    expect((error as Error).message).toMatch(new RegExp(`^a sweep of ${K + 1} students needs about \\d+ MiB \\(parameters .*one step of ${K + 1} members: \\d+ MiB\\); the wasm backend can address 4 GiB, about 256 MiB of it for tensors`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^a sweep of ${K + 1} students needs about \\d+ MiB \\(parameters .*one step of ${K + 1} members: \\d+ MiB\\); the wasm backend can address 4 GiB, about 256 MiB of it for tensors`,
+      ),
+    );
   });
 
   for (const backend of ['cpu', 'wasm'] as const) {
@@ -72,11 +98,24 @@ describe('sweep memory estimate', () => {
           const probe = new MemoryProbe();
           const teacher = GPT.init(modelConfigFor(resolveSize('teacher-s'), task), 1, false);
           const members = Array.from({ length: K }, (_, k) => ({ name: `m${k}`, seed: k }));
-          const stack = new StackedDistillStep(teacher, task, resolveSize('student-s'), members, { seed: 1, labelled: 100 });
+          const stack = new StackedDistillStep(teacher, task, resolveSize('student-s'), members, {
+            seed: 1,
+            labelled: 100,
+          });
           await stack.cacheTeacher();
-          const h = { temperature: 2, alpha: 0.5, beta: intermediate ? 1 : 0, gamma: intermediate ? 1 : 0, delta: intermediate ? 1 : 0 };
+          const h = {
+            temperature: 2,
+            alpha: 0.5,
+            beta: intermediate ? 1 : 0,
+            gamma: intermediate ? 1 : 0,
+            delta: intermediate ? 1 : 0,
+          };
           for (let i = 0; i < 2; i++) {
-            const v = stack.step(members.map(() => h), 32, 1e-3);
+            const v = stack.step(
+              members.map(() => h),
+              32,
+              1e-3,
+            );
             await v.data();
             v.dispose();
           }
@@ -84,9 +123,22 @@ describe('sweep memory estimate', () => {
           probe.dispose();
           stack.dispose();
           teacher.dispose();
-          const e = estimateSweepMemory({ teacher: 'teacher-s', student: 'student-s', batchSize: 32, members: K, sources: 1, intermediate, splitMatMuls: backend === 'wasm' }, shape);
+          const e = estimateSweepMemory(
+            {
+              teacher: 'teacher-s',
+              student: 'student-s',
+              batchSize: 32,
+              members: K,
+              sources: 1,
+              intermediate,
+              splitMatMuls: backend === 'wasm',
+            },
+            shape,
+          );
           const ratio = e.peak / measured;
-          console.log(`[sweep memory] ${backend} K=${K} intermediate=${intermediate}: estimate ${(e.peak / 1e6).toFixed(1)} MB, measured ${(measured / 1e6).toFixed(1)} MB (${ratio.toFixed(2)}×)`);
+          console.log(
+            `[sweep memory] ${backend} K=${K} intermediate=${intermediate}: estimate ${(e.peak / 1e6).toFixed(1)} MB, measured ${(measured / 1e6).toFixed(1)} MB (${ratio.toFixed(2)}×)`,
+          );
           expect(ratio).toBeGreaterThan(0.8);
           expect(ratio).toBeLessThan(1.5);
         }

@@ -102,22 +102,38 @@ export function estimateSweepMemory(sweep: SweepShape, shape: TaskShape): SweepM
   const factor = sweep.splitMatMuls
     ? STACK_ACT_SPLIT + (sweep.intermediate ? STACK_INTER_SPLIT : 0)
     : STACK_ACT_BATCHED + (sweep.intermediate ? STACK_INTER_BATCHED : 0);
-  const activations = F32 * (K * factor * trainActivations(s, B, shape) + 4 * K * scored * V + (sweep.intermediate ? forwardActivations(t, B, shape, false) : 0));
+  const activations =
+    F32 *
+    (K * factor * trainActivations(s, B, shape) +
+      4 * K * scored * V +
+      (sweep.intermediate ? forwardActivations(t, B, shape, false) : 0));
   const valRows = Math.min(MEMORY_VAL_ROWS, shape.valRows);
   const candidates: [number, string][] = [
     [activations, `one step of ${K} members`],
     [F32 * UPDATE_FACTOR * K * (Ps + proj), `the AdamW update of ${K} members`],
     [F32 * (TARGETS_REBUILD + 1) * K * cacheFloats, "the members' targets rebuilt after a temperature change"],
-    [F32 * (Pt + Math.max(cacheFloats + forwardActivations(t, MEMORY_CHUNK_ROWS, shape, false), 2 * cacheFloats)), "caching a teacher's outputs"],
+    [
+      F32 * (Pt + Math.max(cacheFloats + forwardActivations(t, MEMORY_CHUNK_ROWS, shape, false), 2 * cacheFloats)),
+      "caching a teacher's outputs",
+    ],
     [F32 * (Ps + forwardActivations(s, Math.min(MEMORY_CHUNK_ROWS, valRows), shape, true)), 'evaluating a member'],
   ];
   const [bytes, what] = candidates.reduce((a, b) => (b[0] > a[0] ? b : a));
   const heldTotal = parameters + optimizer + data + caches;
-  return { held: { parameters, optimizer, data, caches }, transient: { bytes, what }, activations, peak: heldTotal + bytes };
+  return {
+    held: { parameters, optimizer, data, caches },
+    transient: { bytes, what },
+    activations,
+    peak: heldTotal + bytes,
+  };
 }
 
 /** Why the sweep cannot fit, with the estimate and the limit; null when it fits. */
-export function sweepMemoryProblem(estimate: SweepMemoryEstimate, limits: MemoryLimits, members: number): string | null {
+export function sweepMemoryProblem(
+  estimate: SweepMemoryEstimate,
+  limits: MemoryLimits,
+  members: number,
+): string | null {
   if (estimate.peak <= limits.totalBytes) return null;
   const h = estimate.held;
   return (
@@ -141,7 +157,12 @@ export function checkSweepMemory(sweep: SweepShape, shape: TaskShape, limits: Me
 }
 
 /** The most members (up to `max`) whose sweep fits the limits; 0 when not even one does. */
-export function maxSweepMembers(sweep: Omit<SweepShape, 'members'>, shape: TaskShape, limits: MemoryLimits, max = 1024): number {
+export function maxSweepMembers(
+  sweep: Omit<SweepShape, 'members'>,
+  shape: TaskShape,
+  limits: MemoryLimits,
+  max = 1024,
+): number {
   let lo = 0;
   let hi = max;
   while (lo < hi) {

@@ -29,10 +29,13 @@ const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
 const torchVersion = probe.status === 0 ? probe.stdout.trim() : null;
 const noTorch = `${PYTHON} cannot import torch (apt-get install python3-torch)`;
-if (!torchVersion && process.env.CI) throw new Error(`[kd-script] CI must run the PyTorch script parity test: ${noTorch}`);
+if (!torchVersion && process.env.CI)
+  throw new Error(`[kd-script] CI must run the PyTorch script parity test: ${noTorch}`);
 if (!torchVersion) console.warn(`[kd-script] skipping: ${noTorch}`);
 // torchrun beside that python (Debian's /usr/bin/torchrun), else the module.
-const TORCHRUN = existsSync(join(dirname(PYTHON), 'torchrun')) ? [join(dirname(PYTHON), 'torchrun')] : [PYTHON, '-m', 'torch.distributed.run'];
+const TORCHRUN = existsSync(join(dirname(PYTHON), 'torchrun'))
+  ? [join(dirname(PYTHON), 'torchrun')]
+  : [PYTHON, '-m', 'torch.distributed.run'];
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'kd-script-'));
@@ -44,8 +47,30 @@ afterAll(async () => {
 /** Every term on (β, γ, δ > 0), the shipped sentiment teacher, a small transfer set: seconds, not minutes. */
 const STEPS = 50;
 const DDP_STEPS = 5;
-const FLAGS = ['--task', 'sentiment', '--student', 'student-s', '--steps', String(STEPS), '--warmup-steps', '5', '--eval-every', String(STEPS),
-  '--beta', '0.5', '--gamma', '0.5', '--delta', '0.5', '--transfer', '300', '--batch-size', '16', '--seed', '3'];
+const FLAGS = [
+  '--task',
+  'sentiment',
+  '--student',
+  'student-s',
+  '--steps',
+  String(STEPS),
+  '--warmup-steps',
+  '5',
+  '--eval-every',
+  String(STEPS),
+  '--beta',
+  '0.5',
+  '--gamma',
+  '0.5',
+  '--delta',
+  '0.5',
+  '--transfer',
+  '300',
+  '--batch-size',
+  '16',
+  '--seed',
+  '3',
+];
 
 /**
  * Tolerances. Both sides run float32 with the same formulas but sum in different orders (tfjs's cpu
@@ -110,7 +135,9 @@ function compare(a: { values: Record<string, number> }[], b: { values: Record<st
 }
 
 const fmt = (r: Record<string, { abs: number; rel: number }>) =>
-  Object.entries(r).map(([t, d]) => `${t} ${d.abs.toExponential(1)} (rel ${d.rel.toExponential(1)})`).join(', ');
+  Object.entries(r)
+    .map(([t, d]) => `${t} ${d.abs.toExponential(1)} (rel ${d.rel.toExponential(1)})`)
+    .join(', ');
 
 /** Runs a Python command in the background (so it overlaps the TS run); resolves to its last stdout line as JSON. */
 function python(args: string[], timeout = 240_000, cmd = [PYTHON]): Promise<Record<string, unknown>> {
@@ -123,7 +150,16 @@ function python(args: string[], timeout = 240_000, cmd = [PYTHON]): Promise<Reco
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`${cmd.join(' ')} ${args.join(' ')} exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!.replace(/^\[default0\]:/, '')));
+      else
+        resolve(
+          JSON.parse(
+            stdout
+              .trim()
+              .split('\n')
+              .pop()!
+              .replace(/^\[default0\]:/, ''),
+          ),
+        );
     });
   });
 }
@@ -144,17 +180,39 @@ describe.skipIf(!torchVersion)(`the run as a PyTorch ${torchVersion ?? ''} scrip
   let pyRun: Promise<Record<string, unknown>> | null = null;
 
   it('distill --export-script writes the folder, with the config the TS run uses', () => {
-    const r = spawnSync(TSX, ['src/cli/distill.ts', ...FLAGS, '--export-script', folder, '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(TSX, ['src/cli/distill.ts', ...FLAGS, '--export-script', folder, '--json'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { files: string[] };
-    for (const f of ['kd_train.py', 'nanogpt.py', 'run.json', 'data.safetensors', 'teacher/config.json', 'init/student/model.safetensors', 'init/projections.safetensors']) {
+    for (const f of [
+      'kd_train.py',
+      'nanogpt.py',
+      'run.json',
+      'data.safetensors',
+      'teacher/config.json',
+      'init/student/model.safetensors',
+      'init/projections.safetensors',
+    ]) {
       expect(out.files).toContain(join(folder, f));
     }
     // One source of truth: the script and the model are src/export/python's, byte for byte.
-    expect(readFileSync(join(folder, 'kd_train.py'), 'utf8')).toBe(readFileSync('src/export/python/kd_train.py', 'utf8'));
+    expect(readFileSync(join(folder, 'kd_train.py'), 'utf8')).toBe(
+      readFileSync('src/export/python/kd_train.py', 'utf8'),
+    );
     expect(readFileSync(join(folder, 'nanogpt.py'), 'utf8')).toBe(readFileSync('src/export/python/nanogpt.py', 'utf8'));
     // The script starts now and trains while the TS core does (two cores).
-    pyRun = python([join(folder, 'kd_train.py'), join(folder, 'run.json'), '--device', 'cpu', '--out', join(folder, 'out'), '--save-teacher-logits', join(folder, 'teacher_logits.safetensors')]);
+    pyRun = python([
+      join(folder, 'kd_train.py'),
+      join(folder, 'run.json'),
+      '--device',
+      'cpu',
+      '--out',
+      join(folder, 'out'),
+      '--save-teacher-logits',
+      join(folder, 'teacher_logits.safetensors'),
+    ]);
     pyRun.catch(() => {}); // awaited (and reported) by the comparison below
   });
 
@@ -162,12 +220,24 @@ describe.skipIf(!torchVersion)(`the run as a PyTorch ${torchVersion ?? ''} scrip
     await useNodeBackend('wasm');
     const exported = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as { config: RunConfig };
     const config: RunConfig = { ...exported.config, hyper: { ...exported.config.hyper } };
-    expect(config).toMatchObject({ task: 'sentiment', steps: STEPS, seed: 3, transfer: 300, hyper: { ...DEFAULT_CONFIG.hyper, beta: 0.5, gamma: 0.5, delta: 0.5, batchSize: 16 } });
+    expect(config).toMatchObject({
+      task: 'sentiment',
+      steps: STEPS,
+      seed: 3,
+      transfer: 300,
+      hyper: { ...DEFAULT_CONFIG.hyper, beta: 0.5, gamma: 0.5, delta: 0.5, batchSize: 16 },
+    });
     const task = buildTask(config.task, taskOptions(config));
     const teacher = await loadShippedTeacher(task);
     expect(sizeSpec(teacher.config)).toBe(config.teacher);
     const points: StepPoint[] = [];
-    const run = new DistillationRun(task, config, fixedControl(config.hyper), { onPoints: (p) => points.push(...p) }, teacher);
+    const run = new DistillationRun(
+      task,
+      config,
+      fixedControl(config.hyper),
+      { onPoints: (p) => points.push(...p) },
+      teacher,
+    );
     try {
       await run.distill();
       const test = await run.evaluateStudents('test');
@@ -181,7 +251,15 @@ describe.skipIf(!torchVersion)(`the run as a PyTorch ${torchVersion ?? ''} scrip
         student: (await evaluateModel(run.distiller!.student, task, task.test, index)).probs,
         baseline: (await evaluateModel(run.distiller!.baseline, task, task.test, index)).probs,
       };
-      ts = { points, student: test.student!.accuracy, baseline: test.baseline!.accuracy, probs, teacherLogits: (await cache.data()) as Float32Array, teacherRows: have, config };
+      ts = {
+        points,
+        student: test.student!.accuracy,
+        baseline: test.baseline!.accuracy,
+        probs,
+        teacherLogits: (await cache.data()) as Float32Array,
+        teacherRows: have,
+        config,
+      };
     } finally {
       run.dispose();
     }
@@ -240,9 +318,17 @@ describe.skipIf(!torchVersion)(`the run as a PyTorch ${torchVersion ?? ''} scrip
     for (const role of ['student', 'baseline'] as const) {
       const { model, extra } = await loadModelDir(join(folder, 'out', role));
       try {
-        expect(extra).toMatchObject({ task: 'sentiment', role, seed: 3, training: { steps: STEPS }, trained_by: { script: 'kd_train.py' } });
+        expect(extra).toMatchObject({
+          task: 'sentiment',
+          role,
+          seed: 3,
+          training: { steps: STEPS },
+          trained_by: { script: 'kd_train.py' },
+        });
         const { metrics, probs } = await evaluateModel(model, task, task.test, indexSplit(task, task.test));
-        expect(Math.abs(metrics.accuracy - (py!.summary[role] as { accuracy: number }).accuracy)).toBeLessThanOrEqual(0.004);
+        expect(Math.abs(metrics.accuracy - (py!.summary[role] as { accuracy: number }).accuracy)).toBeLessThanOrEqual(
+          0.004,
+        );
         // Trained by torch vs by the TS core from the same start on the same batches: the test-set class probabilities.
         let dp = 0;
         probs.forEach((p, i) => (dp = Math.max(dp, Math.abs(p - ts!.probs[role][i]))));
@@ -258,8 +344,26 @@ describe.skipIf(!torchVersion)(`the run as a PyTorch ${torchVersion ?? ''} scrip
   it(`torchrun --nproc_per_node=2 (gloo) logs the losses of one process (${DDP_STEPS} steps)`, async () => {
     expect(py).not.toBeNull();
     // --redirects/--tee 1: Debian's torch 1.13 torchrun fails on Python 3.11 with the defaults (an IntFlag change).
-    const summary = await python(['--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', join(folder, 'kd_train.py'), join(folder, 'run.json'),
-      '--device', 'cpu', '--out', join(folder, 'ddp'), '--steps', String(DDP_STEPS)], 240_000, TORCHRUN);
+    const summary = await python(
+      [
+        '--standalone',
+        '--nproc_per_node=2',
+        '--redirects',
+        '1',
+        '--tee',
+        '1',
+        join(folder, 'kd_train.py'),
+        join(folder, 'run.json'),
+        '--device',
+        'cpu',
+        '--out',
+        join(folder, 'ddp'),
+        '--steps',
+        String(DDP_STEPS),
+      ],
+      240_000,
+      TORCHRUN,
+    );
     expect(summary.world_size).toBe(2);
     const curves = readCurves(join(folder, 'ddp', 'curves.csv'));
     expect(curves.length).toBe(DDP_STEPS);

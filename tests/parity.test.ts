@@ -25,7 +25,13 @@ import type { ModelConfig } from '../src/config';
 import { GPT, parameterNames, parameterShape } from '../src/model/gpt';
 import { deriveSeed, mulberry32, normal, randInt } from '../src/rng';
 import { initNodeWebGPU, releaseNodeWebGPU } from '../src/cli/webgpu-node';
-import { compare as compareValues, measureTask, useBackend, type Measurement, type ParityBackend } from './parity/measure';
+import {
+  compare as compareValues,
+  measureTask,
+  useBackend,
+  type Measurement,
+  type ParityBackend,
+} from './parity/measure';
 
 const BATCH = 3;
 const SEED = 11;
@@ -52,7 +58,11 @@ function buildModel(config: ModelConfig, init: 'nanogpt' | 'perturbed'): GPT {
   const weights = new Map<string, tf.Tensor>();
   for (const name of parameterNames(config)) {
     const shape = parameterShape(config, name);
-    const values = normal(mulberry32(deriveSeed(SEED, `parity:${name}`)), shape.reduce((a, b) => a * b, 1), 0.2);
+    const values = normal(
+      mulberry32(deriveSeed(SEED, `parity:${name}`)),
+      shape.reduce((a, b) => a * b, 1),
+      0.2,
+    );
     if (/ln_(1|2|f)\.weight$/.test(name)) values.forEach((v, i) => (values[i] = 1 + v));
     weights.set(name, tf.tensor(values, shape));
   }
@@ -61,7 +71,11 @@ function buildModel(config: ModelConfig, init: 'nanogpt' | 'perturbed'): GPT {
   return model;
 }
 
-async function forwardBackward(backend: ParityBackend, config: ModelConfig, init: 'nanogpt' | 'perturbed'): Promise<Outcome> {
+async function forwardBackward(
+  backend: ParityBackend,
+  config: ModelConfig,
+  init: 'nanogpt' | 'perturbed',
+): Promise<Outcome> {
   await useBackend(backend);
   const rng = mulberry32(deriveSeed(SEED, 'parity:batch'));
   const T = config.blockSize;
@@ -144,12 +158,19 @@ describe('backend parity on the real tasks: forward, loss terms, one full distil
       }
       const cpu = m.get('cpu')!;
       // The gradients are real: a step whose gradients were all zero would agree trivially.
-      for (const [name, g] of cpu) if (name.includes('grad')) expect(g.some((x) => x !== 0), `${name} is all zero`).toBe(true);
+      for (const [name, g] of cpu)
+        if (name.includes('grad'))
+          expect(
+            g.some((x) => x !== 0),
+            `${name} is all zero`,
+          ).toBe(true);
       const lines: string[] = [];
       for (const [i, x] of BACKENDS.entries()) {
         for (const y of BACKENDS.slice(i + 1)) {
           expectClose(`${x}/${y}`, m.get(x)!, m.get(y)!);
-          lines.push(`${x}/${y} worst relative diff: values ${worst(m.get(x)!, m.get(y)!, 'value').toExponential(1)}, gradients ${worst(m.get(x)!, m.get(y)!, 'grad').toExponential(1)}`);
+          lines.push(
+            `${x}/${y} worst relative diff: values ${worst(m.get(x)!, m.get(y)!, 'value').toExponential(1)}, gradients ${worst(m.get(x)!, m.get(y)!, 'grad').toExponential(1)}`,
+          );
         }
       }
       console.log(`[parity] ${task}: ${cpu.size} quantities\n  ${lines.join('\n  ')}`);
@@ -175,13 +196,21 @@ describe('backend parity of a small GPT, biases on and off: logits, loss, every 
       const outcomes = new Map<ParityBackend, Measurement>();
       for (const backend of BACKENDS) {
         const o = await forwardBackward(backend, config, init);
-        const m: Measurement = new Map([['logits', o.logits], ['loss', Float32Array.of(o.loss)]]);
+        const m: Measurement = new Map([
+          ['logits', o.logits],
+          ['loss', Float32Array.of(o.loss)],
+        ]);
         for (const [param, g] of o.grads) m.set(`grad ${param}`, g);
         outcomes.set(backend, m);
       }
       const cpu = outcomes.get('cpu')!;
       expect([...cpu.keys()].filter((k) => k.startsWith('grad')).length).toBe(parameterNames(config).length);
-      for (const [k, g] of cpu) if (k.startsWith('grad')) expect(g.some((x) => x !== 0), `${k} is all zero`).toBe(true);
+      for (const [k, g] of cpu)
+        if (k.startsWith('grad'))
+          expect(
+            g.some((x) => x !== 0),
+            `${k} is all zero`,
+          ).toBe(true);
       for (const backend of BACKENDS.slice(1)) expectClose(`cpu/${backend}`, cpu, outcomes.get(backend)!);
     });
   }

@@ -29,7 +29,9 @@ describe(`shipped teachers on ${DEFAULT_BACKEND} score their recorded test accur
       const teacher = await loadShippedTeacher(task);
       const { metrics } = await evaluateModel(teacher, task, task.test, indexSplit(task, task.test));
       teacher.dispose();
-      console.log(`[teachers] ${id}: ${(metrics.accuracy * 100).toFixed(2)} % on ${DEFAULT_BACKEND} (recorded ${(recorded.testAccuracy * 100).toFixed(2)} % on ${recorded.backend})`);
+      console.log(
+        `[teachers] ${id}: ${(metrics.accuracy * 100).toFixed(2)} % on ${DEFAULT_BACKEND} (recorded ${(recorded.testAccuracy * 100).toFixed(2)} % on ${recorded.backend})`,
+      );
       expect(Math.abs(metrics.accuracy - recorded.testAccuracy) * 100).toBeLessThanOrEqual(TOLERANCE_POINTS);
     });
   }

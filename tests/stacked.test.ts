@@ -56,7 +56,13 @@ interface Member {
   lrScale: number;
 }
 
-const w = (temperature: number, alpha: number, beta = 0, gamma = 0, delta = 0): MemberHyper => ({ temperature, alpha, beta, gamma, delta });
+const w = (temperature: number, alpha: number, beta = 0, gamma = 0, delta = 0): MemberHyper => ({
+  temperature,
+  alpha,
+  beta,
+  gamma,
+  delta,
+});
 
 /** Logit KD: three (T, α, seed) students, the baseline, and the three controls as members. */
 const LOGIT_MEMBERS: Member[] = [
@@ -75,33 +81,51 @@ const INTER_MEMBERS: Member[] = [
   { spec: { name: 'baseline', seed: 9 }, hyper: w(2, 0), lrScale: 1 },
 ];
 
-const lrAt = (step: number) => 4e-3 * (step + 1) / 3; // warm-up-like: a different rate every step
+const lrAt = (step: number) => (4e-3 * (step + 1)) / 3; // warm-up-like: a different rate every step
 
 interface Outcome {
   worstLoss: number;
   worstWeight: number;
 }
 
-async function stackedAgainstSingles(backend: ParityBackend, taskId: 'modadd' | 'grammar', members: Member[], steps: number): Promise<Outcome> {
+async function stackedAgainstSingles(
+  backend: ParityBackend,
+  taskId: 'modadd' | 'grammar',
+  members: Member[],
+  steps: number,
+): Promise<Outcome> {
   await useBackend(backend);
   const before = tf.memory().numTensors;
   const task = buildTask(taskId, { seed: DATASET_SEED, labelled: LABELLED, transfer: TRANSFER });
   const { model: teacher } = await loadModelDir(shippedTeacherDir(taskId), false);
   const size = PRESETS['student-s'];
-  const stack = new StackedDistillStep(teacher, task, size, members.map((m) => m.spec), { seed: STACK_SEED, labelled: LABELLED, adam: ADAM });
+  const stack = new StackedDistillStep(
+    teacher,
+    task,
+    size,
+    members.map((m) => m.spec),
+    { seed: STACK_SEED, labelled: LABELLED, adam: ADAM },
+  );
   expect(await stack.cacheTeacher()).toBe(true);
   const nLabelled = Math.min(LABELLED, task.train.count);
   const refs: DistillStep[] = [];
   for (const m of members) {
     const d = new DistillStep(teacher, task, size, m.spec.seed, LABELLED, ADAM);
     // The stack's batch order (see the header).
-    (d as unknown as { sampler: BatchSampler }).sampler = new BatchSampler(deriveSeed(STACK_SEED, 'batches:student'), nLabelled, task.train.count - nLabelled);
+    (d as unknown as { sampler: BatchSampler }).sampler = new BatchSampler(
+      deriveSeed(STACK_SEED, 'batches:student'),
+      nLabelled,
+      task.train.count - nLabelled,
+    );
     await d.cacheTeacher();
     const target = m.spec.target ?? 'teacher';
     if (target !== 'teacher') {
       // The control's targets in place of the teacher's, inside the (full) lazy cache; the softmax
       // at T is rebuilt from them at the first step.
-      const internals = d.cache as unknown as { logits: tf.Tensor2D; targets: { probs: tf.Tensor; offsets: tf.Tensor } | null };
+      const internals = d.cache as unknown as {
+        logits: tf.Tensor2D;
+        targets: { probs: tf.Tensor; offsets: tf.Tensor } | null;
+      };
       internals.logits.dispose();
       internals.logits = stack.cachedLogits(target)!.clone();
       if (internals.targets) tf.dispose([internals.targets.probs, internals.targets.offsets]);
@@ -113,11 +137,17 @@ async function stackedAgainstSingles(backend: ParityBackend, taskId: 'modadd' | 
   const check = (name: string, ref: Float32Array, got: Float32Array, rtol: number, key: keyof Outcome) => {
     const { diff, scale } = compare(name, ref, got);
     out[key] = Math.max(out[key], diff / Math.max(scale, 1e-30));
-    expect(diff, `${backend} ${taskId} ${name}: max |Δ| ${diff} against scale ${scale}`).toBeLessThanOrEqual(rtol * scale + 1e-7);
+    expect(diff, `${backend} ${taskId} ${name}: max |Δ| ${diff} against scale ${scale}`).toBeLessThanOrEqual(
+      rtol * scale + 1e-7,
+    );
   };
   for (let s = 0; s < steps; s++) {
     const lrs = members.map((m) => lrAt(s) * m.lrScale);
-    const values = stack.step(members.map((m) => m.hyper), BATCH, lrs);
+    const values = stack.step(
+      members.map((m) => m.hyper),
+      BATCH,
+      lrs,
+    );
     const got = (await values.data()) as Float32Array;
     values.dispose();
     const V = 6;
@@ -134,7 +164,14 @@ async function stackedAgainstSingles(backend: ParityBackend, taskId: 'modadd' | 
         check(`step ${s + 1} ${m.spec.name} total`, Float32Array.of(base), row.slice(0, 1), RTOL.loss, 'worstLoss');
         check(`step ${s + 1} ${m.spec.name} hard`, Float32Array.of(base), row.slice(1, 2), RTOL.loss, 'worstLoss');
       } else {
-        for (let j = 0; j < V; j++) check(`step ${s + 1} ${m.spec.name} ${STEP_VALUES[j]}`, ref.slice(j, j + 1), row.slice(j, j + 1), RTOL.loss, 'worstLoss');
+        for (let j = 0; j < V; j++)
+          check(
+            `step ${s + 1} ${m.spec.name} ${STEP_VALUES[j]}`,
+            ref.slice(j, j + 1),
+            row.slice(j, j + 1),
+            RTOL.loss,
+            'worstLoss',
+          );
       }
     }
   }
@@ -143,13 +180,25 @@ async function stackedAgainstSingles(backend: ParityBackend, taskId: 'modadd' | 
     const weights = stack.students.memberWeights(k);
     const model: GPT = m.hyper.alpha === 0 ? refs[k].baseline : refs[k].student;
     for (const name of names) {
-      check(`${m.spec.name} ${name}`, (await model.params.get(name)!.data()) as Float32Array, (await weights.get(name)!.data()) as Float32Array, RTOL.weight, 'worstWeight');
+      check(
+        `${m.spec.name} ${name}`,
+        (await model.params.get(name)!.data()) as Float32Array,
+        (await weights.get(name)!.data()) as Float32Array,
+        RTOL.weight,
+        'worstWeight',
+      );
     }
     weights.forEach((t) => t.dispose());
     if (m.hyper.beta > 0) {
       for (const [i, p] of stack.projections.entries()) {
         const mine = tf.tidy(() => p.slice(k, 1).reshape(p.shape.slice(1)));
-        check(`${m.spec.name} projection ${i}`, (await refs[k].projections[i].data()) as Float32Array, (await mine.data()) as Float32Array, RTOL.weight, 'worstWeight');
+        check(
+          `${m.spec.name} projection ${i}`,
+          (await refs[k].projections[i].data()) as Float32Array,
+          (await mine.data()) as Float32Array,
+          RTOL.weight,
+          'worstWeight',
+        );
         mine.dispose();
       }
     }
@@ -159,7 +208,9 @@ async function stackedAgainstSingles(backend: ParityBackend, taskId: 'modadd' | 
     if (m.hyper.beta > 0) continue;
     for (const [i, p] of stack.projections.entries()) {
       const mine = tf.tidy(() => p.slice(k, 1).reshape(p.shape.slice(1)));
-      expect(Array.from((await mine.data()) as Float32Array)).toEqual(Array.from((await refs[k].projections[i].data()) as Float32Array));
+      expect(Array.from((await mine.data()) as Float32Array)).toEqual(
+        Array.from((await refs[k].projections[i].data()) as Float32Array),
+      );
       mine.dispose();
     }
   }
@@ -177,12 +228,16 @@ describe('stacked trainer = separate single-student runs (weights and losses aft
     for (const taskId of tasks) {
       it(`${backend}, ${taskId}: logit KD with ${LOGIT_MEMBERS.length} members (3 (T, α, seed) students, baseline, random / permuted / uniform targets), ${steps} steps`, async () => {
         const o = await stackedAgainstSingles(backend, taskId, LOGIT_MEMBERS, steps);
-        console.log(`[stacked] ${backend} ${taskId} logit KD: worst relative Δ losses ${o.worstLoss.toExponential(1)}, weights ${o.worstWeight.toExponential(1)}`);
+        console.log(
+          `[stacked] ${backend} ${taskId} logit KD: worst relative Δ losses ${o.worstLoss.toExponential(1)}, weights ${o.worstWeight.toExponential(1)}`,
+        );
       });
     }
     it(`${backend}, modadd: intermediate terms (β, γ, δ) per member, ${steps} steps`, async () => {
       const o = await stackedAgainstSingles(backend, 'modadd', INTER_MEMBERS, steps);
-      console.log(`[stacked] ${backend} modadd intermediate: worst relative Δ losses ${o.worstLoss.toExponential(1)}, weights ${o.worstWeight.toExponential(1)}`);
+      console.log(
+        `[stacked] ${backend} modadd intermediate: worst relative Δ losses ${o.worstLoss.toExponential(1)}, weights ${o.worstWeight.toExponential(1)}`,
+      );
     });
   }
 
@@ -194,7 +249,9 @@ describe('stacked trainer = separate single-student runs (weights and losses aft
       setStackedMatMulMode(mode, unstackUpTo);
       try {
         const o = await stackedAgainstSingles('wasm', 'modadd', LOGIT_MEMBERS.slice(0, 3), 3);
-        console.log(`[stacked] wasm ${label}: worst relative Δ losses ${o.worstLoss.toExponential(1)}, weights ${o.worstWeight.toExponential(1)}`);
+        console.log(
+          `[stacked] wasm ${label}: worst relative Δ losses ${o.worstLoss.toExponential(1)}, weights ${o.worstWeight.toExponential(1)}`,
+        );
       } finally {
         setStackedMatMulMode(null);
       }
@@ -204,12 +261,31 @@ describe('stacked trainer = separate single-student runs (weights and losses aft
   it('refuses the intermediate terms for a member whose target is not the teacher, and mismatched hyperparameters', async () => {
     await useBackend('cpu');
     const task = buildTask('modadd', { seed: DATASET_SEED, labelled: LABELLED, transfer: TRANSFER });
-    const teacher = GPT.init({ ...PRESETS.tiny, vocabSize: task.vocab.length, blockSize: task.seqLen, bias: false, dropout: 0 }, 1, false);
-    const stack = new StackedDistillStep(teacher, task, PRESETS.tiny, [{ name: 'a', seed: 1 }, { name: 'u', seed: 2, target: 'uniform' }], { seed: 1, labelled: LABELLED });
+    const teacher = GPT.init(
+      { ...PRESETS.tiny, vocabSize: task.vocab.length, blockSize: task.seqLen, bias: false, dropout: 0 },
+      1,
+      false,
+    );
+    const stack = new StackedDistillStep(
+      teacher,
+      task,
+      PRESETS.tiny,
+      [
+        { name: 'a', seed: 1 },
+        { name: 'u', seed: 2, target: 'uniform' },
+      ],
+      { seed: 1, labelled: LABELLED },
+    );
     await stack.cacheTeacher();
     expect(() => stack.step([w(2, 0.5), w(1, 0.1, 1)], 4, 1e-3)).toThrow(/member u: the intermediate terms/);
     expect(() => stack.step([w(2, 0.5)], 4, 1e-3)).toThrow(/1 hyperparameter sets for 2 members/);
-    expect(() => new StackedDistillStep(teacher, task, PRESETS.tiny, [{ name: 'x', seed: 1, target: 'nope' as 'teacher' }], { seed: 1, labelled: 4 })).toThrow(/unknown soft target/);
+    expect(
+      () =>
+        new StackedDistillStep(teacher, task, PRESETS.tiny, [{ name: 'x', seed: 1, target: 'nope' as 'teacher' }], {
+          seed: 1,
+          labelled: 4,
+        }),
+    ).toThrow(/unknown soft target/);
     stack.dispose();
     teacher.dispose();
   });

@@ -34,7 +34,10 @@ function cli(script: string, args: string[]): unknown {
 }
 
 function torchLogits(modelDir: string, inputs: number[][]): number[][][] {
-  const r = spawnSync(PYTHON, ['tests/torch/logits.py', modelDir, ...inputs.map((ids) => ids.join(','))], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(PYTHON, ['tests/torch/logits.py', modelDir, ...inputs.map((ids) => ids.join(','))], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (r.status !== 0) throw new Error(`logits.py exited ${r.status}: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { logits: number[][][] }).logits;
 }
@@ -44,40 +47,74 @@ function maxDiff(a: number[][], b: number[][]): { diff: number; scale: number } 
   expect(b.length).toBe(a.length);
   let diff = 0;
   let scale = 0;
-  a.forEach((row, t) => row.forEach((x, v) => {
-    diff = Math.max(diff, Math.abs(x - b[t][v]));
-    scale = Math.max(scale, Math.abs(x));
-  }));
+  a.forEach((row, t) =>
+    row.forEach((x, v) => {
+      diff = Math.max(diff, Math.abs(x - b[t][v]));
+      scale = Math.max(scale, Math.abs(x));
+    }),
+  );
   return { diff, scale };
 }
 
 /** float32 forward passes in different kernel orders: measured ≤ 3e-6 of the logit scale. */
 const RTOL = 1e-4;
 
-describe.skipIf(!torchVersion)(`exported models in PyTorch ${torchVersion ?? ''} (nanoGPT GPT, strict=True) = predict on ${BACKENDS.join(', ')}`, () => {
-  const student = join(dir, 'run', 'student');
-  const cases = [
-    { name: 'a distilled sentiment student (distill --out)', model: () => student, text: 'the plot was not very good' },
-    { name: 'the shipped grammar teacher', model: () => 'public/teachers/grammar', text: 'the big dog near some cats chases' },
-  ];
+describe.skipIf(!torchVersion)(
+  `exported models in PyTorch ${torchVersion ?? ''} (nanoGPT GPT, strict=True) = predict on ${BACKENDS.join(', ')}`,
+  () => {
+    const student = join(dir, 'run', 'student');
+    const cases = [
+      {
+        name: 'a distilled sentiment student (distill --out)',
+        model: () => student,
+        text: 'the plot was not very good',
+      },
+      {
+        name: 'the shipped grammar teacher',
+        model: () => 'public/teachers/grammar',
+        text: 'the big dog near some cats chases',
+      },
+    ];
 
-  it('distil a student and export it', () => {
-    cli('distill', ['--task', 'sentiment', '--steps', '60', '--warmup-steps', '5', '--eval-every', '60', '--backend', 'wasm', '--out', join(dir, 'run')]);
-  });
-
-  for (const c of cases) {
-    it(`${c.name}: same logits at every position`, () => {
-      const runs = BACKENDS.map((b) => ({ backend: b, ...(cli('predict', ['--model', c.model(), '--text', c.text, '--backend', b]) as { tokens: number[]; logits: number[][] }) }));
-      const reference = torchLogits(c.model(), [runs[0].tokens])[0];
-      expect(reference.length).toBe(runs[0].tokens.length);
-      const rows: string[] = [];
-      for (const r of runs) {
-        expect(r.tokens).toEqual(runs[0].tokens);
-        const { diff, scale } = maxDiff(reference, r.logits);
-        rows.push(`${r.backend} max|Δ| ${diff.toExponential(1)} (logit scale ${scale.toFixed(2)})`);
-        expect(diff, `${r.backend}: max |torch − predict| ${diff} vs scale ${scale}`).toBeLessThanOrEqual(RTOL * scale + 1e-6);
-      }
-      console.log(`[torch] ${c.name}, ${runs[0].tokens.length} positions: ${rows.join('; ')}`);
+    it('distil a student and export it', () => {
+      cli('distill', [
+        '--task',
+        'sentiment',
+        '--steps',
+        '60',
+        '--warmup-steps',
+        '5',
+        '--eval-every',
+        '60',
+        '--backend',
+        'wasm',
+        '--out',
+        join(dir, 'run'),
+      ]);
     });
-  }
-});
+
+    for (const c of cases) {
+      it(`${c.name}: same logits at every position`, () => {
+        const runs = BACKENDS.map((b) => ({
+          backend: b,
+          ...(cli('predict', ['--model', c.model(), '--text', c.text, '--backend', b]) as {
+            tokens: number[];
+            logits: number[][];
+          }),
+        }));
+        const reference = torchLogits(c.model(), [runs[0].tokens])[0];
+        expect(reference.length).toBe(runs[0].tokens.length);
+        const rows: string[] = [];
+        for (const r of runs) {
+          expect(r.tokens).toEqual(runs[0].tokens);
+          const { diff, scale } = maxDiff(reference, r.logits);
+          rows.push(`${r.backend} max|Δ| ${diff.toExponential(1)} (logit scale ${scale.toFixed(2)})`);
+          expect(diff, `${r.backend}: max |torch − predict| ${diff} vs scale ${scale}`).toBeLessThanOrEqual(
+            RTOL * scale + 1e-6,
+          );
+        }
+        console.log(`[torch] ${c.name}, ${runs[0].tokens.length} positions: ${rows.join('; ')}`);
+      });
+    }
+  },
+);

@@ -17,7 +17,15 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const config = (bias: boolean): ModelConfig => ({ nLayer: 2, nHead: 2, nEmbd: 16, vocabSize: 13, blockSize: 7, bias, dropout: 0 });
+const config = (bias: boolean): ModelConfig => ({
+  nLayer: 2,
+  nHead: 2,
+  nEmbd: 16,
+  vocabSize: 13,
+  blockSize: 7,
+  bias,
+  dropout: 0,
+});
 
 /** Every parameter random (LayerNorm gains and biases too), so every path matters. */
 function randomGPT(c: ModelConfig, seed: number): GPT {
@@ -31,7 +39,12 @@ function randomGPT(c: ModelConfig, seed: number): GPT {
   return model;
 }
 
-const ids = (B: number, T: number, V: number) => tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % V), [B, T], 'int32');
+const ids = (B: number, T: number, V: number) =>
+  tf.tensor2d(
+    Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % V),
+    [B, T],
+    'int32',
+  );
 
 async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   const d = tf.tidy(() => a.sub(b).abs().max());
@@ -49,7 +62,10 @@ describe('the straightforward model (naiveGpt.ts)', () => {
       const x = ids(3, c.blockSize, c.vocabSize);
       const B = 3;
       const T = c.blockSize;
-      const targets = tf.tensor1d(Array.from({ length: B * T }, (_, i) => (i * 5) % c.vocabSize), 'int32');
+      const targets = tf.tensor1d(
+        Array.from({ length: B * T }, (_, i) => (i * 5) % c.vocabSize),
+        'int32',
+      );
       const mask = tf.ones([B * T]) as tf.Tensor1D;
       const a = gpt.forward(x, { collect: true });
       const b = naive.forward(x, { collect: true });
@@ -58,7 +74,8 @@ describe('the straightforward model (naiveGpt.ts)', () => {
         expect(await maxAbsDiff(a.hidden![l], b.hidden![l])).toBeLessThan(1e-4);
         expect(await maxAbsDiff(a.attention![l], b.attention![l])).toBeLessThan(1e-5);
       }
-      const loss = (m: GPT | NaiveGPT) => () => hardCrossEntropy(m.forward(x).logits.reshape([B * T, c.vocabSize]) as tf.Tensor2D, targets, mask);
+      const loss = (m: GPT | NaiveGPT) => () =>
+        hardCrossEntropy(m.forward(x).logits.reshape([B * T, c.vocabSize]) as tf.Tensor2D, targets, mask);
       const ga = tf.variableGrads(loss(gpt), gpt.variables());
       const gb = tf.variableGrads(loss(naive), naive.variables());
       expect(await maxAbsDiff(ga.value, gb.value)).toBeLessThan(1e-5);
@@ -93,15 +110,36 @@ describe('the product step against the straightforward step (cpu, tiny models)',
     const naiveLockStudent = NaiveGPT.fromGPT(d.student);
     const naiveOnly = new NaiveHardStep(naiveOnlyModel, task.train, 1, DEFAULT_ADAMW);
     const naiveKd = new NaiveDistillStep(naiveTeacher, naiveStudent, null, [], task.train, 1, 16, DEFAULT_ADAMW);
-    const naiveLock = new NaiveDistillStep(naiveTeacher, naiveLockStudent, naiveBaseline, [], task.train, 1, 16, DEFAULT_ADAMW);
+    const naiveLock = new NaiveDistillStep(
+      naiveTeacher,
+      naiveLockStudent,
+      naiveBaseline,
+      [],
+      task.train,
+      1,
+      16,
+      DEFAULT_ADAMW,
+    );
 
     // One step of each first: optimiser state and the teacher's softmax at T are built once.
     d.stepRole('baseline', hyper, 1e-3).dispose();
     d.step(hyper, 1e-3).dispose();
     const pairs = [
-      ['student-only', await profileKernels(() => d.stepRole('baseline', hyper, 1e-3)), await profileKernels(() => naiveOnly.step(8, 1e-3))],
-      ['kd', await profileKernels(() => d.stepRole('student', hyper, 1e-3)), await profileKernels(() => naiveKd.step(hyper, 1e-3))],
-      ['lockstep', await profileKernels(() => d.step(hyper, 1e-3)), await profileKernels(() => naiveLock.step(hyper, 1e-3))],
+      [
+        'student-only',
+        await profileKernels(() => d.stepRole('baseline', hyper, 1e-3)),
+        await profileKernels(() => naiveOnly.step(8, 1e-3)),
+      ],
+      [
+        'kd',
+        await profileKernels(() => d.stepRole('student', hyper, 1e-3)),
+        await profileKernels(() => naiveKd.step(hyper, 1e-3)),
+      ],
+      [
+        'lockstep',
+        await profileKernels(() => d.step(hyper, 1e-3)),
+        await profileKernels(() => naiveLock.step(hyper, 1e-3)),
+      ],
     ] as const;
     for (const [name, optimised, naive] of pairs) {
       expect(optimised.all, name).toBeLessThan(naive.all);
@@ -111,7 +149,16 @@ describe('the product step against the straightforward step (cpu, tiny models)',
     const [, studentOnly] = pairs[0];
     const [, kd] = pairs[1];
     expect(kd.compute - studentOnly.compute).toBeLessThan(0.1 * studentOnly.compute);
-    [naiveOnly, naiveKd, naiveLock, naiveTeacher, naiveStudent, naiveBaseline, naiveOnlyModel, naiveLockStudent].forEach((x) => x.dispose());
+    [
+      naiveOnly,
+      naiveKd,
+      naiveLock,
+      naiveTeacher,
+      naiveStudent,
+      naiveBaseline,
+      naiveOnlyModel,
+      naiveLockStudent,
+    ].forEach((x) => x.dispose());
     d.dispose();
     teacher.dispose();
   });

@@ -85,10 +85,14 @@ async function measure(page: Page, url: string, startsItself: boolean): Promise<
     const start = page.getByRole('button', { name: 'Start', exact: true });
     await start.waitFor({ state: 'visible', timeout: 60_000 });
     // Enabled once the worker has answered (task info, shipped teacher).
-    await page.waitForFunction(() => {
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Start');
-      return b !== undefined && !(b as HTMLButtonElement).disabled;
-    }, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Start');
+        return b !== undefined && !(b as HTMLButtonElement).disabled;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
     await start.click();
   }
   // Until distillation has done `warmup` steps (teacher load, cache, first validation are not timed).
@@ -113,8 +117,14 @@ async function measure(page: Page, url: string, startsItself: boolean): Promise<
   const dt = (to[0] - from[0]) / 1000;
   const wall = t1.Timestamp - t0.Timestamp;
   const share = (...keys: string[]) => keys.reduce((sum, k) => sum + (t1[k] - t0[k]), 0) / wall;
-  const mainThread = { busy: share('TaskDuration'), script: share('ScriptDuration'), layout: share('LayoutDuration', 'RecalcStyleDuration') };
-  const backend = end.backend ? `${end.backend.name}${end.backend.adapter ? ` (${end.backend.adapter})` : ''}` : 'unknown';
+  const mainThread = {
+    busy: share('TaskDuration'),
+    script: share('ScriptDuration'),
+    layout: share('LayoutDuration', 'RecalcStyleDuration'),
+  };
+  const backend = end.backend
+    ? `${end.backend.name}${end.backend.adapter ? ` (${end.backend.adapter})` : ''}`
+    : 'unknown';
   return { stepsPerSec: (to[1] - from[1]) / dt, steps: to[1] - from[1], seconds: dt, backend, mainThread };
 }
 
@@ -141,7 +151,9 @@ async function main(): Promise<void> {
         const m = await measure(page, url, kind === 'worker');
         results[kind].push(m);
         const mt = `main thread busy ${pct(m.mainThread.busy)} (script ${pct(m.mainThread.script)}, layout+style ${pct(m.mainThread.layout)})`;
-        process.stderr.write(`[bench:browser] round ${r + 1} ${kind}: ${m.stepsPerSec.toFixed(3)} steps/s (${m.steps} steps in ${m.seconds.toFixed(1)} s, ${m.backend}); ${mt}\n`);
+        process.stderr.write(
+          `[bench:browser] round ${r + 1} ${kind}: ${m.stepsPerSec.toFixed(3)} steps/s (${m.steps} steps in ${m.seconds.toFixed(1)} s, ${m.backend}); ${mt}\n`,
+        );
         await context.close();
       }
     }

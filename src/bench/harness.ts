@@ -12,7 +12,16 @@ import { DEFAULT_CONFIG, type Hyper, type RunConfig, type SizeSpec, type TaskId 
 import type { Task } from '../data/task';
 import { DistillationRun, fixedControl, type RunControl } from '../train/run';
 import { countDispatches, median, memory, type KernelCount, type MemorySample } from './measure';
-import { buildSubjects, Fixture, STEP_KINDS, STEP_LABELS, type Path, type StepKind, type Subject, type SubjectConfig } from './subjects';
+import {
+  buildSubjects,
+  Fixture,
+  STEP_KINDS,
+  STEP_LABELS,
+  type Path,
+  type StepKind,
+  type Subject,
+  type SubjectConfig,
+} from './subjects';
 
 export interface BenchConfig extends SubjectConfig {
   /** Interleaved timing: rounds × blocks of `block` steps for every subject. */
@@ -150,7 +159,9 @@ export async function runBench(c: BenchConfig, hooks: BenchHooks = {}): Promise<
       await s.run(c.warmup);
       kernels.set(id(s), await s.kernels());
       dispatches.set(id(s), await countDispatches(() => s.run(1)));
-      log(`${id(s)}: ${kernels.get(id(s))!.all} kernels per step (${kernels.get(id(s))!.compute} compute), ${dispatches.get(id(s)) ?? '-'} dispatches`);
+      log(
+        `${id(s)}: ${kernels.get(id(s))!.all} kernels per step (${kernels.get(id(s))!.compute} compute), ${dispatches.get(id(s)) ?? '-'} dispatches`,
+      );
     }
 
     // Interleaved timing: every round runs one block of every subject.
@@ -161,7 +172,9 @@ export async function runBench(c: BenchConfig, hooks: BenchHooks = {}): Promise<
         await s.run(c.block);
         times.get(id(s))!.push((performance.now() - t0) / c.block);
       }
-      log(`round ${r + 1}/${c.rounds}: ${subjects.map((s) => `${id(s)} ${times.get(id(s))![r].toFixed(1)} ms`).join(', ')}`);
+      log(
+        `round ${r + 1}/${c.rounds}: ${subjects.map((s) => `${id(s)} ${times.get(id(s))![r].toFixed(1)} ms`).join(', ')}`,
+      );
     }
 
     for (const s of subjects) {
@@ -203,7 +216,13 @@ export async function runBench(c: BenchConfig, hooks: BenchHooks = {}): Promise<
       await s.run(n);
       const after = memory();
       const r = result.results.find((x) => x.kind === s.kind && x.path === s.path)!;
-      r.leak = { steps: n, tensorsBefore: before.tensors, tensorsAfter: after.tensors, bytesBefore: before.bytes, bytesAfter: after.bytes };
+      r.leak = {
+        steps: n,
+        tensorsBefore: before.tensors,
+        tensorsAfter: after.tensors,
+        bytesBefore: before.bytes,
+        bytesAfter: after.bytes,
+      };
       log(`${id(s)}: ${n} steps, tensors ${before.tensors} → ${after.tensors}`);
     }
   } finally {
@@ -250,5 +269,12 @@ async function runLeak(c: BenchConfig, task: Task): Promise<RunLeakResult> {
   const lastStep = memory();
   run.dispose();
   const afterReset = memory();
-  return { steps: run.distillStep, start, firstStep: firstStep!, afterFirstStep: afterFirstStep!, lastStep, afterReset };
+  return {
+    steps: run.distillStep,
+    start,
+    firstStep: firstStep!,
+    afterFirstStep: afterFirstStep!,
+    lastStep,
+    afterReset,
+  };
 }

@@ -28,7 +28,10 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
-const backends = values.backends!.split(',').map((b) => b.trim()).filter(Boolean);
+const backends = values
+  .backends!.split(',')
+  .map((b) => b.trim())
+  .filter(Boolean);
 const capSeconds = Number(values.cap);
 const extra = values.search!.replace(/^\?/, '');
 
@@ -106,11 +109,15 @@ async function oneRun(browser: Browser, base: string, backend: string, seed: num
     await page.goto(`${base}/?${query}`, { waitUntil: 'load' });
     const start = page.getByTestId('hero-start');
     await start.waitFor({ state: 'visible', timeout: 120_000 });
-    await page.waitForFunction(() => {
-      const b = document.querySelector('[data-testid="hero-start"]') as HTMLButtonElement | null;
-      const badge = document.querySelector('[data-testid="backend"]');
-      return b !== null && !b.disabled && !!badge && !/choosing/i.test(badge.textContent ?? '');
-    }, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const b = document.querySelector('[data-testid="hero-start"]') as HTMLButtonElement | null;
+        const badge = document.querySelector('[data-testid="backend"]');
+        return b !== null && !b.disabled && !!badge && !/choosing/i.test(badge.textContent ?? '');
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
     await page.evaluate(() => ((window as unknown as { __insight: Probe }).__insight.start = performance.now()));
     await start.click();
     const deadline = Date.now() + capSeconds * 1000;
@@ -128,7 +135,9 @@ async function oneRun(browser: Browser, base: string, backend: string, seed: num
       firstStep: since(p.firstStep),
       firstVal: since(p.firstVal),
       significant: p.significant ? since(p.significant.t) : null,
-      significantAt: p.significant ? { step: p.significant.step, gain: p.significant.gain, se: p.significant.se } : null,
+      significantAt: p.significant
+        ? { step: p.significant.step, gain: p.significant.gain, se: p.significant.se }
+        : null,
       steps: p.steps,
       lastGain: p.lastGain,
       error: p.error,
@@ -162,7 +171,11 @@ async function main(): Promise<void> {
       for (let r = 0; r < runs; r++) {
         const res = await oneRun(browser, server.url, backend, r + 1);
         results.push(res);
-        const sig = res.significantAt ? ` (step ${res.significantAt.step}: ${(res.significantAt.gain * 100).toFixed(1)} ± ${(res.significantAt.se * 100).toFixed(1)} pts)` : res.lastGain ? ` (not yet: last step ${res.lastGain.step}, ${(res.lastGain.gain * 100).toFixed(1)} ± ${(res.lastGain.se * 100).toFixed(1)} pts)` : '';
+        const sig = res.significantAt
+          ? ` (step ${res.significantAt.step}: ${(res.significantAt.gain * 100).toFixed(1)} ± ${(res.significantAt.se * 100).toFixed(1)} pts)`
+          : res.lastGain
+            ? ` (not yet: last step ${res.lastGain.step}, ${(res.lastGain.gain * 100).toFixed(1)} ± ${(res.lastGain.se * 100).toFixed(1)} pts)`
+            : '';
         process.stderr.write(
           `[bench:insight] ${backend} seed ${res.seed} on ${res.ran}: first step ${sec(res.firstStep)} s, first validation ${sec(res.firstVal)} s, gain > 2 SE ${sec(res.significant)} s${sig}; ${res.steps} steps${res.error ? `; error: ${res.error}` : ''}\n`,
         );
@@ -174,7 +187,15 @@ async function main(): Promise<void> {
   }
   const rows = backends.map((b) => {
     const rs = results.filter((r) => r.backend === b);
-    return { backend: b, ran: [...new Set(rs.map((r) => r.ran))].join(', '), runs: rs.length, firstStep: median(rs.map((r) => r.firstStep)), firstVal: median(rs.map((r) => r.firstVal)), significant: median(rs.map((r) => r.significant)), reached: rs.filter((r) => r.significant !== null).length };
+    return {
+      backend: b,
+      ran: [...new Set(rs.map((r) => r.ran))].join(', '),
+      runs: rs.length,
+      firstStep: median(rs.map((r) => r.firstStep)),
+      firstVal: median(rs.map((r) => r.firstVal)),
+      significant: median(rs.map((r) => r.significant)),
+      reached: rs.filter((r) => r.significant !== null).length,
+    };
   });
   const lines = [
     `machine: ${machine}; Chromium ${version}, headless`,
@@ -182,7 +203,10 @@ async function main(): Promise<void> {
     '',
     '| backend (asked → ran on) | runs | Start → first step | → first validation | → gain > 2 SE | runs reaching it |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.backend} → ${r.ran} | ${r.runs} | ${sec(r.firstStep)} s | ${sec(r.firstVal)} s | ${sec(r.significant)} s | ${r.reached} / ${r.runs} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.backend} → ${r.ran} | ${r.runs} | ${sec(r.firstStep)} s | ${sec(r.firstVal)} s | ${sec(r.significant)} s | ${r.reached} / ${r.runs} |`,
+    ),
     '',
     'seconds from the Start click, median over the runs (a run that did not get there counts as never)',
   ];

@@ -67,7 +67,9 @@ export async function profileKernels(f: () => Promise<unknown> | tf.Tensor): Pro
 
 /** Counts real GPU compute dispatches while f runs (webgpu in Node, where the GPU* classes are global). */
 export async function countDispatches(f: () => Promise<unknown>): Promise<number | undefined> {
-  const encoder = (globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups: (...a: unknown[]) => void } } }).GPUComputePassEncoder;
+  const encoder = (
+    globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups: (...a: unknown[]) => void } } }
+  ).GPUComputePassEncoder;
   if (tf.getBackend() !== 'webgpu' || !encoder) return undefined;
   const original = encoder.prototype.dispatchWorkgroups;
   let count = 0;

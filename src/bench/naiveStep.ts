@@ -43,7 +43,10 @@ export class NaiveAdamW {
       let clipped: tf.NamedTensorMap = grads;
       if (this.opts.clipNorm > 0) {
         // A running sum: tf.addN of more than 7 tensors fails on WebGPU (8 storage buffers per shader).
-        const norm = present.map((v) => grads[v.name].square().sum()).reduce((x, y) => x.add(y)).sqrt();
+        const norm = present
+          .map((v) => grads[v.name].square().sum())
+          .reduce((x, y) => x.add(y))
+          .sqrt();
         const scale = tf.scalar(this.opts.clipNorm).div(norm.maximum(this.opts.clipNorm));
         clipped = Object.fromEntries(present.map((v) => [v.name, grads[v.name].mul(scale)]));
       }
@@ -111,7 +114,10 @@ export class NaiveHardStep {
     const rows = this.sampler.next(batchSize);
     const loss = tf.tidy(() => {
       const b = uploadBatch(this.set, rows);
-      return this.opt.minimize(() => hardCrossEntropy(flat(this.model.forward(b.inputs).logits), b.targets, b.hardMask), lr);
+      return this.opt.minimize(
+        () => hardCrossEntropy(flat(this.model.forward(b.inputs).logits), b.targets, b.hardMask),
+        lr,
+      );
     });
     const value = (await loss.data())[0];
     loss.dispose();
@@ -185,7 +191,11 @@ export class NaiveDistillStep {
       const parts: tf.Tensor[] = [report!];
       if (this.baseline && this.baselineOpt) {
         const base = this.baseline;
-        parts.push(this.baselineOpt.minimize(() => hardCrossEntropy(flat(base.forward(b.inputs).logits), b.targets, b.hardMask), lr).reshape([1]));
+        parts.push(
+          this.baselineOpt
+            .minimize(() => hardCrossEntropy(flat(base.forward(b.inputs).logits), b.targets, b.hardMask), lr)
+            .reshape([1]),
+        );
       }
       const all = tf.concat(parts);
       tf.dispose(report!);

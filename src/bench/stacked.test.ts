@@ -14,7 +14,16 @@ beforeAll(async () => {
 describe('stacked benchmark', () => {
   it('members: a baseline first, the three controls from K = 4 on, distinct (T, α) students after', () => {
     const { specs, hypers } = benchMembers(8, { ...DEFAULT_CONFIG.hyper }, false);
-    expect(specs.map((s) => s.target ?? 'teacher')).toEqual(['teacher', 'random-teacher', 'permuted', 'uniform', 'teacher', 'teacher', 'teacher', 'teacher']);
+    expect(specs.map((s) => s.target ?? 'teacher')).toEqual([
+      'teacher',
+      'random-teacher',
+      'permuted',
+      'uniform',
+      'teacher',
+      'teacher',
+      'teacher',
+      'teacher',
+    ]);
     expect(hypers[0].alpha).toBe(0);
     expect(hypers[3]).toMatchObject({ temperature: 1, alpha: 0.1 });
     const students = hypers.slice(4).map((h) => `${h.temperature}/${h.alpha}`);
@@ -23,7 +32,17 @@ describe('stacked benchmark', () => {
 
   it('on cpu, a stack of 4 issues at most 1.1× the kernels of a stack of 1, and nothing leaks', async () => {
     const before = tf.memory().numTensors;
-    const r = await runStackedBench({ ...defaultStackedBenchConfig(), task: 'modadd', teacher: 'tiny', student: 'tiny', batchSize: 4, ks: [1, 4], rounds: 1, block: 1, warmup: 1 });
+    const r = await runStackedBench({
+      ...defaultStackedBenchConfig(),
+      task: 'modadd',
+      teacher: 'tiny',
+      student: 'tiny',
+      batchSize: 4,
+      ks: [1, 4],
+      rounds: 1,
+      block: 1,
+      warmup: 1,
+    });
     expect(tf.memory().numTensors).toBe(before);
     const stack4 = r.ratios.find((q) => q.name === 'stack 4')!;
     expect(stack4.kernelsVsStack1).toBeGreaterThanOrEqual(1);

@@ -40,7 +40,20 @@ export interface StackedBenchConfig {
 }
 
 export function defaultStackedBenchConfig(): StackedBenchConfig {
-  return { task: 'sentiment', teacher: 'teacher-m', student: 'student-s', batchSize: 32, seed: 1, ks: [1, 2, 4, 8, 16], intermediate: false, matmul: 'auto', batchEquivalent: false, rounds: 5, block: 10, warmup: 2 };
+  return {
+    task: 'sentiment',
+    teacher: 'teacher-m',
+    student: 'student-s',
+    batchSize: 32,
+    seed: 1,
+    ks: [1, 2, 4, 8, 16],
+    intermediate: false,
+    matmul: 'auto',
+    batchEquivalent: false,
+    rounds: 5,
+    block: 10,
+    warmup: 2,
+  };
 }
 
 export interface StackedSubjectResult {
@@ -64,7 +77,13 @@ export interface StackedBenchResult {
   /** Per stack subject: ms/step and kernels relative to the K = 1 stack and to the single student (median of per-round ratios). */
   /** Stack of K ÷ one student at batch K·B (with batchEquivalent). */
   batchRatios: { stack: string; single: string; ratio: { median: number; perRound: number[] } }[];
-  ratios: { name: string; vsStack1: { median: number; perRound: number[] }; vsSingle: { median: number; perRound: number[] }; kernelsVsStack1: number; kernelsVsSingle: number }[];
+  ratios: {
+    name: string;
+    vsStack1: { median: number; perRound: number[] };
+    vsSingle: { median: number; perRound: number[] };
+    kernelsVsStack1: number;
+    kernelsVsSingle: number;
+  }[];
 }
 
 const FLUSH_MS = 100;
@@ -94,7 +113,9 @@ async function run(n: number, step: () => tf.Tensor): Promise<void> {
 
 /** Real GPU compute dispatches while f runs (webgpu in Node), as harness.ts counts them. */
 async function countDispatches(f: () => Promise<unknown>): Promise<number | undefined> {
-  const encoder = (globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups: (...a: unknown[]) => void } } }).GPUComputePassEncoder;
+  const encoder = (
+    globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups: (...a: unknown[]) => void } } }
+  ).GPUComputePassEncoder;
   if (tf.getBackend() !== 'webgpu' || !encoder) return undefined;
   const original = encoder.prototype.dispatchWorkgroups;
   let count = 0;
@@ -119,7 +140,11 @@ function median(xs: number[]): number {
 const CONTROLS: SoftTarget[] = ['random-teacher', 'permuted', 'uniform'];
 
 /** K members: a baseline, then distilled students of different (T, α), with the three controls among them from K = 4 on. */
-export function benchMembers(K: number, kd: Hyper, intermediate: boolean): { specs: MemberSpec[]; hypers: MemberHyper[] } {
+export function benchMembers(
+  K: number,
+  kd: Hyper,
+  intermediate: boolean,
+): { specs: MemberSpec[]; hypers: MemberHyper[] } {
   const specs: MemberSpec[] = [];
   const hypers: MemberHyper[] = [];
   const inter = intermediate ? { beta: 1, gamma: 1, delta: 1 } : { beta: 0, gamma: 0, delta: 0 };
@@ -130,7 +155,13 @@ export function benchMembers(K: number, kd: Hyper, intermediate: boolean): { spe
     } else if (K >= 4 && k <= CONTROLS.length) {
       const target = CONTROLS[k - 1];
       specs.push({ name: target, seed: 1, target });
-      hypers.push({ temperature: target === 'uniform' ? 1 : kd.temperature, alpha: target === 'uniform' ? 0.1 : kd.alpha, beta: 0, gamma: 0, delta: 0 });
+      hypers.push({
+        temperature: target === 'uniform' ? 1 : kd.temperature,
+        alpha: target === 'uniform' ? 0.1 : kd.alpha,
+        beta: 0,
+        gamma: 0,
+        delta: 0,
+      });
     } else {
       const T = [kd.temperature, 2, 8, 1][k % 4];
       const alpha = [kd.alpha, 0.5, 0.9, 0.3][(k >> 2) % 4];
@@ -148,19 +179,35 @@ interface Subject {
   step(): tf.Tensor;
 }
 
-export async function runStackedBench(c: StackedBenchConfig, log: (line: string) => void = () => {}): Promise<StackedBenchResult> {
+export async function runStackedBench(
+  c: StackedBenchConfig,
+  log: (line: string) => void = () => {},
+): Promise<StackedBenchResult> {
   const task = buildTask(c.task, taskOptions({ labelled: DEFAULT_CONFIG.labelled, transfer: DEFAULT_CONFIG.transfer }));
-  const kd: Hyper = { ...DEFAULT_CONFIG.hyper, batchSize: c.batchSize, lr: 1e-3, ...(c.intermediate ? { beta: 1, gamma: 1, delta: 1 } : {}) };
+  const kd: Hyper = {
+    ...DEFAULT_CONFIG.hyper,
+    batchSize: c.batchSize,
+    lr: 1e-3,
+    ...(c.intermediate ? { beta: 1, gamma: 1, delta: 1 } : {}),
+  };
   const lr = 1e-3;
   const disposers: (() => void)[] = [];
   const teacher = GPT.init(modelConfigFor(resolveSize(c.teacher), task), deriveSeed(c.seed, 'init:teacher'), false);
   disposers.push(() => teacher.dispose());
   const backend = tf.getBackend();
-  const modes: StackedMatMulMode[] = c.matmul === 'both' ? ['split', 'batched'] : c.matmul === 'auto' ? [stackedMatMulMode()] : [c.matmul];
+  const modes: StackedMatMulMode[] =
+    c.matmul === 'both' ? ['split', 'batched'] : c.matmul === 'auto' ? [stackedMatMulMode()] : [c.matmul];
   const subjects: Subject[] = [];
   try {
     log('building the single-student step and caching the teacher');
-    const single = new DistillStep(teacher, task, resolveSize(c.student), c.seed, DEFAULT_CONFIG.labelled, DEFAULT_ADAMW);
+    const single = new DistillStep(
+      teacher,
+      task,
+      resolveSize(c.student),
+      c.seed,
+      DEFAULT_CONFIG.labelled,
+      DEFAULT_ADAMW,
+    );
     disposers.push(() => single.dispose());
     await single.cacheTeacher();
     subjects.push({ name: 'single', students: 1, step: () => single.stepRole('student', kd, lr) });
@@ -168,14 +215,21 @@ export async function runStackedBench(c: StackedBenchConfig, log: (line: string)
     if (c.batchEquivalent) {
       for (const K of c.ks.filter((k) => k > 1)) {
         const big = { ...kd, batchSize: K * c.batchSize };
-        subjects.push({ name: `single B=${K * c.batchSize}`, students: 1, step: () => single.stepRole('student', big, lr) });
+        subjects.push({
+          name: `single B=${K * c.batchSize}`,
+          students: 1,
+          step: () => single.stepRole('student', big, lr),
+        });
       }
     }
     for (const mode of modes) {
       for (const K of c.ks) {
         const { specs, hypers } = benchMembers(K, kd, c.intermediate);
         log(`building a stack of ${K}${modes.length > 1 ? ` (${mode} matmuls)` : ''}`);
-        const stack = new StackedDistillStep(teacher, task, resolveSize(c.student), specs, { seed: c.seed, labelled: DEFAULT_CONFIG.labelled });
+        const stack = new StackedDistillStep(teacher, task, resolveSize(c.student), specs, {
+          seed: c.seed,
+          labelled: DEFAULT_CONFIG.labelled,
+        });
         disposers.push(() => stack.dispose());
         await stack.cacheTeacher();
         const name = `stack ${K}${modes.length > 1 ? ` ${mode}` : ''}`;
@@ -200,8 +254,20 @@ export async function runStackedBench(c: StackedBenchConfig, log: (line: string)
       await run(c.warmup, s.step);
       const k = await profileKernels(s.step);
       const dispatches = await countDispatches(() => run(1, s.step));
-      results.set(s.name, { name: s.name, students: s.students, ...(s.matmul ? { matmul: s.matmul } : {}), msPerStep: [], medianMs: 0, kernelsPerStep: k.all, computeKernelsPerStep: k.compute, kernelsByName: k.byName, ...(dispatches !== undefined ? { dispatchesPerStep: dispatches } : {}) });
-      log(`${s.name}: ${k.all} kernels per step (${k.compute} compute)${dispatches !== undefined ? `, ${dispatches} dispatches` : ''}`);
+      results.set(s.name, {
+        name: s.name,
+        students: s.students,
+        ...(s.matmul ? { matmul: s.matmul } : {}),
+        msPerStep: [],
+        medianMs: 0,
+        kernelsPerStep: k.all,
+        computeKernelsPerStep: k.compute,
+        kernelsByName: k.byName,
+        ...(dispatches !== undefined ? { dispatchesPerStep: dispatches } : {}),
+      });
+      log(
+        `${s.name}: ${k.all} kernels per step (${k.compute} compute)${dispatches !== undefined ? `, ${dispatches} dispatches` : ''}`,
+      );
     }
     for (let r = 0; r < c.rounds; r++) {
       for (const s of subjects) {
@@ -209,7 +275,9 @@ export async function runStackedBench(c: StackedBenchConfig, log: (line: string)
         await run(c.block, s.step);
         results.get(s.name)!.msPerStep.push((performance.now() - t0) / c.block);
       }
-      log(`round ${r + 1}/${c.rounds}: ${subjects.map((s) => `${s.name} ${results.get(s.name)!.msPerStep[r].toFixed(1)} ms`).join(', ')}`);
+      log(
+        `round ${r + 1}/${c.rounds}: ${subjects.map((s) => `${s.name} ${results.get(s.name)!.msPerStep[r].toFixed(1)} ms`).join(', ')}`,
+      );
     }
     const out = [...results.values()];
     out.forEach((x) => (x.medianMs = median(x.msPerStep)));
@@ -237,7 +305,13 @@ export async function runStackedBench(c: StackedBenchConfig, log: (line: string)
       const stack = results.get(`stack ${K}${modes.length > 1 ? ` ${modes[0]}` : ''}`);
       if (stack) batchRatios.push({ stack: stack.name, single: x.name, ratio: ratioOf(stack, x) });
     }
-    return { backend, config: { ...c, vocabSize: task.vocab.length, seqLen: task.seqLen }, subjects: out, ratios, batchRatios };
+    return {
+      backend,
+      config: { ...c, vocabSize: task.vocab.length, seqLen: task.seqLen },
+      subjects: out,
+      ratios,
+      batchRatios,
+    };
   } finally {
     setStackedMatMulMode(null);
     disposers.reverse().forEach((f) => f());
@@ -261,7 +335,10 @@ export function stackedReport(r: StackedBenchResult, device: string): string {
       `${s.name.padEnd(20)} ${String(s.students).padStart(8)} ${fmt(s.medianMs).padStart(8)} ${fmt(s.medianMs / s.students).padStart(11)} ${String(s.kernelsPerStep).padStart(13)} ${`(${s.computeKernelsPerStep})`.padStart(9)}${dispatches ? String(s.dispatchesPerStep ?? '-').padStart(12) : ''}`,
     );
   }
-  lines.push('', 'relative to the K = 1 stack and to the single student (ms/step: median of per-round ratios [per round]; kernels/step):');
+  lines.push(
+    '',
+    'relative to the K = 1 stack and to the single student (ms/step: median of per-round ratios [per round]; kernels/step):',
+  );
   lines.push('subject              time ÷ K=1   time ÷ single  kernels ÷ K=1  kernels ÷ single');
   for (const q of r.ratios) {
     lines.push(
@@ -270,8 +347,14 @@ export function stackedReport(r: StackedBenchResult, device: string): string {
     );
   }
   if (r.batchRatios.length) {
-    lines.push('', 'a stack of K students ÷ one student at batch K·B (same arithmetic; median of per-round ratios [per round]):');
-    for (const q of r.batchRatios) lines.push(`  ${q.stack} ÷ ${q.single}: ${q.ratio.median.toFixed(3)}  [${q.ratio.perRound.map((x) => x.toFixed(2)).join(', ')}]`);
+    lines.push(
+      '',
+      'a stack of K students ÷ one student at batch K·B (same arithmetic; median of per-round ratios [per round]):',
+    );
+    for (const q of r.batchRatios)
+      lines.push(
+        `  ${q.stack} ÷ ${q.single}: ${q.ratio.median.toFixed(3)}  [${q.ratio.perRound.map((x) => x.toFixed(2)).join(', ')}]`,
+      );
   }
   return lines.join('\n');
 }

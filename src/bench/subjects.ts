@@ -51,7 +51,10 @@ export class Fixture {
   private readonly disposers: (() => void)[] = [];
 
   constructor(readonly c: SubjectConfig) {
-    this.task = buildTask(c.task, taskOptions({ labelled: DEFAULT_CONFIG.labelled, transfer: DEFAULT_CONFIG.transfer }));
+    this.task = buildTask(
+      c.task,
+      taskOptions({ labelled: DEFAULT_CONFIG.labelled, transfer: DEFAULT_CONFIG.transfer }),
+    );
   }
 
   own<T extends { dispose(): void }>(x: T): T {
@@ -60,11 +63,15 @@ export class Fixture {
   }
 
   teacher(): GPT {
-    return this.own(GPT.init(modelConfigFor(resolveSize(this.c.teacher), this.task), deriveSeed(this.c.seed, 'init:teacher')));
+    return this.own(
+      GPT.init(modelConfigFor(resolveSize(this.c.teacher), this.task), deriveSeed(this.c.seed, 'init:teacher')),
+    );
   }
 
   async distiller(teacher: GPT): Promise<DistillStep> {
-    const d = this.own(new DistillStep(teacher, this.task, resolveSize(this.c.student), this.c.seed, DEFAULT_CONFIG.labelled, this.adam));
+    const d = this.own(
+      new DistillStep(teacher, this.task, resolveSize(this.c.student), this.c.seed, DEFAULT_CONFIG.labelled, this.adam),
+    );
     await d.cacheTeacher();
     return d;
   }
@@ -114,7 +121,9 @@ export const SUBJECTS: Record<StepKind, Row> = {
     },
     naive: (p) => {
       const nt = p.f.own(NaiveGPT.fromGPT(p.trainee()));
-      const ns = p.f.own(new NaiveHardStep(nt, p.f.task.teacherTrain, deriveSeed(p.c.seed, 'batches:teacher'), p.f.adam));
+      const ns = p.f.own(
+        new NaiveHardStep(nt, p.f.task.teacherTrain, deriveSeed(p.c.seed, 'batches:teacher'), p.f.adam),
+      );
       return () => ns.step(p.c.batchSize, LR);
     },
   },
@@ -123,7 +132,9 @@ export const SUBJECTS: Record<StepKind, Row> = {
     models: 1,
     optimised: (p) => () => p.d.stepRole('baseline', p.c.kd, LR),
     naive: (p) => {
-      const ns = p.f.own(new NaiveHardStep(p.naiveStudent(), p.f.task.train, deriveSeed(p.c.seed, 'batches:student'), p.f.adam));
+      const ns = p.f.own(
+        new NaiveHardStep(p.naiveStudent(), p.f.task.train, deriveSeed(p.c.seed, 'batches:student'), p.f.adam),
+      );
       return () => ns.step(p.c.batchSize, LR);
     },
   },
@@ -165,7 +176,10 @@ export const SUBJECTS: Record<StepKind, Row> = {
   },
 };
 
-export const STEP_LABELS = Object.fromEntries(STEP_KINDS.map((k) => [k, SUBJECTS[k].label])) as Record<StepKind, string>;
+export const STEP_LABELS = Object.fromEntries(STEP_KINDS.map((k) => [k, SUBJECTS[k].label])) as Record<
+  StepKind,
+  string
+>;
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -187,11 +201,25 @@ export async function buildSubjects(f: Fixture, kinds: Set<StepKind>, naive: boo
   const projections = () => d.projections.map((p) => f.own(tf.variable(p.clone())));
   const seed = deriveSeed(c.seed, 'batches:student');
   const naiveDistill = (withBaseline: boolean) =>
-    f.own(new NaiveDistillStep(naiveFrozen(), naiveStudent(), withBaseline ? naiveStudent() : null, projections(), f.task.train, seed, DEFAULT_CONFIG.labelled, f.adam));
+    f.own(
+      new NaiveDistillStep(
+        naiveFrozen(),
+        naiveStudent(),
+        withBaseline ? naiveStudent() : null,
+        projections(),
+        f.task.train,
+        seed,
+        DEFAULT_CONFIG.labelled,
+        f.adam,
+      ),
+    );
   const parts: Parts = { f, c, d, trainee: once(() => f.teacher()), naiveStudent, naiveDistill };
 
   const distillKinds = STEP_KINDS.filter((k) => k !== 'teacher');
-  const order: [StepKind, Path][] = [['teacher', 'optimised'], ['teacher', 'naive']];
+  const order: [StepKind, Path][] = [
+    ['teacher', 'optimised'],
+    ['teacher', 'naive'],
+  ];
   order.push(...distillKinds.map((k): [StepKind, Path] => [k, 'optimised']));
   order.push(...distillKinds.map((k): [StepKind, Path] => [k, 'naive']));
 
@@ -201,7 +229,13 @@ export async function buildSubjects(f: Fixture, kinds: Set<StepKind>, naive: boo
     const row = SUBJECTS[kind];
     if (path === 'optimised') {
       const s = row.optimised(parts);
-      subjects.push({ kind, path, models: row.models, run: (n) => runOptimised(n, s), kernels: () => profileKernels(s) });
+      subjects.push({
+        kind,
+        path,
+        models: row.models,
+        run: (n) => runOptimised(n, s),
+        kernels: () => profileKernels(s),
+      });
     } else {
       const s = row.naive(parts);
       const run = async (n: number) => {

@@ -25,6 +25,10 @@ worker.onmessage = (ev: MessageEvent<WorkerEvent>) => {
     status.textContent = `${phase} ${step}`;
   }
 };
-worker.postMessage({ type: 'init', forcedBackend: url.forcedBackend, assetsBase: new URL(import.meta.env.BASE_URL, window.location.href).href });
+worker.postMessage({
+  type: 'init',
+  forcedBackend: url.forcedBackend,
+  assetsBase: new URL(import.meta.env.BASE_URL, window.location.href).href,
+});
 worker.postMessage({ type: 'setConfig', config: url.config });
 worker.postMessage({ type: 'start', runId, config: url.config, paused: false });

@@ -56,7 +56,11 @@ export function numberFlag(raw: string | boolean | undefined, flag: string, fall
 }
 
 /** Each numeric setting from its flag (kebab-case of its key), else its default. */
-function readSettings<K extends keyof Hyper | RunNumericKey>(values: Values, keys: readonly K[], fallback: Record<K, number>): Record<K, number> {
+function readSettings<K extends keyof Hyper | RunNumericKey>(
+  values: Values,
+  keys: readonly K[],
+  fallback: Record<K, number>,
+): Record<K, number> {
   const out = {} as Record<K, number>;
   for (const k of keys) out[k] = numberFlag(values[kebab(k)], kebab(k), fallback[k]);
   return out;
@@ -76,11 +80,14 @@ export function runFlags(values: Values): RunFlags {
   if (!ALL_TASKS.includes(task)) throw new UsageError(`unknown task "${task}": use one of ${ALL_TASKS.join(', ')}`);
   const custom = task === 'custom-text' || task === 'custom-csv';
   if (values.data !== undefined && !custom) {
-    throw new UsageError(`--data is for the custom-text and custom-csv tasks; ${task} is built in, with a fixed dataset: drop --data, or add --task custom-csv (text,label CSV) or --task custom-text`);
+    throw new UsageError(
+      `--data is for the custom-text and custom-csv tasks; ${task} is built in, with a fixed dataset: drop --data, or add --task custom-csv (text,label CSV) or --task custom-text`,
+    );
   }
   if (custom && !values.data) throw new UsageError(`task ${task} needs --data FILE`);
   const backend = (values.backend ?? 'wasm') as NodeBackend;
-  if (!NODE_BACKENDS.includes(backend)) throw new UsageError(`unknown backend "${backend}": use one of ${NODE_BACKENDS.join(', ')}`);
+  if (!NODE_BACKENDS.includes(backend))
+    throw new UsageError(`unknown backend "${backend}": use one of ${NODE_BACKENDS.join(', ')}`);
   const config: RunConfig = {
     task,
     teacher: (values.teacher ?? d.teacher) as RunConfig['teacher'],
@@ -90,5 +97,11 @@ export function runFlags(values: Values): RunFlags {
   };
   const errors = validateConfig(config);
   if (errors.length) throw new UsageError(errors.join('; '));
-  return { config, backend, json: Boolean(values.json), data: values.data, teacherExplicit: values.teacher !== undefined };
+  return {
+    config,
+    backend,
+    json: Boolean(values.json),
+    data: values.data,
+    teacherExplicit: values.teacher !== undefined,
+  };
 }

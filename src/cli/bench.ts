@@ -65,7 +65,8 @@ function size(raw: string | undefined, fallback: SizeSpec): SizeSpec {
 
 export function benchConfigFromFlags(v: ReturnType<typeof parseFlags<typeof FLAGS>>['values']): BenchConfig {
   const task = (v.task ?? D.task) as TaskId;
-  if (!ALL_TASKS.slice(0, 3).includes(task)) throw new UsageError(`--task must be one of ${ALL_TASKS.slice(0, 3).join(', ')}`);
+  if (!ALL_TASKS.slice(0, 3).includes(task))
+    throw new UsageError(`--task must be one of ${ALL_TASKS.slice(0, 3).join(', ')}`);
   const batchSize = num(v['batch-size'], 'batch-size', D.batchSize, 1);
   const kd = {
     ...D.kd,
@@ -79,7 +80,8 @@ export function benchConfigFromFlags(v: ReturnType<typeof parseFlags<typeof FLAG
     gamma: num(v.gamma, 'gamma', D.intermediate.gamma),
     delta: num(v.delta, 'delta', D.intermediate.delta),
   };
-  if (intermediate.beta + intermediate.gamma + intermediate.delta === 0) throw new UsageError('the intermediate step needs one of --beta/--gamma/--delta > 0');
+  if (intermediate.beta + intermediate.gamma + intermediate.delta === 0)
+    throw new UsageError('the intermediate step needs one of --beta/--gamma/--delta > 0');
   let only: StepKind[] | undefined;
   if (v.only !== undefined) {
     only = v.only.split(',').map((s) => s.trim()) as StepKind[];
@@ -117,29 +119,43 @@ export function report(r: BenchResult, device: string): string {
       `KD α=${c.kd.alpha} T=${c.kd.temperature}; intermediate β=${c.intermediate.beta} γ=${c.intermediate.gamma} δ=${c.intermediate.delta}; ` +
       `timing ${c.rounds} interleaved rounds × ${c.block} steps`,
     '',
-    'step                 path        steps/s   tokens/s  kernels/step (compute)' + (r.results.some((x) => x.dispatchesPerStep !== undefined) ? '  dispatches' : '') + '  live tensors before → after (steps)',
+    'step                 path        steps/s   tokens/s  kernels/step (compute)' +
+      (r.results.some((x) => x.dispatchesPerStep !== undefined) ? '  dispatches' : '') +
+      '  live tensors before → after (steps)',
   ];
   for (const x of r.results) {
-    const leak = x.leak ? `${x.leak.tensorsBefore} → ${x.leak.tensorsAfter} (${x.leak.steps}); bytes ${x.leak.bytesBefore} → ${x.leak.bytesAfter}` : '';
+    const leak = x.leak
+      ? `${x.leak.tensorsBefore} → ${x.leak.tensorsAfter} (${x.leak.steps}); bytes ${x.leak.bytesBefore} → ${x.leak.bytesAfter}`
+      : '';
     const disp = x.dispatchesPerStep !== undefined ? String(x.dispatchesPerStep).padStart(12) : '';
     lines.push(
       `${x.kind.padEnd(20)} ${x.path.padEnd(10)} ${fmt(x.stepsPerSec, 2).padStart(8)} ${fmt(x.tokensPerSec).padStart(10)} ${String(x.kernelsPerStep).padStart(13)} ${`(${x.computeKernelsPerStep})`.padStart(9)}${disp}  ${leak}`,
     );
   }
   lines.push('', 'step kinds:');
-  for (const k of STEP_KINDS) if (r.results.some((x) => x.kind === k)) lines.push(`  ${k.padEnd(18)} ${STEP_LABELS[k]}`);
+  for (const k of STEP_KINDS)
+    if (r.results.some((x) => x.kind === k)) lines.push(`  ${k.padEnd(18)} ${STEP_LABELS[k]}`);
   lines.push('', 'ratios of ms/step, measured in the same rounds (median; per round):');
-  for (const q of r.ratios) lines.push(`  ${q.name}: ${q.median.toFixed(3)}  [${q.perRound.map((x) => x.toFixed(3)).join(', ')}]`);
+  for (const q of r.ratios)
+    lines.push(`  ${q.name}: ${q.median.toFixed(3)}  [${q.perRound.map((x) => x.toFixed(3)).join(', ')}]`);
   const find = (kind: StepKind, path: string) => r.results.find((x) => x.kind === kind && x.path === path);
   const hasDispatches = r.results.some((x) => x.dispatchesPerStep !== undefined);
-  lines.push('', `per step, optimised / naive (target for distillation steps ≤ 0.333): kernels; compute kernels${hasDispatches ? '; GPU dispatches' : ''}`);
+  lines.push(
+    '',
+    `per step, optimised / naive (target for distillation steps ≤ 0.333): kernels; compute kernels${hasDispatches ? '; GPU dispatches' : ''}`,
+  );
   for (const kind of STEP_KINDS) {
     const a = find(kind, 'optimised');
     const b = find(kind, 'naive');
     if (!a || !b) continue;
     const q = (x: number, y: number) => `${x} / ${y} = ${(x / y).toFixed(3)}`;
-    const d = hasDispatches && a.dispatchesPerStep !== undefined && b.dispatchesPerStep !== undefined ? `; ${q(a.dispatchesPerStep, b.dispatchesPerStep)}` : '';
-    lines.push(`  ${kind.padEnd(18)} ${q(a.kernelsPerStep, b.kernelsPerStep)}; ${q(a.computeKernelsPerStep, b.computeKernelsPerStep)}${d}`);
+    const d =
+      hasDispatches && a.dispatchesPerStep !== undefined && b.dispatchesPerStep !== undefined
+        ? `; ${q(a.dispatchesPerStep, b.dispatchesPerStep)}`
+        : '';
+    lines.push(
+      `  ${kind.padEnd(18)} ${q(a.kernelsPerStep, b.kernelsPerStep)}; ${q(a.computeKernelsPerStep, b.computeKernelsPerStep)}${d}`,
+    );
   }
   if (r.run) {
     const m = r.run;
@@ -161,7 +177,8 @@ async function main(): Promise<void> {
     return;
   }
   const backendName = (values.backend ?? 'wasm') as NodeBackend;
-  if (!NODE_BACKENDS.includes(backendName)) throw new UsageError(`unknown backend "${backendName}": use one of ${NODE_BACKENDS.join(', ')}`);
+  if (!NODE_BACKENDS.includes(backendName))
+    throw new UsageError(`unknown backend "${backendName}": use one of ${NODE_BACKENDS.join(', ')}`);
   const config = benchConfigFromFlags(values);
   const device = await useNodeBackend(backendName);
   const result = await runBench(config, { log: (line) => process.stderr.write(`[bench] ${line}\n`) });

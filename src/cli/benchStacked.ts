@@ -50,13 +50,17 @@ function size(raw: string | undefined, fallback: SizeSpec): SizeSpec {
   return raw as SizeSpec;
 }
 
-export function stackedBenchConfigFromFlags(v: ReturnType<typeof parseFlags<typeof FLAGS>>['values']): StackedBenchConfig {
+export function stackedBenchConfigFromFlags(
+  v: ReturnType<typeof parseFlags<typeof FLAGS>>['values'],
+): StackedBenchConfig {
   const task = (v.task ?? D.task) as TaskId;
-  if (!ALL_TASKS.slice(0, 3).includes(task)) throw new UsageError(`--task must be one of ${ALL_TASKS.slice(0, 3).join(', ')}`);
+  if (!ALL_TASKS.slice(0, 3).includes(task))
+    throw new UsageError(`--task must be one of ${ALL_TASKS.slice(0, 3).join(', ')}`);
   const ks = v.ks === undefined ? D.ks : v.ks.split(',').map((s) => numberFlag(s.trim(), 'ks', 1, 1));
   if (ks.some((k) => !Number.isInteger(k))) throw new UsageError('--ks must be whole numbers ≥ 1, e.g. 1,2,4,8,16');
   const matmul = (v.matmul ?? D.matmul) as StackedBenchConfig['matmul'];
-  if (!['auto', 'split', 'batched', 'both'].includes(matmul)) throw new UsageError('--matmul must be auto, split, batched or both');
+  if (!['auto', 'split', 'batched', 'both'].includes(matmul))
+    throw new UsageError('--matmul must be auto, split, batched or both');
   return {
     ...D,
     task,
@@ -80,7 +84,8 @@ async function main(): Promise<void> {
     return;
   }
   const backendName = (values.backend ?? 'wasm') as NodeBackend;
-  if (!NODE_BACKENDS.includes(backendName)) throw new UsageError(`unknown backend "${backendName}": use one of ${NODE_BACKENDS.join(', ')}`);
+  if (!NODE_BACKENDS.includes(backendName))
+    throw new UsageError(`unknown backend "${backendName}": use one of ${NODE_BACKENDS.join(', ')}`);
   const config = stackedBenchConfigFromFlags(values);
   const device = await useNodeBackend(backendName);
   const result = await runStackedBench(config, (line) => process.stderr.write(`[bench:stacked] ${line}\n`));

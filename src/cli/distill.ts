@@ -44,29 +44,48 @@ function humanReport(s: Summary): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseFlags(process.argv.slice(2), { ...RUN_FLAGS, out: { type: 'string' }, overwrite: { type: 'boolean' }, 'export-script': { type: 'string' } });
+  const { values } = parseFlags(process.argv.slice(2), {
+    ...RUN_FLAGS,
+    out: { type: 'string' },
+    overwrite: { type: 'boolean' },
+    'export-script': { type: 'string' },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   const flags = runFlags(values);
   const scriptDir = values['export-script'];
-  if (values.overwrite && !values.out && !scriptDir) throw new UsageError('--overwrite needs --out DIR or --export-script DIR');
+  if (values.overwrite && !values.out && !scriptDir)
+    throw new UsageError('--overwrite needs --out DIR or --export-script DIR');
   if (scriptDir) await prepareScriptDir(scriptDir, Boolean(values.overwrite));
   if (values.out) await prepareOutDir(values.out, Boolean(values.overwrite)); // before minutes of training
   const custom = await loadCustomData(flags.config.task, flags.data);
   const backend = await useNodeBackend(flags.backend);
   const progress = new Progress();
   if (scriptDir) {
-    const files = await exportScriptDir(flags.config, scriptDir, { backend, custom, teacherExplicit: flags.teacherExplicit, progress });
+    const files = await exportScriptDir(flags.config, scriptDir, {
+      backend,
+      custom,
+      teacherExplicit: flags.teacherExplicit,
+      progress,
+    });
     progress.done(`wrote ${files.length} files to ${scriptDir}`);
     if (!values.out) {
       if (flags.json) process.stdout.write(`${JSON.stringify({ exportScript: scriptDir, files })}\n`);
-      else process.stdout.write(`wrote ${scriptDir}: run it with  python ${scriptDir}/kd_train.py ${scriptDir}/run.json\n`);
+      else
+        process.stdout.write(
+          `wrote ${scriptDir}: run it with  python ${scriptDir}/kd_train.py ${scriptDir}/run.json\n`,
+        );
       return;
     }
   }
-  const { summary, run } = await runInNode(flags.config, { backend, custom, teacherExplicit: flags.teacherExplicit, progress });
+  const { summary, run } = await runInNode(flags.config, {
+    backend,
+    custom,
+    teacherExplicit: flags.teacherExplicit,
+    progress,
+  });
   progress.done(`done in ${summary.wallSeconds.toFixed(1)} s`);
   if (values.out) {
     const out = values.out;
@@ -77,7 +96,10 @@ async function main(): Promise<void> {
       await saveModelDir(join(out, role), await exportModel(run.model(role)!, run.task.vocab, modelExtra(run, role)));
     }
     if (summary.teacherSource === 'trained') {
-      await saveModelDir(join(out, 'teacher'), await exportModel(run.teacher, run.task.vocab, modelExtra(run, 'teacher')));
+      await saveModelDir(
+        join(out, 'teacher'),
+        await exportModel(run.teacher, run.task.vocab, modelExtra(run, 'teacher')),
+      );
     } else {
       await rm(join(out, 'teacher'), { recursive: true, force: true }); // a previous run's, under --overwrite
     }

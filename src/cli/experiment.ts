@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const { values } = parseFlags(process.argv.slice(2), { ...RUN_FLAGS, seeds: { type: 'string' } });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const seeds = Number(values.seeds ?? 3);
-  if (!Number.isInteger(seeds) || seeds < 2 || seeds > 50) throw new UsageError('--seeds must be a whole number from 2 to 50');
+  if (!Number.isInteger(seeds) || seeds < 2 || seeds > 50)
+    throw new UsageError('--seeds must be a whole number from 2 to 50');
   const flags = runFlags(values);
   const custom = await loadCustomData(flags.config.task, flags.data);
   const backend = await useNodeBackend(flags.backend);
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
   const runs: Summary[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     progress.update(`seed ${seed}/${seeds}`, true);
-    const { summary, run } = await runInNode({ ...flags.config, seed }, { backend, custom, teacherExplicit: flags.teacherExplicit, progress });
+    const { summary, run } = await runInNode(
+      { ...flags.config, seed },
+      { backend, custom, teacherExplicit: flags.teacherExplicit, progress },
+    );
     run.dispose();
     runs.push(summary);
     progress.done(
@@ -51,8 +55,16 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (flags.json) {
-    const perSeed = runs.map((r) => ({ seed: r.config.seed, teacher: r.teacher.accuracy, student: r.student.accuracy, baseline: r.baseline.accuracy, seconds: r.wallSeconds }));
-    process.stdout.write(`${JSON.stringify({ config: c, seeds, backend, teacher, student, baseline, kdGain: gain, significant, perSeed })}\n`);
+    const perSeed = runs.map((r) => ({
+      seed: r.config.seed,
+      teacher: r.teacher.accuracy,
+      student: r.student.accuracy,
+      baseline: r.baseline.accuracy,
+      seconds: r.wallSeconds,
+    }));
+    process.stdout.write(
+      `${JSON.stringify({ config: c, seeds, backend, teacher, student, baseline, kdGain: gain, significant, perSeed })}\n`,
+    );
   }
 }
 

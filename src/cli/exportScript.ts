@@ -19,14 +19,19 @@ const PYTHON_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'export',
 
 /** kd_train.py and nanogpt.py from src/export/python/: the one copy the app bundles too. */
 export async function readKdSources(): Promise<KdScriptSources> {
-  const [kdTrain, nanogpt] = await Promise.all([readFile(join(PYTHON_DIR, 'kd_train.py'), 'utf8'), readFile(join(PYTHON_DIR, 'nanogpt.py'), 'utf8')]);
+  const [kdTrain, nanogpt] = await Promise.all([
+    readFile(join(PYTHON_DIR, 'kd_train.py'), 'utf8'),
+    readFile(join(PYTHON_DIR, 'nanogpt.py'), 'utf8'),
+  ]);
   return { kdTrain, nanogpt };
 }
 
 /** Refuses a folder that already holds an export, unless overwriting; creates it. */
 export async function prepareScriptDir(dir: string, overwrite: boolean): Promise<void> {
   if (!overwrite && existsSync(join(dir, 'run.json'))) {
-    throw new Error(`${dir} already holds an exported run (run.json): pass --overwrite to replace it, or choose another folder`);
+    throw new Error(
+      `${dir} already holds an exported run (run.json): pass --overwrite to replace it, or choose another folder`,
+    );
   }
   await mkdir(dir, { recursive: true });
 }
@@ -48,21 +53,31 @@ export async function exportScriptDir(configIn: RunConfig, dir: string, opts: Sc
     const shipped = sizeSpec(teacher.config);
     if (opts.teacherExplicit && sizeSpec(resolveSize(config.teacher)) !== shipped) {
       teacher.dispose();
-      throw new Error(`the shipped ${task.id} teacher is ${shipped}, not ${config.teacher}: drop --teacher, or train one with --teacher-steps N`);
+      throw new Error(
+        `the shipped ${task.id} teacher is ${shipped}, not ${config.teacher}: drop --teacher, or train one with --teacher-steps N`,
+      );
     }
     config.teacher = shipped;
   }
   const progress = opts.progress;
-  const run = new DistillationRun(task, config, fixedControl(config.hyper), {
-    onPoints: (points) => {
-      const p = points[points.length - 1];
-      progress?.update(`teacher step ${p.step}/${config.teacherSteps} loss ${p.values.total?.toFixed(4)}`);
+  const run = new DistillationRun(
+    task,
+    config,
+    fixedControl(config.hyper),
+    {
+      onPoints: (points) => {
+        const p = points[points.length - 1];
+        progress?.update(`teacher step ${p.step}/${config.teacherSteps} loss ${p.values.total?.toFixed(4)}`);
+      },
+      onPhase: (phase, detail) => progress?.update(`[${phase}] ${detail}`, true),
     },
-    onPhase: (phase, detail) => progress?.update(`[${phase}] ${detail}`, true),
-  }, teacher);
+    teacher,
+  );
   try {
     if (config.teacherSteps > 0) await run.trainTeacher();
-    const files = await buildKdScript(run, await readKdSources(), { exportedBy: { source: 'cli', backend: opts.backend } });
+    const files = await buildKdScript(run, await readKdSources(), {
+      exportedBy: { source: 'cli', backend: opts.backend },
+    });
     const written: string[] = [];
     for (const f of files) {
       const path = join(dir, ...f.path.split('/'));

@@ -37,14 +37,23 @@ async function main(): Promise<void> {
   const enter = (next: PhaseName | 'setup') => {
     const p = probe.reset();
     const was = measured[current];
-    measured[current] = was ? { numBytes: Math.max(was.numBytes, p.numBytes), buffers: Math.max(was.buffers, p.buffers) } : p;
+    measured[current] = was
+      ? { numBytes: Math.max(was.numBytes, p.numBytes), buffers: Math.max(was.buffers, p.buffers) }
+      : p;
     current = next;
   };
-  const run = new DistillationRun(task, config, fixedControl(config.hyper), {
-    onPhase: (phase) => {
-      if (phase === 'teacher' || phase === 'caching' || phase === 'distill') enter(phase);
+  const run = new DistillationRun(
+    task,
+    config,
+    fixedControl(config.hyper),
+    {
+      onPhase: (phase) => {
+        if (phase === 'teacher' || phase === 'caching' || phase === 'distill') enter(phase);
+      },
     },
-  }, teacher, 0);
+    teacher,
+    0,
+  );
   const started = Date.now();
   if (config.teacherSteps > 0) await run.trainTeacher();
   await run.distill();
@@ -58,23 +67,47 @@ async function main(): Promise<void> {
   const rows = (['teacher', 'caching', 'distill', 'test'] as const).map((phase) => {
     const est = estimate.phases[phase];
     const m = measured[phase];
-    return { phase, estimate: est, numBytes: m?.numBytes ?? null, buffers: m?.buffers ?? null, ratio: est && m ? est / m.buffers : null, ratioNumBytes: est && m ? est / m.numBytes : null };
+    return {
+      phase,
+      estimate: est,
+      numBytes: m?.numBytes ?? null,
+      buffers: m?.buffers ?? null,
+      ratio: est && m ? est / m.buffers : null,
+      ratioNumBytes: est && m ? est / m.numBytes : null,
+    };
   });
   const peakNumBytes = Math.max(...rows.map((r) => r.numBytes ?? 0));
   const peakBuffers = Math.max(...rows.map((r) => r.buffers ?? 0));
   const result = {
-    config: { task: config.task, teacher: config.teacher, student: config.student, batchSize: config.hyper.batchSize, teacherSteps: config.teacherSteps, steps: config.steps },
+    config: {
+      task: config.task,
+      teacher: config.teacher,
+      student: config.student,
+      batchSize: config.hyper.batchSize,
+      teacherSteps: config.teacherSteps,
+      steps: config.steps,
+    },
     backend,
     seconds: (Date.now() - started) / 1000,
     phases: rows,
-    peak: { estimate: estimate.peak, numBytes: peakNumBytes, buffers: peakBuffers, wasmHeap: heap, ratio: estimate.peak / peakBuffers, ratioNumBytes: estimate.peak / peakNumBytes },
+    peak: {
+      estimate: estimate.peak,
+      numBytes: peakNumBytes,
+      buffers: peakBuffers,
+      wasmHeap: heap,
+      ratio: estimate.peak / peakBuffers,
+      ratioNumBytes: estimate.peak / peakNumBytes,
+    },
   };
   const f = (b: number | null) => (b === null ? '—' : fmtGiB(b)).padStart(9);
   const r = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   const lines = [
     `${task.id} teacher ${config.teacher} student ${config.student} batch ${config.hyper.batchSize} on ${backend}`,
     'phase      estimate  numBytes   buffers  estimate/buffers  estimate/numBytes',
-    ...rows.map((x) => `${x.phase.padEnd(8)} ${f(x.estimate)} ${f(x.numBytes)} ${f(x.buffers)}  ${r(x.ratio).padStart(16)}  ${r(x.ratioNumBytes).padStart(17)}`),
+    ...rows.map(
+      (x) =>
+        `${x.phase.padEnd(8)} ${f(x.estimate)} ${f(x.numBytes)} ${f(x.buffers)}  ${r(x.ratio).padStart(16)}  ${r(x.ratioNumBytes).padStart(17)}`,
+    ),
     `peak     ${f(estimate.peak)} ${f(peakNumBytes)} ${f(peakBuffers)}  ${r(result.peak.ratio).padStart(16)}  ${r(result.peak.ratioNumBytes).padStart(17)}${heap ? `   wasm heap ${fmtGiB(heap)}` : ''}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -37,7 +37,14 @@ describe('memory estimate vs a real run', () => {
       peaks[phase] = probe.reset();
       phase = next;
     };
-    const run = new DistillationRun(task, config, fixedControl(config.hyper), { onPhase: (p) => (p === 'done' ? undefined : enter(p)) }, undefined, 0);
+    const run = new DistillationRun(
+      task,
+      config,
+      fixedControl(config.hyper),
+      { onPhase: (p) => (p === 'done' ? undefined : enter(p)) },
+      undefined,
+      0,
+    );
     try {
       await run.trainTeacher();
       await run.distill();

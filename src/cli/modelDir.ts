@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { CONFIG_FILE, SAFETENSORS_FILE, importModel, type ExportedModel, type ImportedModel } from '../model/export';
 
 /** Writes `dir/model.safetensors` and `dir/config.json`, creating dir if needed. Returns the paths. */
-export async function saveModelDir(dir: string, exported: ExportedModel): Promise<{ safetensors: string; config: string }> {
+export async function saveModelDir(
+  dir: string,
+  exported: ExportedModel,
+): Promise<{ safetensors: string; config: string }> {
   await mkdir(dir, { recursive: true });
   const paths = { safetensors: join(dir, SAFETENSORS_FILE), config: join(dir, CONFIG_FILE) };
   await writeFile(paths.safetensors, exported.safetensors);
@@ -22,9 +25,12 @@ export async function readModelDir(dir: string): Promise<ExportedModel> {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'ENOENT') {
-        throw new Error(`${join(dir, file)} not found: a model directory holds ${SAFETENSORS_FILE} and ${CONFIG_FILE}`, {
-          cause: e,
-        });
+        throw new Error(
+          `${join(dir, file)} not found: a model directory holds ${SAFETENSORS_FILE} and ${CONFIG_FILE}`,
+          {
+            cause: e,
+          },
+        );
       }
       throw e;
     }

@@ -20,9 +20,16 @@ describe('predict input and output (modelInput)', () => {
     const last = [9, 0, 5, 0, 1, 2]; // PAD has the top logit, but only class tokens compete
     const extra = { classes: ['neg', 'pos'], class_token_ids: [4, 5] };
     expect(decodePrediction(last, extra, vocab)).toEqual({ prediction: 'pos', predictionId: 5 });
-    expect(decodePrediction(last, { classes: null, class_token_ids: null }, vocab)).toEqual({ prediction: '<pad>', predictionId: 0 });
-    expect(() => classTokens({ classes: ['neg', 'pos'], class_token_ids: [4, 6] }, 6)).toThrow(/class_token_ids must be token ids in 0\.\.5/);
-    expect(() => classTokens({ classes: ['neg'], class_token_ids: [4, 5] }, 6)).toThrow(/classes must name each of the 2/);
+    expect(decodePrediction(last, { classes: null, class_token_ids: null }, vocab)).toEqual({
+      prediction: '<pad>',
+      predictionId: 0,
+    });
+    expect(() => classTokens({ classes: ['neg', 'pos'], class_token_ids: [4, 6] }, 6)).toThrow(
+      /class_token_ids must be token ids in 0\.\.5/,
+    );
+    expect(() => classTokens({ classes: ['neg'], class_token_ids: [4, 5] }, 6)).toThrow(
+      /classes must name each of the 2/,
+    );
   });
 
   it('encodes custom classification text as the app does: [BOS, words or <unk>, SEP], cut to the block', () => {

@@ -45,7 +45,10 @@ export interface Summary {
   kdGain: number;
 }
 
-export async function loadCustomData(task: RunConfig['task'], dataPath: string | undefined): Promise<CustomData | undefined> {
+export async function loadCustomData(
+  task: RunConfig['task'],
+  dataPath: string | undefined,
+): Promise<CustomData | undefined> {
   if (task !== 'custom-text' && task !== 'custom-csv') return undefined;
   if (!dataPath) throw new Error(`task ${task} needs --data FILE`);
   return customDataFromFile(dataPath, new Uint8Array(await readFile(dataPath)), task).data;
@@ -86,7 +89,10 @@ export function assertMemoryFits(config: RunConfig, task: Task, limits: MemoryLi
   if (problem) throw new Error(problem);
 }
 
-export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Promise<{ summary: Summary; run: DistillationRun }> {
+export async function runInNode(
+  configIn: RunConfig,
+  opts: NodeRunOptions,
+): Promise<{ summary: Summary; run: DistillationRun }> {
   const started = Date.now();
   const config: RunConfig = { ...configIn, hyper: { ...configIn.hyper } };
   const task = buildTask(config.task, taskOptions(config), opts.custom);
@@ -96,7 +102,9 @@ export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Prom
     const shipped = sizeSpec(teacher.config);
     if (opts.teacherExplicit && sizeSpec(resolveSize(config.teacher)) !== shipped) {
       teacher.dispose();
-      throw new Error(`the shipped ${task.id} teacher is ${shipped}, not ${config.teacher}: drop --teacher, or train one with --teacher-steps N`);
+      throw new Error(
+        `the shipped ${task.id} teacher is ${shipped}, not ${config.teacher}: drop --teacher, or train one with --teacher-steps N`,
+      );
     }
     config.teacher = shipped;
   }
@@ -107,20 +115,27 @@ export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Prom
     throw e;
   }
   const progress = opts.progress;
-  const run = new DistillationRun(task, config, fixedControl(config.hyper), {
-    onPoints: (points) => {
-      const p = points[points.length - 1];
-      const total = p.phase === 'teacher' ? config.teacherSteps : config.steps;
-      const loss = p.values.total?.toFixed(4);
-      const base = p.values.baseline !== undefined ? ` baseline ${p.values.baseline.toFixed(4)}` : '';
-      progress?.update(`${p.phase} step ${p.step}/${total} loss ${loss}${base}`);
+  const run = new DistillationRun(
+    task,
+    config,
+    fixedControl(config.hyper),
+    {
+      onPoints: (points) => {
+        const p = points[points.length - 1];
+        const total = p.phase === 'teacher' ? config.teacherSteps : config.steps;
+        const loss = p.values.total?.toFixed(4);
+        const base = p.values.baseline !== undefined ? ` baseline ${p.values.baseline.toFixed(4)}` : '';
+        progress?.update(`${p.phase} step ${p.step}/${total} loss ${loss}${base}`);
+      },
+      onEval: (r: EvalReport) => {
+        const acc = (k: 'teacher' | 'student' | 'baseline') =>
+          r[k] ? ` ${k} ${(r[k]!.accuracy * 100).toFixed(1)}%` : '';
+        progress?.update(`${r.phase} step ${r.step} val${acc('teacher')}${acc('student')}${acc('baseline')}`, true);
+      },
+      onPhase: (phase, detail) => progress?.update(`[${phase}] ${detail}`, true),
     },
-    onEval: (r: EvalReport) => {
-      const acc = (k: 'teacher' | 'student' | 'baseline') => (r[k] ? ` ${k} ${(r[k]!.accuracy * 100).toFixed(1)}%` : '');
-      progress?.update(`${r.phase} step ${r.step} val${acc('teacher')}${acc('student')}${acc('baseline')}`, true);
-    },
-    onPhase: (phase, detail) => progress?.update(`[${phase}] ${detail}`, true),
-  }, teacher);
+    teacher,
+  );
   if (config.teacherSteps > 0) await run.trainTeacher();
   await run.distill();
   const test = await run.evaluateStudents('test');
@@ -130,7 +145,13 @@ export async function runInNode(configIn: RunConfig, opts: NodeRunOptions): Prom
   const sParams = parameterCount(studentConfig);
   const summary: Summary = {
     config,
-    task: { id: task.id, kind: task.kind, vocabSize: task.vocab.length, seqLen: task.seqLen, classes: task.classes?.map((c) => c.name) },
+    task: {
+      id: task.id,
+      kind: task.kind,
+      vocabSize: task.vocab.length,
+      seqLen: task.seqLen,
+      classes: task.classes?.map((c) => c.name),
+    },
     backend: opts.backend,
     teacherSource: config.teacherSteps > 0 ? 'trained' : 'shipped',
     steps: { teacher: run.teacherStep, distill: run.distillStep },

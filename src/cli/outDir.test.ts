@@ -21,7 +21,9 @@ describe('distill --out DIR, checked before training', () => {
     await prepareOutDir(out, false);
     mkdirSync(join(out, 'student'));
     writeFileSync(join(out, 'summary.json'), '{}');
-    await expect(prepareOutDir(out, false)).rejects.toThrow(/already holds a previous run \(student\/, summary\.json\): choose another directory, or add --overwrite/);
+    await expect(prepareOutDir(out, false)).rejects.toThrow(
+      /already holds a previous run \(student\/, summary\.json\): choose another directory, or add --overwrite/,
+    );
     await prepareOutDir(out, true);
     expect(readdirSync(out).sort()).toEqual(['notes.txt', 'student', 'summary.json']);
   });
@@ -30,7 +32,9 @@ describe('distill --out DIR, checked before training', () => {
     const file = join(root, 'plain');
     writeFileSync(file, 'x');
     await expect(prepareOutDir(file, false)).rejects.toThrow(/is a file, not a directory/);
-    await expect(prepareOutDir(join(file, 'sub'), false)).rejects.toThrow(/cannot create --out .*plain\/sub \(ENOTDIR\)/);
+    await expect(prepareOutDir(join(file, 'sub'), false)).rejects.toThrow(
+      /cannot create --out .*plain\/sub \(ENOTDIR\)/,
+    );
     const odd = join(root, 'odd');
     mkdirSync(odd);
     writeFileSync(join(odd, 'baseline'), 'not a directory');

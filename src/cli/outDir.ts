@@ -33,7 +33,9 @@ async function probe(dir: string, what: string): Promise<void> {
     await rm(file, { force: true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new Error(`${what} ${dir} is not writable (${err.code ?? err.message}): choose another --out directory`, { cause: e });
+    throw new Error(`${what} ${dir} is not writable (${err.code ?? err.message}): choose another --out directory`, {
+      cause: e,
+    });
   }
 }
 
@@ -46,7 +48,9 @@ export async function prepareOutDir(out: string, overwrite: boolean): Promise<vo
       await mkdir(out, { recursive: true });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw new Error(`cannot create --out ${out} (${err.code ?? err.message}): choose another directory`, { cause: e });
+      throw new Error(`cannot create --out ${out} (${err.code ?? err.message}): choose another directory`, {
+        cause: e,
+      });
     }
   }
   const found: string[] = [];
@@ -54,13 +58,18 @@ export async function prepareOutDir(out: string, overwrite: boolean): Promise<vo
     const k = await kindOf(join(out, o.name));
     if (k === null) continue;
     if ((k === 'dir') !== o.dir) {
-      throw new UsageError(`--out ${out}: ${o.name} is a ${k === 'dir' ? 'directory' : 'file'}, but distill writes a ${o.dir ? 'directory' : 'file'} there`);
+      throw new UsageError(
+        `--out ${out}: ${o.name} is a ${k === 'dir' ? 'directory' : 'file'}, but distill writes a ${o.dir ? 'directory' : 'file'} there`,
+      );
     }
     found.push(o.dir ? `${o.name}/` : o.name);
   }
   if (found.length && !overwrite) {
-    throw new UsageError(`--out ${out} already holds a previous run (${found.join(', ')}): choose another directory, or add --overwrite to replace those outputs`);
+    throw new UsageError(
+      `--out ${out} already holds a previous run (${found.join(', ')}): choose another directory, or add --overwrite to replace those outputs`,
+    );
   }
   await probe(out, '--out');
-  for (const o of RUN_OUTPUTS) if (o.dir && found.includes(`${o.name}/`)) await probe(join(out, o.name), '--out subdirectory');
+  for (const o of RUN_OUTPUTS)
+    if (o.dir && found.includes(`${o.name}/`)) await probe(join(out, o.name), '--out subdirectory');
 }

@@ -24,14 +24,19 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   if (!values.model) throw new UsageError('--model DIR is required');
-  if ((values.text === undefined) === (values.tokens === undefined)) throw new UsageError('give exactly one of --text and --tokens');
+  if ((values.text === undefined) === (values.tokens === undefined))
+    throw new UsageError('give exactly one of --text and --tokens');
   const backend = (values.backend ?? 'wasm') as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new UsageError(`unknown backend "${backend}"`);
   await useNodeBackend(backend);
   const { model, vocab, extra } = await loadModelDir(values.model, false);
-  const tokens = values.tokens !== undefined ? parseTokenIds(values.tokens, vocab.length) : encoderFor(extra, vocab, model.config.blockSize)(values.text!);
+  const tokens =
+    values.tokens !== undefined
+      ? parseTokenIds(values.tokens, vocab.length)
+      : encoderFor(extra, vocab, model.config.blockSize)(values.text!);
   if (!tokens.length) throw new UsageError('the input is empty');
-  if (tokens.length > model.config.blockSize) throw new UsageError(`the input has ${tokens.length} tokens; the model reads at most ${model.config.blockSize}`);
+  if (tokens.length > model.config.blockSize)
+    throw new UsageError(`the input has ${tokens.length} tokens; the model reads at most ${model.config.blockSize}`);
   const logitsT = tf.tidy(() => model.forward(tf.tensor2d([tokens], [1, tokens.length], 'int32')).logits.squeeze([0]));
   const logits = (await logitsT.array()) as number[][];
   logitsT.dispose();

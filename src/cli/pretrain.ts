@@ -47,20 +47,31 @@ async function main(): Promise<void> {
   const { values } = parseFlags(process.argv.slice(2), RUN_FLAGS);
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const tasks = (values.task ? [values.task] : BUILTIN_TASKS) as TaskId[];
-  for (const t of tasks) if (!BUILTIN_TASKS.includes(t)) throw new UsageError(`pretrain covers built-in tasks only (${BUILTIN_TASKS.join(', ')})`);
+  for (const t of tasks)
+    if (!BUILTIN_TASKS.includes(t))
+      throw new UsageError(`pretrain covers built-in tasks only (${BUILTIN_TASKS.join(', ')})`);
   const backend = await useNodeBackend((values.backend ?? 'wasm') as 'wasm');
   const progress = new Progress();
   const results: ManifestEntry[] = [];
   for (const task of tasks) {
     const recipe = PRETRAIN_RECIPE[task as keyof typeof PRETRAIN_RECIPE];
-    const { config: base } = runFlags({ ...values, task, teacher: values.teacher ?? recipe.teacher, 'teacher-steps': values['teacher-steps'] ?? String(recipe.teacherSteps) });
+    const { config: base } = runFlags({
+      ...values,
+      task,
+      teacher: values.teacher ?? recipe.teacher,
+      'teacher-steps': values['teacher-steps'] ?? String(recipe.teacherSteps),
+    });
     const config: RunConfig = { ...base, evalEvery: Math.max(50, Math.round(base.teacherSteps / 10)) };
     const started = Date.now();
     const data = buildTask(task, taskOptions(config));
     assertMemoryFits(config, data); // before the teacher is allocated
     const run = new DistillationRun(data, config, fixedControl(config.hyper), {
-      onPoints: (p) => progress.update(`${task}: teacher step ${p[p.length - 1].step}/${config.teacherSteps} loss ${p[p.length - 1].values.total?.toFixed(4)}`),
-      onEval: (r) => progress.update(`${task}: step ${r.step} val accuracy ${((r.teacher?.accuracy ?? 0) * 100).toFixed(1)}%`, true),
+      onPoints: (p) =>
+        progress.update(
+          `${task}: teacher step ${p[p.length - 1].step}/${config.teacherSteps} loss ${p[p.length - 1].values.total?.toFixed(4)}`,
+        ),
+      onEval: (r) =>
+        progress.update(`${task}: step ${r.step} val accuracy ${((r.teacher?.accuracy ?? 0) * 100).toFixed(1)}%`, true),
     });
     await run.trainTeacher();
     const test = await evaluateModel(run.teacher, data, data.test, indexSplit(data, data.test));
@@ -79,9 +90,14 @@ async function main(): Promise<void> {
       seconds: (Date.now() - started) / 1000,
       command: `npm run pretrain -- --task ${task} --teacher ${sizeSpec(run.teacher.config)} --teacher-steps ${config.teacherSteps} --seed ${config.seed}`,
     };
-    await saveModelDir(shippedTeacherDir(task), await exportModel(run.teacher, data.vocab, { ...taskExtra(data), role: 'teacher', pretrain: entry }));
+    await saveModelDir(
+      shippedTeacherDir(task),
+      await exportModel(run.teacher, data.vocab, { ...taskExtra(data), role: 'teacher', pretrain: entry }),
+    );
     run.dispose();
-    progress.done(`${task}: ${entry.size} teacher, test accuracy ${(entry.testAccuracy * 100).toFixed(1)}% in ${entry.seconds.toFixed(0)} s → ${shippedTeacherDir(task)}`);
+    progress.done(
+      `${task}: ${entry.size} teacher, test accuracy ${(entry.testAccuracy * 100).toFixed(1)}% in ${entry.seconds.toFixed(0)} s → ${shippedTeacherDir(task)}`,
+    );
     results.push(entry);
   }
   if (values.json) process.stdout.write(`${JSON.stringify({ teachers: results })}\n`);

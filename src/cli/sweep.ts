@@ -7,7 +7,14 @@
 import { sizeSpec, taskOptions, type SizeSpec } from '../config';
 import { buildTask, type Task } from '../data';
 import type { GPT } from '../model/gpt';
-import { SWEEP_CONTROLS, DEFAULT_SMOOTHING, membersPerGroup, type SweepConfig, type SweepControl, type SweepReport } from '../sweepConfig';
+import {
+  SWEEP_CONTROLS,
+  DEFAULT_SMOOTHING,
+  membersPerGroup,
+  type SweepConfig,
+  type SweepControl,
+  type SweepReport,
+} from '../sweepConfig';
 import { DistillationRun, fixedControl } from '../train/run';
 import { checkSweepFits, SweepRun } from '../train/sweep';
 import { parseFlags, RUN_FLAGS, RUN_FLAGS_USAGE, runFlags } from './args';
@@ -25,7 +32,11 @@ const USAGE = `usage: npm run --silent sweep -- [sweep flags] [run flags]
   --students LIST        student sizes, one stack each: a capacity ladder (default: --student)
 ${RUN_FLAGS_USAGE}`;
 
-const list = (raw: string | undefined, fallback: string): string[] => (raw ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const list = (raw: string | undefined, fallback: string): string[] =>
+  (raw ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const numbers = (raw: string | undefined, fallback: string, flag: string): number[] =>
   list(raw, fallback).map((s) => {
     const n = Number(s);
@@ -36,7 +47,9 @@ const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function printReport(r: SweepReport): string {
-  const lines = [`student ${r.student} (${r.parameters.toLocaleString('en-US')} parameters), step ${r.step}/${r.steps}, ${r.seeds.length} seed(s), ${r.rows} validation rows; teacher ${pct(r.teacherAccuracy)}, baseline ${pct(r.baselineAccuracy)}`];
+  const lines = [
+    `student ${r.student} (${r.parameters.toLocaleString('en-US')} parameters), step ${r.step}/${r.steps}, ${r.seeds.length} seed(s), ${r.rows} validation rows; teacher ${pct(r.teacherAccuracy)}, baseline ${pct(r.baselineAccuracy)}`,
+  ];
   lines.push(`KD gain, points ± 2 SE (rows: T; columns: α = ${r.alphas.join(', ')}):`);
   r.temperatures.forEach((T, t) => {
     const cells = r.alphas.map((_, a) => {
@@ -46,9 +59,13 @@ function printReport(r: SweepReport): string {
     lines.push(`  T = ${String(T).padEnd(4)} ${cells.join('')}`);
   });
   const ref = r.cells[r.reference.t * r.alphas.length + r.reference.a];
-  lines.push(`reference cell T = ${ref.temperature}, α = ${ref.alpha}: distilled ${pct(ref.accuracy)}, gain ${pts(ref.gain.gain)} ± ${(2 * ref.gain.se * 100).toFixed(1)} (per seed: ${ref.gain.perSeed.map(pts).join(', ')})`);
+  lines.push(
+    `reference cell T = ${ref.temperature}, α = ${ref.alpha}: distilled ${pct(ref.accuracy)}, gain ${pts(ref.gain.gain)} ± ${(2 * ref.gain.se * 100).toFixed(1)} (per seed: ${ref.gain.perSeed.map(pts).join(', ')})`,
+  );
   for (const c of r.controls) {
-    lines.push(`  ${c.control.padEnd(16)} ${pct(c.accuracy)}  gain ${pts(c.gain.gain)} ± ${(2 * c.gain.se * 100).toFixed(1)}  = ${ref.gain.gain !== 0 ? `${((c.gain.gain / ref.gain.gain) * 100).toFixed(0)}%` : '—'} of the reference gain`);
+    lines.push(
+      `  ${c.control.padEnd(16)} ${pct(c.accuracy)}  gain ${pts(c.gain.gain)} ± ${(2 * c.gain.se * 100).toFixed(1)}  = ${ref.gain.gain !== 0 ? `${((c.gain.gain / ref.gain.gain) * 100).toFixed(0)}%` : '—'} of the reference gain`,
+    );
   }
   const cal = r.calibration;
   if (cal) {
@@ -81,7 +98,12 @@ async function main(): Promise<void> {
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const flags = runFlags(values);
   if (flags.data) throw new UsageError('sweeps run on the built-in tasks');
-  const controls = values.controls === 'none' ? [] : values.controls === undefined || values.controls === 'all' ? [...SWEEP_CONTROLS] : (list(values.controls, '') as SweepControl[]);
+  const controls =
+    values.controls === 'none'
+      ? []
+      : values.controls === undefined || values.controls === 'all'
+        ? [...SWEEP_CONTROLS]
+        : (list(values.controls, '') as SweepControl[]);
   let config: SweepConfig = {
     run: flags.config,
     temperatures: numbers(values.temperatures, '1,4', 'temperatures'),
@@ -101,7 +123,11 @@ async function main(): Promise<void> {
   const run = new SweepRun(task, config, loaded.teacher, undefined, {
     onPhase: (g, phase, detail) => progress.update(`[${config.students[g]} ${phase}] ${detail}`, true),
     onProgress: (p) => progress.update(`${config.students[p.group]} step ${p.step}/${p.steps}`),
-    onReport: (r) => progress.update(`${r.student} step ${r.step}: best cell ${pts(Math.max(...r.cells.map((c) => c.gain.gain)))} pts`, true),
+    onReport: (r) =>
+      progress.update(
+        `${r.student} step ${r.step}: best cell ${pts(Math.max(...r.cells.map((c) => c.gain.gain)))} pts`,
+        true,
+      ),
   });
   await run.run();
   const seconds = (Date.now() - started) / 1000;

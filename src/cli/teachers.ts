@@ -24,7 +24,9 @@ export function hasShippedTeacher(task: TaskId): boolean {
 /** Loads the shipped teacher for a task, frozen, and checks that it fits the task. */
 export async function loadShippedTeacher(task: Task): Promise<GPT> {
   if (!hasShippedTeacher(task.id)) {
-    throw new Error(`no shipped teacher for task "${task.id}" (looked in ${shippedTeacherDir(task.id)}): pass --teacher-steps N to train one`);
+    throw new Error(
+      `no shipped teacher for task "${task.id}" (looked in ${shippedTeacherDir(task.id)}): pass --teacher-steps N to train one`,
+    );
   }
   const { model, vocab } = await loadModelDir(shippedTeacherDir(task.id), false);
   try {

@@ -68,7 +68,7 @@ function preloadVulkanLoader(): string {
   const icd = process.env.VK_ICD_FILENAMES?.split(':')[0];
   const candidate = icd ? join(dirname(icd), 'libvulkan.so.1') : '';
   if (!candidate || !existsSync(candidate)) {
-    return 'no Vulkan loader (libvulkan.so.1) found: install libvulkan1 or Debian\'s chromium';
+    return "no Vulkan loader (libvulkan.so.1) found: install libvulkan1 or Debian's chromium";
   }
   const flags = osConstants.dlopen.RTLD_NOW | osConstants.dlopen.RTLD_GLOBAL | RTLD_NODELETE;
   try {
@@ -113,7 +113,8 @@ async function init(): Promise<NodeWebGPUResult> {
   let adapterInfo: string;
   try {
     const adapter = await gpu.requestAdapter();
-    if (!adapter) return { ok: false, reason: withNote('navigator.gpu.requestAdapter() returned null: no WebGPU adapter') };
+    if (!adapter)
+      return { ok: false, reason: withNote('navigator.gpu.requestAdapter() returned null: no WebGPU adapter') };
     adapterInfo = describeAdapter(adapter);
   } catch (e) {
     return { ok: false, reason: withNote(`requestAdapter() failed: ${(e as Error).message}`) };

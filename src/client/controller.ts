@@ -45,7 +45,8 @@ export class Controller {
     switch (e.type) {
       case 'phase':
         // The run just finished: keep it in the runs table.
-        if (e.phase === 'done' && e.runId === before.run.runId && before.run.phase !== 'done') this.runs.saveCurrentRun();
+        if (e.phase === 'done' && e.runId === before.run.runId && before.run.phase !== 'done')
+          this.runs.saveCurrentRun();
         break;
       case 'uploaded':
         // The worker has switched to the uploaded task and describes it next: no setConfig round trip.
@@ -144,7 +145,10 @@ export class Controller {
     try {
       bytes = await file.arrayBuffer();
     } catch (e) {
-      this.store.dispatch({ type: 'event', event: { type: 'uploadError', name: file.name, message: `the file could not be read: ${(e as Error).message}` } });
+      this.store.dispatch({
+        type: 'event',
+        event: { type: 'uploadError', name: file.name, message: `the file could not be read: ${(e as Error).message}` },
+      });
       return;
     }
     this.port.postMessage({ type: 'upload', name: file.name, bytes }, [bytes]);

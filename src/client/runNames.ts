@@ -117,9 +117,13 @@ export type KeyMetricName = 'student' | 'baseline' | 'gain';
 export const KEY_METRICS: readonly KeyMetricName[] = ['student', 'baseline', 'gain'];
 
 /** The value of a key metric of a record: test split first, else validation; undefined when neither. */
-export function keyMetric(metrics: Record<string, number>, what: KeyMetricName): { value: number; split: Split } | undefined {
+export function keyMetric(
+  metrics: Record<string, number>,
+  what: KeyMetricName,
+): { value: number; split: Split } | undefined {
   for (const split of ['test', 'val'] as const) {
-    const name = what === 'gain' ? metricName({ kind: 'gain', split }) : metricName({ kind: 'accuracy', split, role: what });
+    const name =
+      what === 'gain' ? metricName({ kind: 'gain', split }) : metricName({ kind: 'accuracy', split, role: what });
     if (name in metrics) return { value: metrics[name], split };
   }
   return undefined;

@@ -87,7 +87,8 @@ function parseCurve(name: string, v: unknown): Parsed<Curve> {
   if (!Array.isArray(v.points)) return fail(`curve "${name}" has no points array`);
   const points: CurvePoint[] = [];
   for (const p of v.points as unknown[]) {
-    if (!isObject(p) || !isFiniteNumber(p.step) || !isFiniteNumber(p.value)) return fail(`curve "${name}" has a point that is not {step, value}`);
+    if (!isObject(p) || !isFiniteNumber(p.step) || !isFiniteNumber(p.value))
+      return fail(`curve "${name}" has a point that is not {step, value}`);
     points.push({ step: p.step, value: p.value });
   }
   return { ok: true, value: { scale: v.scale as CurveScale, points } };
@@ -113,13 +114,24 @@ function parseBase(v: Record<string, unknown>): Parsed<RecordBase> {
   if (!metrics.ok) return metrics;
   const curves = parseCurves(v.curves);
   if (!curves.ok) return curves;
-  return { ok: true, value: { id: v.id, createdAt: v.createdAt, title: v.title, url: v.url, metrics: metrics.value, curves: curves.value } };
+  return {
+    ok: true,
+    value: {
+      id: v.id,
+      createdAt: v.createdAt,
+      title: v.title,
+      url: v.url,
+      metrics: metrics.value,
+      curves: curves.value,
+    },
+  };
 }
 
 function parseEnd(v: unknown): Parsed<RunEnd> {
   if (!isObject(v)) return fail('end is missing');
   if (v.kind === 'done') return { ok: true, value: { kind: 'done' } };
-  if (v.kind === 'stopped' && isPhase(v.phase) && isFiniteNumber(v.step)) return { ok: true, value: { kind: 'stopped', phase: v.phase, step: v.step } };
+  if (v.kind === 'stopped' && isPhase(v.phase) && isFiniteNumber(v.step))
+    return { ok: true, value: { kind: 'stopped', phase: v.phase, step: v.step } };
   return fail('end is neither done nor stopped at a step');
 }
 
@@ -127,7 +139,8 @@ function parseMarks(v: unknown): Parsed<HyperMark[]> {
   if (!Array.isArray(v)) return fail('marks is not an array');
   const out: HyperMark[] = [];
   for (const m of v as unknown[]) {
-    if (!isObject(m) || !isPhase(m.phase) || !isFiniteNumber(m.step) || typeof m.label !== 'string') return fail('a mark is not {phase, step, label}');
+    if (!isObject(m) || !isPhase(m.phase) || !isFiniteNumber(m.step) || typeof m.label !== 'string')
+      return fail('a mark is not {phase, step, label}');
     out.push({ phase: m.phase, step: m.step, label: m.label });
   }
   return { ok: true, value: out };

@@ -65,7 +65,12 @@ function accuracyCurves(rows: readonly AccuracyRow[], phase: TrainPhase, curves:
     const points = rows.flatMap((r) => pointOf(r.step, r[role]));
     addCurve(curves, { kind: 'valAccuracy', phase, role }, points);
   }
-  if (phase === 'distill') addCurve(curves, { kind: 'valGain' }, rows.flatMap((r) => pointOf(r.step, r.gain)));
+  if (phase === 'distill')
+    addCurve(
+      curves,
+      { kind: 'valGain' },
+      rows.flatMap((r) => pointOf(r.step, r.gain)),
+    );
 }
 
 export function runCurves(run: RunView): Record<string, Curve> {

@@ -12,7 +12,14 @@ import type { RunsSync } from './runsSync';
 import { initialState } from './state';
 import { createStore } from './store';
 
-const point = (step: number): LossPoint => ({ phase: 'distill', step, lr: 1e-3, temperature: 4, alpha: 0.7, values: { total: 1.5, baseline: 2 } });
+const point = (step: number): LossPoint => ({
+  phase: 'distill',
+  step,
+  lr: 1e-3,
+  temperature: 4,
+  alpha: 0.7,
+  values: { total: 1.5, baseline: 2 },
+});
 
 function setup(db = openRunsDb(), sync: RunsSync | null = null) {
   const port: WorkerPort = { postMessage: (_c: WorkerCommand) => {}, onmessage: null };
@@ -83,7 +90,9 @@ describe('keeping runs', () => {
     await c.beforeLeaving();
     const db = await stored();
     const listed = await db.list();
-    expect(listed.ok && listed.value.records.map((r) => (r.kind === 'run' ? r.end : null))).toEqual([{ kind: 'stopped', phase: 'distill', step: 2 }]);
+    expect(listed.ok && listed.value.records.map((r) => (r.kind === 'run' ? r.end : null))).toEqual([
+      { kind: 'stopped', phase: 'distill', step: 2 },
+    ]);
     db.close();
   });
 

@@ -41,7 +41,10 @@ export class RunsController {
   ) {
     this.newId = deps.newId ?? newRecordId;
     this.now = deps.now ?? Date.now;
-    this.db = (deps.db ?? Promise.resolve<DbResult<RunsDb>>({ ok: false, error: { kind: 'unavailable', message: 'no database was given' } })).then((r) => {
+    this.db = (
+      deps.db ??
+      Promise.resolve<DbResult<RunsDb>>({ ok: false, error: { kind: 'unavailable', message: 'no database was given' } })
+    ).then((r) => {
       if (!r.ok) {
         this.dispatch({ type: 'unavailable', error: r.error });
         return null;

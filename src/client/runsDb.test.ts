@@ -17,7 +17,15 @@ function record(id: string, createdAt: number, accuracy = 0.5): RunRecord {
     title: `run ${id}`,
     url: '?task=sentiment&seed=1',
     metrics: { 'test.student.accuracy': accuracy },
-    curves: { 'distill.loss.total': { scale: 'nats', points: [{ step: 1, value: 2.5 }, { step: 2, value: 2.25 }] } },
+    curves: {
+      'distill.loss.total': {
+        scale: 'nats',
+        points: [
+          { step: 1, value: 2.5 },
+          { step: 2, value: 2.25 },
+        ],
+      },
+    },
     end: { kind: 'done' },
     marks: [],
   };
@@ -93,10 +101,22 @@ describe('the runs store', () => {
     await db.put(record('good', 3000));
     // Written behind the module's back, as an older page or an extension might.
     const raw = await openDB(DB_NAME);
-    await raw.put(RUNS_STORE, { id: 'no-metrics', kind: 'run', createdAt: 1, title: 't', url: '?', curves: {}, end: { kind: 'done' }, marks: [] });
+    await raw.put(RUNS_STORE, {
+      id: 'no-metrics',
+      kind: 'run',
+      createdAt: 1,
+      title: 't',
+      url: '?',
+      curves: {},
+      end: { kind: 'done' },
+      marks: [],
+    });
     await raw.put(RUNS_STORE, { ...record('alien', 2000), kind: 'checkpoint' });
     await raw.put(RUNS_STORE, { ...record('nan', 2500), metrics: { x: Number.NaN } });
-    await raw.put(RUNS_STORE, { ...record('bad-point', 2600), curves: { c: { scale: 'nats', points: [{ step: 1 }] } } });
+    await raw.put(RUNS_STORE, {
+      ...record('bad-point', 2600),
+      curves: { c: { scale: 'nats', points: [{ step: 1 }] } },
+    });
     raw.close();
     const listed = await db.list();
     expect(listed.ok).toBe(true);
@@ -123,7 +143,10 @@ describe('the runs store', () => {
     });
     const r = await db.put(record('too-big', 2000));
     expect(put).toHaveBeenCalled();
-    expect(r).toEqual({ ok: false, error: { kind: 'quota', message: 'QuotaExceededError: The quota has been exceeded.' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { kind: 'quota', message: 'QuotaExceededError: The quota has been exceeded.' },
+    });
     const listed = await db.list();
     expect(listed.ok && listed.value.records.map((x) => x.id)).toEqual(['kept']);
   });

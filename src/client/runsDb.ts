@@ -50,7 +50,8 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 function errorMessage(e: unknown): string {
-  if (e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException)) return `${e.name}: ${e.message}`;
+  if (e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException))
+    return `${e.name}: ${e.message}`;
   return String(e);
 }
 
@@ -58,7 +59,8 @@ function errorMessage(e: unknown): string {
 export function toDbError(e: unknown): DbError {
   const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
   // Firefox before 2020 called it NS_ERROR_DOM_QUOTA_REACHED.
-  if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED') return { kind: 'quota', message: errorMessage(e) };
+  if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED')
+    return { kind: 'quota', message: errorMessage(e) };
   return { kind: 'failed', message: errorMessage(e) };
 }
 
@@ -79,7 +81,8 @@ export interface OpenOptions {
 /** Opens (creating or upgrading) the database; 'unavailable' where the browser gives no IndexedDB. */
 export async function openRunsDb(opts: OpenOptions = {}): Promise<DbResult<RunsDb>> {
   const migrations = opts.migrations ?? MIGRATIONS;
-  if (typeof indexedDB === 'undefined') return { ok: false, error: { kind: 'unavailable', message: 'this browser has no IndexedDB' } };
+  if (typeof indexedDB === 'undefined')
+    return { ok: false, error: { kind: 'unavailable', message: 'this browser has no IndexedDB' } };
   let db: IDBPDatabase;
   try {
     db = await openDB(opts.name ?? DB_NAME, migrations.length, {

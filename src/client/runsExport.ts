@@ -4,7 +4,8 @@
 
 import type { StoredRecord } from './runRecord';
 
-const cell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const cell = (v: string | number) =>
+  typeof v === 'number' ? String(v) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 const row = (cells: (string | number)[]) => cells.map(cell).join(',');
 
 /** The records as stored (validated), in a versioned envelope so a later import can tell. */
@@ -26,7 +27,8 @@ export function metricsLongCsv(records: readonly StoredRecord[]): string {
   const lines = [row(['run_id', 'kind', 'title', 'created_at', 'url', 'metric', 'value'])];
   for (const r of records) {
     const created = new Date(r.createdAt).toISOString();
-    for (const [metric, value] of Object.entries(r.metrics)) lines.push(row([r.id, r.kind, r.title, created, r.url, metric, value]));
+    for (const [metric, value] of Object.entries(r.metrics))
+      lines.push(row([r.id, r.kind, r.title, created, r.url, metric, value]));
   }
   return lines.join('\n') + '\n';
 }

@@ -7,7 +7,8 @@ import type { RunEnd, StoredRecord } from './runRecord';
 
 export type RunsOp = 'load' | 'save' | 'delete';
 
-export type RunsNotice = { kind: 'saved'; title: string; end: RunEnd | null } | { kind: 'error'; op: RunsOp; error: DbError };
+export type RunsNotice =
+  { kind: 'saved'; title: string; end: RunEnd | null } | { kind: 'error'; op: RunsOp; error: DbError };
 
 export interface RunsState {
   /** 'loading' until the database answers; 'unavailable' when the browser gives none (runs are then not kept). */

@@ -7,7 +7,9 @@ describe('opening a kept run', () => {
     const run = '?task=modadd&seed=3&steps=40';
     expect(openRunSearch(run, '?task=sentiment&backend=wasm')).toBe('?task=modadd&seed=3&steps=40&backend=wasm');
     expect(openRunSearch(run, '')).toBe('?task=modadd&seed=3&steps=40');
-    const { config } = configFromSearchParams(new URLSearchParams(openRunSearch(run, '?backend=cpu')), DEFAULT_CONFIG, { otherKeys: ['backend'] });
+    const { config } = configFromSearchParams(new URLSearchParams(openRunSearch(run, '?backend=cpu')), DEFAULT_CONFIG, {
+      otherKeys: ['backend'],
+    });
     expect([config.task, config.seed, config.steps]).toEqual(['modadd', 3, 40]);
   });
 });

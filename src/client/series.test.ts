@@ -21,7 +21,12 @@ describe('series thinning', () => {
 
   it('stays bounded over a long stream', () => {
     let s: number[] = [];
-    for (let i = 0; i < 100_000; i += 10) s = appendBounded(s, Array.from({ length: 10 }, (_, j) => i + j), 1000);
+    for (let i = 0; i < 100_000; i += 10)
+      s = appendBounded(
+        s,
+        Array.from({ length: 10 }, (_, j) => i + j),
+        1000,
+      );
     expect(s.length).toBeLessThanOrEqual(1000);
     expect(s.length).toBeGreaterThan(500);
     expect(s[0]).toBe(0);

@@ -9,7 +9,10 @@ const point = (step: number, phase: 'teacher' | 'distill' = 'distill'): LossPoin
   lr: 1e-3,
   temperature: 4,
   alpha: 0.7,
-  values: phase === 'distill' ? { total: 1, hard: 2, soft: 0.5, feature: 0, attention: 0, relation: 0, baseline: 2.1 } : { total: 3 },
+  values:
+    phase === 'distill'
+      ? { total: 1, hard: 2, soft: 0.5, feature: 0, attention: 0, relation: 0, baseline: 2.1 }
+      : { total: 3 },
 });
 
 const ev = (event: WorkerEvent): Action => ({ type: 'event', event });
@@ -52,7 +55,11 @@ describe('client reducer', () => {
     expect(stepCounter(s.run)).toEqual({ phase: 'distill', step: 3, total: 300 });
     expect(s.run.totalSteps).toBe(300); // the progress bar's max: the same phase, the same total
     // Testing and done keep the distillation count (no phase total of their own).
-    s = run(s, ev({ type: 'phase', runId: 2, phase: 'testing', detail: '', totalSteps: 0 }), ev({ type: 'phase', runId: 2, phase: 'done', detail: '', totalSteps: 0 }));
+    s = run(
+      s,
+      ev({ type: 'phase', runId: 2, phase: 'testing', detail: '', totalSteps: 0 }),
+      ev({ type: 'phase', runId: 2, phase: 'done', detail: '', totalSteps: 0 }),
+    );
     expect(stepCounter(s.run)).toEqual({ phase: 'distill', step: 3, total: 300 });
     expect(s.run.teacherLoss).toHaveLength(2);
     expect(s.run.distillLoss.map((r) => r.step)).toEqual([1, 2, 3]);
@@ -62,7 +69,11 @@ describe('client reducer', () => {
     let s = run(initialState(DEFAULT_CONFIG), { type: 'started', runId: 2, paused: false });
     s = run(s, ev({ type: 'phase', runId: 2, phase: 'caching', detail: '', totalSteps: 0 }));
     expect(s.run.cache).toBeNull();
-    s = run(s, ev({ type: 'cacheProgress', runId: 2, done: 128, total: 300 }), ev({ type: 'cacheProgress', runId: 2, done: 256, total: 300 }));
+    s = run(
+      s,
+      ev({ type: 'cacheProgress', runId: 2, done: 128, total: 300 }),
+      ev({ type: 'cacheProgress', runId: 2, done: 256, total: 300 }),
+    );
     expect(s.run.cache).toEqual({ done: 256, total: 300 });
     s = run(s, ev({ type: 'phase', runId: 2, phase: 'distill', detail: '', totalSteps: 10 }));
     expect(s.run.cache).toBeNull();
@@ -86,19 +97,50 @@ describe('client reducer', () => {
   it('turns evaluations into accuracy rows with the KD gain, and hyper changes into markers', () => {
     let s = run(initialState(DEFAULT_CONFIG), { type: 'started', runId: 1 + 1, paused: false });
     const m = (accuracy: number) => ({ accuracy, nll: 1, perplexity: 2.7, ece: 0.1, reliability: [] });
-    s = run(s, ev({ type: 'eval', runId: 2, report: { phase: 'distill', step: 10, split: 'val', teacher: m(0.9), student: m(0.7), baseline: m(0.6) } }));
-    expect(s.run.distillAccuracy).toEqual([{ step: 10, teacher: 0.9, student: 0.7, baseline: 0.6, gain: expect.closeTo(0.1, 10) }]);
-    s = run(s, ev({ type: 'eval', runId: 2, report: { phase: 'distill', step: 20, split: 'test', teacher: m(0.9), student: m(0.8), baseline: m(0.6) } }));
+    s = run(
+      s,
+      ev({
+        type: 'eval',
+        runId: 2,
+        report: { phase: 'distill', step: 10, split: 'val', teacher: m(0.9), student: m(0.7), baseline: m(0.6) },
+      }),
+    );
+    expect(s.run.distillAccuracy).toEqual([
+      { step: 10, teacher: 0.9, student: 0.7, baseline: 0.6, gain: expect.closeTo(0.1, 10) },
+    ]);
+    s = run(
+      s,
+      ev({
+        type: 'eval',
+        runId: 2,
+        report: { phase: 'distill', step: 20, split: 'test', teacher: m(0.9), student: m(0.8), baseline: m(0.6) },
+      }),
+    );
     expect(s.run.test?.split).toBe('test');
     expect(s.run.distillAccuracy).toHaveLength(1); // test reports are not validation points
 
-    s = run(s, ev({ type: 'hyperApplied', runId: 2, phase: 'distill', step: 12, changes: { temperature: { from: 4, to: 2 } } }));
-    s = run(s, ev({ type: 'hyperApplied', runId: 2, phase: 'distill', step: 12, changes: { temperature: { from: 4, to: 2 }, alpha: { from: 0.7, to: 0.5 } } }));
+    s = run(
+      s,
+      ev({ type: 'hyperApplied', runId: 2, phase: 'distill', step: 12, changes: { temperature: { from: 4, to: 2 } } }),
+    );
+    s = run(
+      s,
+      ev({
+        type: 'hyperApplied',
+        runId: 2,
+        phase: 'distill',
+        step: 12,
+        changes: { temperature: { from: 4, to: 2 }, alpha: { from: 0.7, to: 0.5 } },
+      }),
+    );
     expect(s.run.markers).toEqual([{ phase: 'distill', step: 12, label: 'T=2 α=0.5' }]);
   });
 
   it('adopts the shipped teacher size unless the teacher was chosen', () => {
-    const shipped: WorkerEvent = { type: 'shippedTeacher', info: { task: 'sentiment', available: true, size: '3x4x64' } };
+    const shipped: WorkerEvent = {
+      type: 'shippedTeacher',
+      info: { task: 'sentiment', available: true, size: '3x4x64' },
+    };
     const free = run(initialState({ ...DEFAULT_CONFIG, teacherSteps: 0 }), ev(shipped));
     expect(free.config.teacher).toBe('3x4x64');
     const pinned = run(initialState({ ...DEFAULT_CONFIG, teacher: 'tiny', teacherSteps: 0 }, [], true), ev(shipped));
@@ -110,7 +152,15 @@ describe('client reducer', () => {
 
   it('records the teacher steps of an automatic teacher so the link reproduces the run', () => {
     let s = run(initialState({ ...DEFAULT_CONFIG, teacherSteps: 0 }), { type: 'started', runId: 2, paused: false });
-    s = run(s, ev({ type: 'notice', runId: 2, message: 'no shipped teacher for this task/size; train one first', teacherSteps: 300 }));
+    s = run(
+      s,
+      ev({
+        type: 'notice',
+        runId: 2,
+        message: 'no shipped teacher for this task/size; train one first',
+        teacherSteps: 300,
+      }),
+    );
     expect(s.config.teacherSteps).toBe(300);
     expect(s.run.notice).toMatch(/train one first/);
   });

@@ -192,14 +192,17 @@ export function stepCounter(run: RunView): StepCounter {
   if (run.phase === 'distill' || run.phase === 'testing' || run.phase === 'done' || run.distillStep > 0) {
     return { phase: 'distill', step: run.distillStep, total: run.distillTotal };
   }
-  if (run.phase === 'teacher' || run.teacherStep > 0) return { phase: 'teacher', step: run.teacherStep, total: run.teacherTotal };
+  if (run.phase === 'teacher' || run.teacherStep > 0)
+    return { phase: 'teacher', step: run.teacherStep, total: run.teacherTotal };
   return { phase: null, step: 0, total: 0 };
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toPrecision(3))) : v.toExponential(1));
 
 export function markerLabel(changes: Partial<Record<keyof Hyper, { from: number; to: number }>>): string {
-  return (Object.keys(changes) as (keyof Hyper)[]).map((k) => `${HYPER_SETTINGS[k].symbol}=${fmt(changes[k]!.to)}`).join(' ');
+  return (Object.keys(changes) as (keyof Hyper)[])
+    .map((k) => `${HYPER_SETTINGS[k].symbol}=${fmt(changes[k]!.to)}`)
+    .join(' ');
 }
 
 function accuracyRow(r: EvalReport): AccuracyRow {
@@ -228,7 +231,11 @@ function reduceRun(run: RunView, e: RunEvent): RunView {
         phase: e.phase,
         detail: e.detail,
         totalSteps: e.totalSteps,
-        ...(e.phase === 'teacher' ? { teacherTotal: e.totalSteps } : e.phase === 'distill' ? { distillTotal: e.totalSteps } : {}),
+        ...(e.phase === 'teacher'
+          ? { teacherTotal: e.totalSteps }
+          : e.phase === 'distill'
+            ? { distillTotal: e.totalSteps }
+            : {}),
         cache: null,
         error: e.phase === 'error' ? (run.error ?? e.detail) : run.error,
       };
@@ -259,7 +266,10 @@ function reduceRun(run: RunView, e: RunEvent): RunView {
     case 'hyperApplied': {
       const marker: Marker = { phase: e.phase, step: e.step, label: markerLabel(e.changes) };
       const last = run.markers[run.markers.length - 1];
-      const markers = last && last.phase === marker.phase && last.step === marker.step ? [...run.markers.slice(0, -1), marker] : [...run.markers, marker];
+      const markers =
+        last && last.phase === marker.phase && last.step === marker.step
+          ? [...run.markers.slice(0, -1), marker]
+          : [...run.markers, marker];
       return { ...run, markers: markers.slice(-MAX_MARKERS) };
     }
     case 'notice':
@@ -340,7 +350,8 @@ function reduceEvent(state: AppState, e: WorkerEvent): AppState {
       if (e.info.task !== state.config.task) return state;
       const c = state.config;
       // Unless a size was chosen, the shipped teacher's own size is the teacher size.
-      const adopt = !state.teacherExplicit && c.teacherSteps === 0 && e.info.available && e.info.size && e.info.size !== c.teacher;
+      const adopt =
+        !state.teacherExplicit && c.teacherSteps === 0 && e.info.available && e.info.size && e.info.size !== c.teacher;
       return { ...state, shipped: e.info, config: adopt ? { ...c, teacher: e.info.size! } : c };
     }
     case 'uploaded':

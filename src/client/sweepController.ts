@@ -7,7 +7,14 @@ import type { RunConfig } from '../config';
 import { validateSweep } from '../sweepConfig';
 import type { StoredRecord } from './runRecord';
 import { newRecordId } from './runsController';
-import { initialSweepState, sweepConfigFrom, sweepReducer, type SweepAction, type SweepForm, type SweepState } from './sweepState';
+import {
+  initialSweepState,
+  sweepConfigFrom,
+  sweepReducer,
+  type SweepAction,
+  type SweepForm,
+  type SweepState,
+} from './sweepState';
 import { sweepToRecord } from './sweepToRecord';
 
 /** What the controller needs of a Worker (a fake in tests). */

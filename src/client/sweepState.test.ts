@@ -3,7 +3,15 @@ import { DEFAULT_CONFIG } from '../config';
 import { validateSweep, type SweepReport } from '../sweepConfig';
 import type { SweepCommand, SweepEvent } from '../worker/sweepProtocol';
 import { SweepController, type SweepPort } from './sweepController';
-import { DEFAULT_SWEEP_FORM, initialSweepState, sweepConfigFrom, sweepReducer, sweepRunning, type SweepAction, type SweepState } from './sweepState';
+import {
+  DEFAULT_SWEEP_FORM,
+  initialSweepState,
+  sweepConfigFrom,
+  sweepReducer,
+  sweepRunning,
+  type SweepAction,
+  type SweepState,
+} from './sweepState';
 
 const ev = (event: SweepEvent): SweepAction => ({ type: 'event', event });
 const run = (s: SweepState, ...actions: SweepAction[]) => actions.reduce(sweepReducer, s);
@@ -12,8 +20,24 @@ const config = sweepConfigFrom(DEFAULT_SWEEP_FORM, DEFAULT_CONFIG);
 function report(group: number, step: number): SweepReport {
   const gain = { gain: 0.1, se: 0.02, seRows: 0.02, seSeeds: null, perSeed: [0.1] };
   return {
-    group, student: 'student-s', parameters: 1000, step, steps: 300, final: false, members: 2, teacherAccuracy: 0.7, baselineAccuracy: 0.4,
-    cells: [{ temperature: 4, alpha: 0.5, accuracy: 0.5, gain }], temperatures: [4], alphas: [0.5], seeds: [1], reference: { t: 0, a: 0 }, controls: [], calibration: null, n: 500, rows: 500,
+    group,
+    student: 'student-s',
+    parameters: 1000,
+    step,
+    steps: 300,
+    final: false,
+    members: 2,
+    teacherAccuracy: 0.7,
+    baselineAccuracy: 0.4,
+    cells: [{ temperature: 4, alpha: 0.5, accuracy: 0.5, gain }],
+    temperatures: [4],
+    alphas: [0.5],
+    seeds: [1],
+    reference: { t: 0, a: 0 },
+    controls: [],
+    calibration: null,
+    n: 500,
+    rows: 500,
   };
 }
 
@@ -22,22 +46,39 @@ describe('sweep reducer', () => {
     expect(validateSweep(config)).toEqual([]);
     expect(config.run.hyper).toMatchObject({ beta: 0, gamma: 0, delta: 0 });
     expect(config.run.steps).toBe(DEFAULT_SWEEP_FORM.steps);
-    expect(sweepConfigFrom({ ...DEFAULT_SWEEP_FORM, temperatures: [8, 1, 4] }, DEFAULT_CONFIG).temperatures).toEqual([1, 4, 8]);
+    expect(sweepConfigFrom({ ...DEFAULT_SWEEP_FORM, temperatures: [8, 1, 4] }, DEFAULT_CONFIG).temperatures).toEqual([
+      1, 4, 8,
+    ]);
   });
 
   it('keeps the latest report of each group and drops events of any other sweep', () => {
     let s = run(initialSweepState(), { type: 'started', runId: 2, config });
     expect(sweepRunning(s)).toBe(true);
-    s = run(s, ev({ type: 'sweepReport', runId: 2, report: report(0, 50) }), ev({ type: 'sweepReport', runId: 2, report: report(0, 100) }), ev({ type: 'sweepReport', runId: 2, report: report(1, 50) }));
+    s = run(
+      s,
+      ev({ type: 'sweepReport', runId: 2, report: report(0, 50) }),
+      ev({ type: 'sweepReport', runId: 2, report: report(0, 100) }),
+      ev({ type: 'sweepReport', runId: 2, report: report(1, 50) }),
+    );
     expect(s.reports.map((r) => [r!.group, r!.step])).toEqual([
       [0, 100],
       [1, 50],
     ]);
     const before = s;
-    s = run(s, ev({ type: 'sweepReport', runId: 1, report: report(0, 300) }), ev({ type: 'sweepError', runId: 1, message: 'late' }), ev({ type: 'sweepStatus', runId: 1, status: 'done', group: 0, detail: '' }));
+    s = run(
+      s,
+      ev({ type: 'sweepReport', runId: 1, report: report(0, 300) }),
+      ev({ type: 'sweepError', runId: 1, message: 'late' }),
+      ev({ type: 'sweepStatus', runId: 1, status: 'done', group: 0, detail: '' }),
+    );
     expect(s).toBe(before);
     // A new sweep starts with nothing of the last one but the form and the backend.
-    s = run(s, ev({ type: 'sweepBackend', info: { name: 'wasm', fallbackReason: null, forced: 'wasm', attempts: [] } }), { type: 'form', form: { seeds: [3] } }, { type: 'started', runId: 3, config });
+    s = run(
+      s,
+      ev({ type: 'sweepBackend', info: { name: 'wasm', fallbackReason: null, forced: 'wasm', attempts: [] } }),
+      { type: 'form', form: { seeds: [3] } },
+      { type: 'started', runId: 3, config },
+    );
     expect(s.reports).toEqual([]);
     expect(s.form.seeds).toEqual([3]);
     expect(s.backend!.name).toBe('wasm');
@@ -50,7 +91,12 @@ describe('sweep reducer', () => {
     s = run(s, { type: 'stopping', runId: 1 }, ev({ type: 'sweepStopped', runId: 1 }));
     expect(s.status).toBe('stopped');
     expect(sweepRunning(s)).toBe(false);
-    s = run(s, { type: 'started', runId: 2, config }, ev({ type: 'sweepError', runId: 2, message: 'a sweep of 16 students needs about 5 GiB' }), ev({ type: 'sweepStatus', runId: 2, status: 'error', group: 0, detail: 'x' }));
+    s = run(
+      s,
+      { type: 'started', runId: 2, config },
+      ev({ type: 'sweepError', runId: 2, message: 'a sweep of 16 students needs about 5 GiB' }),
+      ev({ type: 'sweepStatus', runId: 2, status: 'error', group: 0, detail: 'x' }),
+    );
     expect(s.status).toBe('error');
     expect(s.error).toBe('a sweep of 16 students needs about 5 GiB');
   });
@@ -77,6 +123,8 @@ describe('sweep controller', () => {
     expect(sent.at(-1)).toEqual({ type: 'sweepStop', runId: id });
     c.start(DEFAULT_CONFIG);
     expect(made).toBe(1);
-    expect(c.problems({ ...DEFAULT_CONFIG, hyper: { ...DEFAULT_CONFIG.hyper, lr: -1 } }).join()).toMatch(/lr must be between/);
+    expect(c.problems({ ...DEFAULT_CONFIG, hyper: { ...DEFAULT_CONFIG.hyper, lr: -1 } }).join()).toMatch(
+      /lr must be between/,
+    );
   });
 });

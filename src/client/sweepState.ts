@@ -61,7 +61,19 @@ export interface SweepState {
 }
 
 export function initialSweepState(form: SweepForm = DEFAULT_SWEEP_FORM): SweepState {
-  return { form, runId: 0, config: null, status: 'idle', detail: '', group: 0, progress: null, reports: [], memory: null, error: null, backend: null };
+  return {
+    form,
+    runId: 0,
+    config: null,
+    status: 'idle',
+    detail: '',
+    group: 0,
+    progress: null,
+    reports: [],
+    memory: null,
+    error: null,
+    backend: null,
+  };
 }
 
 export type SweepAction =
@@ -73,7 +85,13 @@ export type SweepAction =
 /** The sweep the form describes, on top of the page's settings (task, teacher, batch, lr, labelled rows, seed of the batches). */
 export function sweepConfigFrom(form: SweepForm, run: RunConfig): SweepConfig {
   return {
-    run: { ...run, steps: form.steps, evalEvery: form.evalEvery, patience: 0, hyper: { ...run.hyper, beta: 0, gamma: 0, delta: 0 } },
+    run: {
+      ...run,
+      steps: form.steps,
+      evalEvery: form.evalEvery,
+      patience: 0,
+      hyper: { ...run.hyper, beta: 0, gamma: 0, delta: 0 },
+    },
     temperatures: [...form.temperatures].sort((a, b) => a - b),
     alphas: [...form.alphas].sort((a, b) => a - b),
     seeds: [...form.seeds].sort((a, b) => a - b),
@@ -109,11 +127,21 @@ function onEvent(s: SweepState, e: SweepEvent): SweepState {
   if (e.runId !== s.runId) return s;
   switch (e.type) {
     case 'sweepStatus':
-      return { ...s, status: e.status, detail: e.detail, group: e.group, error: e.status === 'error' ? (s.error ?? e.detail) : s.error };
+      return {
+        ...s,
+        status: e.status,
+        detail: e.detail,
+        group: e.group,
+        error: e.status === 'error' ? (s.error ?? e.detail) : s.error,
+      };
     case 'sweepMemory':
       return { ...s, memory: e.memory };
     case 'sweepProgress':
-      return { ...s, group: e.group, progress: { group: e.group, step: e.step, steps: e.steps, stepsPerSec: e.stepsPerSec } };
+      return {
+        ...s,
+        group: e.group,
+        progress: { group: e.group, step: e.step, steps: e.steps, stepsPerSec: e.stepsPerSec },
+      };
     case 'sweepReport': {
       const reports = [...s.reports];
       reports[e.report.group] = e.report;

@@ -13,14 +13,29 @@ const config = sweepConfigFrom({ ...DEFAULT_SWEEP_FORM, temperatures: [1, 4], al
 function finalReport(group: number, final = true): SweepReport {
   const gain = (g: number) => ({ gain: g, se: 0.02, seRows: 0.02, seSeeds: null, perSeed: [g] });
   return {
-    group, student: config.students[group], parameters: 1000, step: 300, steps: 300, final, members: 6, teacherAccuracy: 0.75, baselineAccuracy: 0.38,
+    group,
+    student: config.students[group],
+    parameters: 1000,
+    step: 300,
+    steps: 300,
+    final,
+    members: 6,
+    teacherAccuracy: 0.75,
+    baselineAccuracy: 0.38,
     cells: [
       { temperature: 1, alpha: 0.5, accuracy: 0.55, gain: gain(0.17) },
       { temperature: 1, alpha: 0.7, accuracy: 0.58, gain: gain(0.2) },
       { temperature: 4, alpha: 0.5, accuracy: 0.54, gain: gain(0.16) },
       { temperature: 4, alpha: 0.7, accuracy: 0.59, gain: gain(0.21) },
     ],
-    temperatures: [1, 4], alphas: [0.5, 0.7], seeds: config.seeds, reference: { t: 1, a: 1 }, controls: [], calibration: null, n: 500, rows: 500,
+    temperatures: [1, 4],
+    alphas: [0.5, 0.7],
+    seeds: config.seeds,
+    reference: { t: 1, a: 1 },
+    controls: [],
+    calibration: null,
+    n: 500,
+    rows: 500,
   };
 }
 
@@ -45,7 +60,13 @@ describe('a finished sweep in the runs table', () => {
   it('the controller keeps it once, when the sweep is done', () => {
     const kept: StoredRecord[] = [];
     const port: SweepPort = { postMessage: () => {}, onmessage: null };
-    const c = new SweepController(() => port, null, '/', undefined, (r) => kept.push(r));
+    const c = new SweepController(
+      () => port,
+      null,
+      '/',
+      undefined,
+      (r) => kept.push(r),
+    );
     c.setForm({ temperatures: [1, 4], alphas: [0.5, 0.7] });
     const runId = c.start(DEFAULT_CONFIG);
     const send = (event: SweepEvent) => port.onmessage!({ data: event } as MessageEvent<SweepEvent>);

@@ -18,7 +18,11 @@ export function sweepTitle(config: SweepConfig): string {
 }
 
 /** The record of a sweep whose every group reported its final evaluation; null before that. */
-export function sweepToRecord(config: SweepConfig, reports: readonly (SweepReport | undefined)[], made: { id: string; now: number }): SweepRecord | null {
+export function sweepToRecord(
+  config: SweepConfig,
+  reports: readonly (SweepReport | undefined)[],
+  made: { id: string; now: number },
+): SweepRecord | null {
   const finals = config.students.map((_, g) => reports[g]);
   if (finals.some((r) => !r || !r.final)) return null;
   const done = finals as SweepReport[];

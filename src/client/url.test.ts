@@ -15,7 +15,16 @@ describe('settings in the URL', () => {
       labelled: 64,
       transfer: 512,
       evalEvery: 25,
-      hyper: { ...DEFAULT_CONFIG.hyper, temperature: 2.5, alpha: 0.35, beta: 0.5, gamma: 1, delta: 0.2, lr: 0.002, batchSize: 16 },
+      hyper: {
+        ...DEFAULT_CONFIG.hyper,
+        temperature: 2.5,
+        alpha: 0.35,
+        beta: 0.5,
+        gamma: 1,
+        delta: 0.2,
+        lr: 0.002,
+        batchSize: 16,
+      },
     };
     const search = urlSearch(config, 'cpu');
     const back = readUrl(search);
@@ -34,7 +43,9 @@ describe('settings in the URL', () => {
   });
 
   it('configFromSearchParams itself reads camelCase keys, and says which spelling it ignored', () => {
-    const { config, warnings } = configFromSearchParams(new URLSearchParams('teacherSteps=20&batchSize=8&warmupSteps=3&evalEvery=7&clipNorm=0.5'));
+    const { config, warnings } = configFromSearchParams(
+      new URLSearchParams('teacherSteps=20&batchSize=8&warmupSteps=3&evalEvery=7&clipNorm=0.5'),
+    );
     expect(config).toMatchObject({ teacherSteps: 20, warmupSteps: 3, evalEvery: 7, clipNorm: 0.5 });
     expect(config.hyper.batchSize).toBe(8);
     expect(warnings).toEqual([]);
@@ -52,7 +63,10 @@ describe('settings in the URL', () => {
     expect(s.config.hyper.alpha).toBe(0.5);
     expect(s.config.hyper.temperature).toBe(DEFAULT_CONFIG.hyper.temperature);
     expect(s.forcedBackend).toBe('cpu');
-    expect(s.warnings).toEqual(['"tempreature" is not a setting of this page and was ignored', '"utm_source" is not a setting of this page and was ignored']);
+    expect(s.warnings).toEqual([
+      '"tempreature" is not a setting of this page and was ignored',
+      '"utm_source" is not a setting of this page and was ignored',
+    ]);
     // Every key the page writes is read back without a warning.
     expect(readUrl(urlSearch(DEFAULT_CONFIG, 'webgl')).warnings).toEqual([]);
   });
@@ -63,7 +77,9 @@ describe('settings in the URL', () => {
       expect(s.forcedBackend).toBe(b);
       expect(s.warnings).toEqual([]);
     }
-    expect(readUrl('?backend=tpu').warnings).toEqual(['backend "tpu" is not known: use webgpu, wasm, webgl, cpu; choosing automatically']);
+    expect(readUrl('?backend=tpu').warnings).toEqual([
+      'backend "tpu" is not known: use webgpu, wasm, webgl, cpu; choosing automatically',
+    ]);
   });
 
   it('reports bad values and keeps defaults, so a mangled link still opens', () => {

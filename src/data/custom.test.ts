@@ -23,7 +23,8 @@ const TEXT = 'It was the best of times, it was the worst of times; it was the ag
 /** A valid CSV: `n` rows over the given labels, optionally with a header. */
 function csvOf(n: number, labels = ['pos', 'neg'], header = true): string {
   const lines = header ? ['text,label'] : [];
-  for (let i = 0; i < n; i++) lines.push(`"review number ${i}, quite ${labels[i % labels.length]}",${labels[i % labels.length]}`);
+  for (let i = 0; i < n; i++)
+    lines.push(`"review number ${i}, quite ${labels[i % labels.length]}",${labels[i % labels.length]}`);
   return lines.join('\n');
 }
 /** Replaces 1-based line `line` of a CSV. */
@@ -47,10 +48,15 @@ describe('customDataFromFile', () => {
   it('takes the task from the file name unless one is given, and decodes the bytes once', () => {
     expect(customDataFromFile('Notes.TXT', enc.encode('abc'))).toEqual({ task: 'custom-text', data: { text: 'abc' } });
     expect(customDataFromFile('reviews.csv', enc.encode('t,l'))).toEqual({ task: 'custom-csv', data: { csv: 't,l' } });
-    expect(customDataFromFile('data.dat', enc.encode('t,l'), 'custom-csv')).toEqual({ task: 'custom-csv', data: { csv: 't,l' } });
+    expect(customDataFromFile('data.dat', enc.encode('t,l'), 'custom-csv')).toEqual({
+      task: 'custom-csv',
+      data: { csv: 't,l' },
+    });
   });
-  it('rejects other file names and bad bytes with decodeUserFile\'s reasons', () => {
-    expect(errorOf(() => customDataFromFile('notes.pdf', enc.encode('abc')))).toMatch(/neither a \.txt nor a \.csv file/);
+  it("rejects other file names and bad bytes with decodeUserFile's reasons", () => {
+    expect(errorOf(() => customDataFromFile('notes.pdf', enc.encode('abc')))).toMatch(
+      /neither a \.txt nor a \.csv file/,
+    );
     expect(errorOf(() => customDataFromFile('notes.txt', new Uint8Array(0)))).toBe('the file is empty');
   });
 });
@@ -71,7 +77,9 @@ describe('decodeUserFile', () => {
   });
   it('rejects non-UTF-8 bytes and says where', () => {
     const bytes = new Uint8Array([...enc.encode('hello\nw'), 0xe9, ...enc.encode('rld')]); // Latin-1 "é"
-    expect(errorOf(() => decodeUserFile(bytes))).toMatch(/not valid UTF-8 text \(first bad byte near offset 7, line 2\)/);
+    expect(errorOf(() => decodeUserFile(bytes))).toMatch(
+      /not valid UTF-8 text \(first bad byte near offset 7, line 2\)/,
+    );
   });
   it('finds the first invalid UTF-8 sequence', () => {
     expect(firstInvalidUtf8(enc.encode('abc ✓ 😀'))).toBe(-1);
@@ -122,7 +130,9 @@ describe('custom text task', () => {
 
   it('rejects empty, short, oversized and symbol-heavy text', () => {
     expect(errorOf(() => buildTextTask('  \n ', OPTS))).toBe('the input is empty');
-    expect(errorOf(() => buildTextTask('a'.repeat(150), OPTS))).toBe('too little text: 150 characters, need at least 200');
+    expect(errorOf(() => buildTextTask('a'.repeat(150), OPTS))).toBe(
+      'too little text: 150 characters, need at least 200',
+    );
     expect(errorOf(() => buildTextTask('ab'.repeat(MAX_FILE_BYTES / 2 + 1), OPTS))).toMatch(/the input is too large/);
     const many = Array.from({ length: MAX_TEXT_SYMBOLS + 1 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
     expect(errorOf(() => buildTextTask(many, OPTS))).toMatch(/8001 different characters: at most 8000/);
@@ -168,7 +178,10 @@ describe('custom CSV task', () => {
   it('detects the header, accepts label,text order, quotes, blank lines and CRLF', () => {
     expect(parseLabelledCsv(csvOf(20, ['x', 'y'], false))).toHaveLength(20);
     expect(parseLabelledCsv(csvOf(20))).toHaveLength(20);
-    const swapped = ['Label,Text', ...Array.from({ length: 20 }, (_, i) => `${i % 2 ? 'odd' : 'even'},"row ${i}, with comma"`)];
+    const swapped = [
+      'Label,Text',
+      ...Array.from({ length: 20 }, (_, i) => `${i % 2 ? 'odd' : 'even'},"row ${i}, with comma"`),
+    ];
     const rows = parseLabelledCsv(swapped.join('\r\n') + '\r\n\r\n');
     expect(rows[0]).toEqual({ text: 'row 0, with comma', label: 'even', line: 2 });
     const gappy = csvOf(20).replace('\n', '\n\n\n');
@@ -217,7 +230,9 @@ describe('custom CSV task', () => {
     });
     it('empty text or label', () => {
       expect(errorOf(() => buildCsvTask(withLine(csvOf(30), 3, '  ,pos'), OPTS))).toBe('line 3: the text is empty');
-      expect(errorOf(() => buildCsvTask(withLine(csvOf(30), 9, 'fine film,'), OPTS))).toBe('line 9: the label is empty');
+      expect(errorOf(() => buildCsvTask(withLine(csvOf(30), 9, 'fine film,'), OPTS))).toBe(
+        'line 9: the label is empty',
+      );
       expect(errorOf(() => buildCsvTask(withLine(csvOf(30), 4, '!!! ???,pos'), OPTS))).toBe(
         'line 4: the text has no letters or digits',
       );
@@ -248,12 +263,35 @@ describe('custom CSV task', () => {
 
 // Chinese as the learner's own data: the course material and the learners' own text are Chinese.
 describe('Chinese data', () => {
-  const POS = ['这部电影真好看', '演员的表演非常精彩', '剧情感人，值得一看', '画面很美，音乐也好听', '我很喜欢这个故事'];
+  const POS = [
+    '这部电影真好看',
+    '演员的表演非常精彩',
+    '剧情感人，值得一看',
+    '画面很美，音乐也好听',
+    '我很喜欢这个故事',
+  ];
   const NEG = ['这部电影太无聊了', '演员的表演很差', '剧情拖沓，不值得看', '画面粗糙，音乐难听', '我不喜欢这个结局'];
-  const csv = ['text,label', ...Array.from({ length: 40 }, (_, i) => (i % 2 ? `${NEG[i % 5]},负面` : `${POS[i % 5]},正面`))].join('\n');
+  const csv = [
+    'text,label',
+    ...Array.from({ length: 40 }, (_, i) => (i % 2 ? `${NEG[i % 5]},负面` : `${POS[i % 5]},正面`)),
+  ].join('\n');
 
   it('splits Chinese into characters and keeps Latin words whole', () => {
-    expect(splitWords('这部电影真好看，I loved it! 3D效果')).toEqual(['这', '部', '电', '影', '真', '好', '看', 'i', 'loved', 'it', '3d', '效', '果']);
+    expect(splitWords('这部电影真好看，I loved it! 3D效果')).toEqual([
+      '这',
+      '部',
+      '电',
+      '影',
+      '真',
+      '好',
+      '看',
+      'i',
+      'loved',
+      'it',
+      '3d',
+      '效',
+      '果',
+    ]);
     expect(splitWords('東京タワー')).toEqual(['東', '京', 'タ', 'ワ', 'ー']);
     expect(joinWords(['我', '喜', '欢', 'the', 'movie', '很', '好'])).toBe('我喜欢the movie很好');
   });

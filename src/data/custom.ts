@@ -131,7 +131,9 @@ export function customTaskOfFile(name: string): CustomTaskId {
   const lower = name.toLowerCase();
   if (lower.endsWith('.csv')) return 'custom-csv';
   if (lower.endsWith('.txt')) return 'custom-text';
-  throw new DataError(`"${name}" is neither a .txt nor a .csv file: upload plain text (.txt) for generation or a text,label CSV (.csv) for classification`);
+  throw new DataError(
+    `"${name}" is neither a .txt nor a .csv file: upload plain text (.txt) for generation or a text,label CSV (.csv) for classification`,
+  );
 }
 
 /**
@@ -139,7 +141,11 @@ export function customTaskOfFile(name: string): CustomTaskId {
  * custom-text or the CSV of custom-csv. The task is the one given (the CLI's --task) or else the one
  * the file's name says (an upload). The app and the CLI both read files through this.
  */
-export function customDataFromFile(name: string, bytes: Uint8Array, task: CustomTaskId = customTaskOfFile(name)): { task: CustomTaskId; data: CustomData } {
+export function customDataFromFile(
+  name: string,
+  bytes: Uint8Array,
+  task: CustomTaskId = customTaskOfFile(name),
+): { task: CustomTaskId; data: CustomData } {
   const text = decodeUserFile(bytes);
   return { task, data: task === 'custom-csv' ? { csv: text } : { text } };
 }
@@ -346,7 +352,9 @@ export function parseLabelledCsv(input: string, labels?: readonly string[]): Lab
   }
   const distinct = [...new Set(out.map((r) => r.label))];
   if (distinct.length < MIN_CLASSES) {
-    throw new DataError(`too few classes: every row has the label "${distinct[0]}", need at least ${MIN_CLASSES} different labels`);
+    throw new DataError(
+      `too few classes: every row has the label "${distinct[0]}", need at least ${MIN_CLASSES} different labels`,
+    );
   }
   if (distinct.length > MAX_CLASSES) {
     throw new DataError(`too many classes: ${distinct.length} different labels, at most ${MAX_CLASSES} are supported`);
@@ -413,7 +421,10 @@ export function buildCsvTask(input: string, opts: TaskOptions, labels?: readonly
   const classId = new Map(classNames.map((name, i) => [name, 4 + i]));
   const encodeWords = (text: string) => words(text).map((w) => index.get(w) ?? UNK);
   const row = (r: LabelledRow) => [BOS, ...encodeWords(r.text), SEP, classId.get(r.label) ?? UNK];
-  const seqLen = Math.min(CSV_MAX_SEQ_LEN, rows.reduce((m, r) => Math.max(m, words(r.text).length + 2), 3));
+  const seqLen = Math.min(
+    CSV_MAX_SEQ_LEN,
+    rows.reduce((m, r) => Math.max(m, words(r.text).length + 2), 3),
+  );
   const cls = { seqLen, score: 'label' as const };
 
   const order = shuffle(

@@ -65,7 +65,8 @@ describe('grammar splits', () => {
         const row = Math.floor(k / set.seqLen);
         const t = k % set.seqLen;
         const want = task.trueNextAfter?.(Array.from(set.inputs.subarray(row * set.seqLen, row * set.seqLen + t + 1)));
-        for (let v = 0; v < V; v++) worstPrefix = Math.max(worstPrefix, Math.abs((tn?.[k * V + v] ?? 0) - (want?.[v] ?? NaN)));
+        for (let v = 0; v < V; v++)
+          worstPrefix = Math.max(worstPrefix, Math.abs((tn?.[k * V + v] ?? 0) - (want?.[v] ?? NaN)));
       }
       expect(worstSum).toBeLessThan(1e-5);
       expect(worstPrefix).toBeLessThan(1e-7);

@@ -17,7 +17,17 @@
 import { deriveSeed, mulberry32, sampleIndex, type Rng } from '../rng';
 import type { Task, TaskOptions } from './task';
 import { DataError } from './task';
-import { BOS, BOS_TOKEN, EOS_TOKEN, PAD_TOKEN, decodeWords, indexOf, lookupWords, packSequences, splitWords } from './sequences';
+import {
+  BOS,
+  BOS_TOKEN,
+  EOS_TOKEN,
+  PAD_TOKEN,
+  decodeWords,
+  indexOf,
+  lookupWords,
+  packSequences,
+  splitWords,
+} from './sequences';
 
 type Num = 'sg' | 'pl';
 
@@ -83,7 +93,9 @@ export const GRAMMAR_VOCAB: readonly string[] = [
   BOS_TOKEN,
   EOS_TOKEN,
   ...new Set([
-    'the', 'a', 'some',
+    'the',
+    'a',
+    'some',
     ...NOUNS.flatMap((n) => [n.sg, n.pl]),
     ...ADJS.map(([w]) => w),
     ...PREPS.map(([w]) => w),
@@ -110,7 +122,10 @@ export function enumerateGrammar(): [string[], number][] {
   );
   const ppOpt: Weighted = [[[], 1 - P_PP], ...pp.map(([w, p]): [string[], number] => [[...w], P_PP * p])];
   const object: Weighted = NUMBERS.flatMap(({ num, p }) =>
-    cross(dets(num), NOUNS.map((n) => [[n[num]], p * n.p])),
+    cross(
+      dets(num),
+      NOUNS.map((n) => [[n[num]], p * n.p]),
+    ),
   );
   const out: [string[], number][] = [];
   for (const { num, p: pNum } of NUMBERS) {
@@ -176,7 +191,13 @@ class Trie {
     let node = 0;
     while (this.children[node].size > 0) {
       const entries = [...this.children[node]];
-      const [id, child] = entries[sampleIndex(rng, entries.map(([, c]) => this.mass[c]))];
+      const [id, child] =
+        entries[
+          sampleIndex(
+            rng,
+            entries.map(([, c]) => this.mass[c]),
+          )
+        ];
       out.push(id);
       node = child;
     }

@@ -7,7 +7,8 @@ const OPTS = { seed: 1, labelled: 200, transfer: 2000 };
 const SPLITS = ['teacherTrain', 'train', 'val', 'test'] as const;
 
 function sameSet(a: SequenceSet, b: SequenceSet): boolean {
-  const eq = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.from(x).every((v, i) => v === y[i]);
+  const eq = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+    x.length === y.length && Array.from(x).every((v, i) => v === y[i]);
   return (
     a.count === b.count &&
     eq(a.inputs, b.inputs) &&

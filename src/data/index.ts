@@ -38,7 +38,8 @@ export function buildTask(id: TaskId, opts: TaskOptions, custom?: CustomData): T
     case 'modadd':
       return buildModAddTask(opts);
     case 'custom-text':
-      if (custom?.text === undefined) throw new DataError('the custom text task needs some text: paste it or choose a file');
+      if (custom?.text === undefined)
+        throw new DataError('the custom text task needs some text: paste it or choose a file');
       return buildTextTask(custom.text, opts);
     case 'custom-csv':
       if (custom?.csv === undefined) throw new DataError('the custom CSV task needs a text,label CSV file');

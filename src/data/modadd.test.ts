@@ -13,7 +13,12 @@ function rows(set: SequenceSet): { a: number; b: number; c: number; hard: boolea
   for (let i = 0; i < set.count; i++) {
     const k = i * set.seqLen + 4;
     expect(set.softMask[k]).toBe(1);
-    out.push({ a: num(set.inputs[k - 3]), b: num(set.inputs[k - 1]), c: num(set.targets[k]), hard: set.hardMask[k] === 1 });
+    out.push({
+      a: num(set.inputs[k - 3]),
+      b: num(set.inputs[k - 1]),
+      c: num(set.targets[k]),
+      hard: set.hardMask[k] === 1,
+    });
   }
   return out;
 }

@@ -34,7 +34,10 @@ export function buildModAddTask(opts: TaskOptions): Task {
 
   const pairs: [number, number][] = [];
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) pairs.push([a, b]);
-  const labelledPairs = shuffle(mulberry32(deriveSeed(opts.seed, 'modadd:labelled')), [...pairs]).slice(0, Math.min(opts.labelled, LABELLED_PAIRS));
+  const labelledPairs = shuffle(mulberry32(deriveSeed(opts.seed, 'modadd:labelled')), [...pairs]).slice(
+    0,
+    Math.min(opts.labelled, LABELLED_PAIRS),
+  );
 
   /** `n` rows cycling through `from`, each pass in a fresh seeded order. */
   const cycle = (label: string, from: readonly [number, number][], n: number): number[][] => {
@@ -61,7 +64,12 @@ export function buildModAddTask(opts: TaskOptions): Task {
     classes,
     seqLen: SEQ_LEN,
     teacherTrain: packSequences(cycle('teacherTrain', pairs, TEACHER_ROWS), { seqLen: SEQ_LEN, score: 'label' }),
-    train: packTrain(cycle('train', labelledPairs, opts.labelled), cycle('transfer', pairs, opts.transfer), SEQ_LEN, 'label'),
+    train: packTrain(
+      cycle('train', labelledPairs, opts.labelled),
+      cycle('transfer', pairs, opts.transfer),
+      SEQ_LEN,
+      'label',
+    ),
     val: packSequences(pairs.map(row), { seqLen: SEQ_LEN, score: 'label' }),
     test: packSequences(pairs.map(row), { seqLen: SEQ_LEN, score: 'label' }),
     encodePrompt(text: string): number[] {

@@ -74,7 +74,10 @@ describe('sentiment scoring', () => {
     const classes = rowClasses(set);
     for (let i = 0; i < set.count; i++) {
       const ids = Array.from(set.inputs.subarray(i * set.seqLen, (i + 1) * set.seqLen));
-      const words = task.decode(ids).split(' ').filter((w) => w !== '<sep>');
+      const words = task
+        .decode(ids)
+        .split(' ')
+        .filter((w) => w !== '<sep>');
       expect(classes[i]).toBe(sentimentClassOf(sentimentScore(words)));
     }
   });

@@ -34,19 +34,82 @@ import {
 /** Predicative/attributive adjectives with an AFINN valence (−4 … +5). */
 const VALENCE_ADJECTIVES = [
   // negative
-  'catastrophic', 'awful', 'bad', 'boring', 'dreadful', 'horrible', 'ridiculous', 'terrible', 'ugly',
-  'annoying', 'confusing', 'disappointing', 'dull', 'lame', 'pathetic', 'poor', 'weak', 'silly', 'strange',
+  'catastrophic',
+  'awful',
+  'bad',
+  'boring',
+  'dreadful',
+  'horrible',
+  'ridiculous',
+  'terrible',
+  'ugly',
+  'annoying',
+  'confusing',
+  'disappointing',
+  'dull',
+  'lame',
+  'pathetic',
+  'poor',
+  'weak',
+  'silly',
+  'strange',
   // positive
-  'acceptable', 'adequate', 'cool', 'clever', 'enjoyable', 'entertaining', 'fine', 'interesting',
-  'beautiful', 'charming', 'exciting', 'good', 'great', 'impressive', 'lovely', 'nice', 'perfect',
-  'amazing', 'brilliant', 'fantastic', 'stunning', 'wonderful', 'breathtaking', 'outstanding', 'superb',
+  'acceptable',
+  'adequate',
+  'cool',
+  'clever',
+  'enjoyable',
+  'entertaining',
+  'fine',
+  'interesting',
+  'beautiful',
+  'charming',
+  'exciting',
+  'good',
+  'great',
+  'impressive',
+  'lovely',
+  'nice',
+  'perfect',
+  'amazing',
+  'brilliant',
+  'fantastic',
+  'stunning',
+  'wonderful',
+  'breathtaking',
+  'outstanding',
+  'superb',
 ] as const;
 /** Verbs (past tense) with an AFINN valence. */
-const VALENCE_VERBS = ['hated', 'loathed', 'disliked', 'mocked', 'liked', 'enjoyed', 'appreciated', 'loved', 'adored', 'admired'] as const;
+const VALENCE_VERBS = [
+  'hated',
+  'loathed',
+  'disliked',
+  'mocked',
+  'liked',
+  'enjoyed',
+  'appreciated',
+  'loved',
+  'adored',
+  'admired',
+] as const;
 /** Words absent from AFINN: valence 0. */
 const NEUTRAL_ADJECTIVES = ['long', 'short', 'loud', 'quiet', 'simple', 'familiar', 'modern', 'predictable'] as const;
 const NEUTRAL_VERBS = ['watched', 'noticed', 'remembered', 'expected'] as const;
-const NOUNS = ['movie', 'film', 'plot', 'acting', 'music', 'story', 'ending', 'cast', 'script', 'dialogue', 'soundtrack', 'scenery'] as const;
+const NOUNS = [
+  'movie',
+  'film',
+  'plot',
+  'acting',
+  'music',
+  'story',
+  'ending',
+  'cast',
+  'script',
+  'dialogue',
+  'soundtrack',
+  'scenery',
+] as const;
 
 const NEGATIONS: Readonly<Record<string, number>> = { not: -0.5, never: -0.5 };
 const INTENSIFIERS: Readonly<Record<string, number>> = {
@@ -129,7 +192,8 @@ function sampleClause(rng: Rng, budget: number): Clause {
     const words = ['the', noun, 'was'];
     const negated = chance(rng, 0.3);
     if (negated) words.push(chance(rng, 0.6) ? 'not' : 'never');
-    if (chance(rng, 0.4)) words.push(negated ? pick(rng, ['very', 'extremely']) : pick(rng, ['very', 'extremely', 'slightly']));
+    if (chance(rng, 0.4))
+      words.push(negated ? pick(rng, ['very', 'extremely']) : pick(rng, ['very', 'extremely', 'slightly']));
     words.push(adj);
     return { words, phrases: 1 };
   }
@@ -180,7 +244,10 @@ export function buildSentimentTask(opts: TaskOptions): Task {
   const vocab = [PAD_TOKEN, BOS_TOKEN, SEP_TOKEN, ...labelTokens, ...words];
   const index = indexOf(vocab);
   const SEP = index.get(SEP_TOKEN) ?? -1;
-  const classes: TaskClass[] = SENTIMENT_CLASS_NAMES.map((name, i) => ({ name, tokenId: index.get(labelTokens[i]) ?? -1 }));
+  const classes: TaskClass[] = SENTIMENT_CLASS_NAMES.map((name, i) => ({
+    name,
+    tokenId: index.get(labelTokens[i]) ?? -1,
+  }));
 
   const encodeSentence = (ws: readonly string[]): number[] => {
     const label = classes[sentimentClassOf(sentimentScore(ws))].tokenId;

@@ -124,11 +124,7 @@ export function decodeWords(vocab: readonly string[], ids: readonly number[], se
 }
 
 /** Looks words up in a vocabulary; throws a DataError naming the first unknown word. */
-export function lookupWords(
-  words: readonly string[],
-  index: ReadonlyMap<string, number>,
-  what: string,
-): number[] {
+export function lookupWords(words: readonly string[], index: ReadonlyMap<string, number>, what: string): number[] {
   return words.map((w) => {
     const id = index.get(w);
     if (id === undefined) throw new DataError(`unknown word "${w}": ${what}`);

@@ -35,26 +35,30 @@ export function checkSequenceSet(task: Task, name: string, set: SequenceSet, lab
       else if (seenPad) say(`row ${i} position ${t}: a real token after padding`);
       if (t === 0 && x === PAD) say(`row ${i} is empty`);
       if (soft !== 0 && soft !== 1) say(`row ${i} position ${t}: softMask is not 0/1`);
-      if (hard !== (labelled ? soft : 0)) say(`row ${i} position ${t}: hardMask should be ${labelled ? 'softMask' : '0'}`);
+      if (hard !== (labelled ? soft : 0))
+        say(`row ${i} position ${t}: hardMask should be ${labelled ? 'softMask' : '0'}`);
       if (soft === 0 && y !== 0) say(`row ${i} position ${t}: target set where nothing is scored`);
       if (soft === 1) {
         scored++;
         if (x === PAD) say(`row ${i} position ${t}: a padding position is scored`);
         if (y === PAD) say(`row ${i} position ${t}: a scored position predicts padding`);
-        if (task.kind === 'classification' && !classTokens.has(y)) say(`row ${i}: the scored target is not a class token`);
+        if (task.kind === 'classification' && !classTokens.has(y))
+          say(`row ${i}: the scored target is not a class token`);
       }
       if (set.trueNext) {
         let sum = 0;
         for (let v = 0; v < V; v++) sum += set.trueNext[k * V + v];
         const want = soft === 1 ? 1 : 0;
         if (Math.abs(sum - want) > 1e-4) say(`row ${i} position ${t}: trueNext sums to ${sum}, expected ${want}`);
-        if (soft === 1 && set.trueNext[k * V + y] <= 0) say(`row ${i} position ${t}: the target has true probability 0`);
+        if (soft === 1 && set.trueNext[k * V + y] <= 0)
+          say(`row ${i} position ${t}: the target has true probability 0`);
       }
     }
     if (task.kind === 'classification' && scored !== 1) say(`row ${i} has ${scored} scored positions, expected 1`);
     if (task.kind === 'generation' && scored === 0) say(`row ${i} has no scored position`);
   }
-  if (set.trueNext && set.trueNext.length !== n * V) say(`trueNext has ${set.trueNext.length} entries, expected ${n * V}`);
+  if (set.trueNext && set.trueNext.length !== n * V)
+    say(`trueNext has ${set.trueNext.length} entries, expected ${n * V}`);
   return errors;
 }
 
@@ -75,7 +79,8 @@ export function checkTask(task: Task): string[] {
   if (task.vocab[PAD] !== '<pad>') errors.push('vocab[0] must be <pad>');
   if (task.vocab[1] !== '<bos>') errors.push('vocab[1] must be <bos>');
   if (new Set(task.vocab).size !== task.vocab.length) errors.push('the vocabulary has duplicate entries');
-  if (task.kind === 'classification' && !(task.classes && task.classes.length >= 2)) errors.push('a classification task needs classes');
+  if (task.kind === 'classification' && !(task.classes && task.classes.length >= 2))
+    errors.push('a classification task needs classes');
   errors.push(...checkSequenceSet(task, 'teacherTrain', task.teacherTrain));
   errors.push(...checkSequenceSet(task, 'train', task.train, labelledRowCount(task.train)));
   errors.push(...checkSequenceSet(task, 'val', task.val));

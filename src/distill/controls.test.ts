@@ -22,15 +22,20 @@ describe('permuteNonTargets (control: the teacher without its dark knowledge)', 
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(a[2]).toBe(logits[2]);
     expect(a[5]).toBe(logits[5]);
-    const rest = (x: Float32Array, r: number, kept: number) => Array.from(x.subarray(r * V, (r + 1) * V)).filter((_, v) => v !== kept).sort();
+    const rest = (x: Float32Array, r: number, kept: number) =>
+      Array.from(x.subarray(r * V, (r + 1) * V))
+        .filter((_, v) => v !== kept)
+        .sort();
     expect(rest(a, 0, 2)).toEqual(rest(logits, 0, 2));
     expect(rest(a, 1, 0)).toEqual(rest(logits, 1, 0));
     // some other seed moves something (3! · 4! − 1 of the pairs of permutations do)
-    const moved = [1, 2, 3, 4, 5, 6].some((s) => permuteNonTargets(logits, V, { seed: s, keep: 'top1', support: null }).some((x, i) => x !== logits[i]));
+    const moved = [1, 2, 3, 4, 5, 6].some((s) =>
+      permuteNonTargets(logits, V, { seed: s, keep: 'top1', support: null }).some((x, i) => x !== logits[i]),
+    );
     expect(moved).toBe(true);
   });
 
-  it('softmax commutes with it: the kept probability and the entropy are the teacher\'s at every T', () => {
+  it("softmax commutes with it: the kept probability and the entropy are the teacher's at every T", () => {
     const perm = permuteNonTargets(logits, V, { seed: 3, keep: 'top1', support: null });
     for (const T of [1, 4]) {
       const p = tf.tidy(() => teacherTargets(tf.tensor2d(logits, [2, V]), T).probs.arraySync());
@@ -57,12 +62,14 @@ describe('permuteNonTargets (control: the teacher without its dark knowledge)', 
       expect([b[7], b[8]].sort()).toEqual([logits[7], logits[8]].sort());
     }
     expect(() => permuteNonTargets(logits, V, { seed: 1, keep: 'label', support: null })).toThrow(/needs 2 labels/);
-    expect(() => permuteNonTargets(logits, V, { seed: 1, keep: 'top1', support: Int32Array.from([7]) })).toThrow(/outside the vocabulary/);
+    expect(() => permuteNonTargets(logits, V, { seed: 1, keep: 'top1', support: Int32Array.from([7]) })).toThrow(
+      /outside the vocabulary/,
+    );
   });
 });
 
 describe('uniform soft target (control: label smoothing without a teacher)', () => {
-  it('with α = ε and T = 1 the member\'s loss is label-smoothed cross-entropy − ε·log V (hand-computed)', async () => {
+  it("with α = ε and T = 1 the member's loss is label-smoothed cross-entropy − ε·log V (hand-computed)", async () => {
     // one scored row, logits [2, 0, −1], label 0, ε = 0.1:
     //   log q = z − log(e² + 1 + e⁻¹) = [−0.169846, −2.169846, −3.169846]
     //   hard = 0.169846;  KL(u ‖ q) = −log 3 + (0.169846 + 2.169846 + 3.169846)/3 = 0.737900
@@ -88,7 +95,12 @@ describe('uniform soft target (control: label smoothing without a teacher)', () 
           targets: tf.tensor1d([0], 'int32'),
           hardMask: tf.tensor1d([1]),
           hardCount: 1,
-          soft: { probs: uniform.probs.reshape([1, 1, 3]) as tf.Tensor3D, offsets: uniform.offsets.reshape([1, 1, 2]) as tf.Tensor3D, softMask: tf.tensor1d([1]), softCount: 1 },
+          soft: {
+            probs: uniform.probs.reshape([1, 1, 3]) as tf.Tensor3D,
+            offsets: uniform.offsets.reshape([1, 1, 2]) as tf.Tensor3D,
+            softMask: tf.tensor1d([1]),
+            softCount: 1,
+          },
         },
         [{ temperature: 1, alpha: eps, beta: 0, gamma: 0, delta: 0 }],
       ).values;

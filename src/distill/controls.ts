@@ -34,12 +34,19 @@ export interface PermutationOptions {
  * logits: (R, V) row-major; labels: (R) target token per row (needed for keep = 'label').
  * Returns new (R, V) logits with each row permuted as described above.
  */
-export function permuteNonTargets(logits: Float32Array, V: number, opts: PermutationOptions, labels?: Int32Array): Float32Array {
+export function permuteNonTargets(
+  logits: Float32Array,
+  V: number,
+  opts: PermutationOptions,
+  labels?: Int32Array,
+): Float32Array {
   const R = logits.length / V;
   if (!Number.isInteger(R)) throw new Error(`permuteNonTargets: ${logits.length} logits are not rows of ${V}`);
-  if (opts.keep === 'label' && (!labels || labels.length !== R)) throw new Error(`permuteNonTargets: keep = 'label' needs ${R} labels`);
+  if (opts.keep === 'label' && (!labels || labels.length !== R))
+    throw new Error(`permuteNonTargets: keep = 'label' needs ${R} labels`);
   const support = opts.support ?? Int32Array.from({ length: V }, (_, v) => v);
-  for (const v of support) if (!(v >= 0 && v < V)) throw new Error(`permuteNonTargets: support token ${v} is outside the vocabulary of ${V}`);
+  for (const v of support)
+    if (!(v >= 0 && v < V)) throw new Error(`permuteNonTargets: support token ${v} is outside the vocabulary of ${V}`);
   const rng = mulberry32(opts.seed);
   const out = Float32Array.from(logits);
   const others = new Int32Array(support.length);

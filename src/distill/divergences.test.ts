@@ -52,17 +52,26 @@ function expectClose(actual: number[], expected: number[], digits = 5): void {
 
 describe('soft divergences against hand-computed values', () => {
   it('forward KL is KL(p ‖ q) with p the teacher', async () => {
-    expectClose(await perPosition('forward-kl'), ps.map((p, i) => kl(p, qs[i])));
+    expectClose(
+      await perPosition('forward-kl'),
+      ps.map((p, i) => kl(p, qs[i])),
+    );
   });
 
   it('reverse KL is KL(q ‖ p), and differs from forward KL on these rows', async () => {
     const reverse = await perPosition('reverse-kl');
-    expectClose(reverse, ps.map((p, i) => kl(qs[i], p)));
+    expectClose(
+      reverse,
+      ps.map((p, i) => kl(qs[i], p)),
+    );
     expect(Math.abs(reverse[0] - kl(ps[0], qs[0]))).toBeGreaterThan(1e-3);
   });
 
   it('soft cross-entropy is KL(p ‖ q) + H(p)', async () => {
-    expectClose(await perPosition('soft-ce'), ps.map((p, i) => kl(p, qs[i]) + entropy(p)));
+    expectClose(
+      await perPosition('soft-ce'),
+      ps.map((p, i) => kl(p, qs[i]) + entropy(p)),
+    );
   });
 
   it('logit MSE is the mean squared logit difference, whatever T', async () => {
@@ -76,7 +85,10 @@ describe('soft divergences against hand-computed values', () => {
       const m = mix(p, qs[i], 0.5);
       return 0.5 * kl(p, m) + 0.5 * kl(qs[i], m);
     });
-    expectClose(await perPosition('jsd', 0.5), js.map((v) => 4 * v));
+    expectClose(
+      await perPosition('jsd', 0.5),
+      js.map((v) => 4 * v),
+    );
   });
 
   it('JSD(β) at β = 0.3 is [β·KL(p ‖ m) + (1 − β)·KL(q ‖ m)] / (β(1 − β)) with m = β·p + (1 − β)·q', async () => {
@@ -106,7 +118,11 @@ describe('JSD endpoints are the two KLs (no jump at 0 or 1)', () => {
 });
 
 describe('softTerm: masking and T²', () => {
-  const spec = (divergence: SoftDivergence, scaleByTSquared = true): SoftTermSpec => ({ divergence, jsdBeta: 0.5, scaleByTSquared });
+  const spec = (divergence: SoftDivergence, scaleByTSquared = true): SoftTermSpec => ({
+    divergence,
+    jsdBeta: 0.5,
+    scaleByTSquared,
+  });
   const value = async (s: SoftTermSpec, mask = [1, 1]) => {
     const out = tf.tidy(() => softTerm(tf.tensor2d(zs), tf.tensor2d(zt), T, tf.tensor1d(mask), s));
     const v = (await out.data())[0];
@@ -158,9 +174,9 @@ describe('gradients', () => {
       const z = zs[0];
       const t = zt[0];
       const g = tf.tidy(() =>
-        tf.grad((x: tf.Tensor) => softDivergence(x as tf.Tensor2D, tf.tensor2d([t]), T, { divergence, jsdBeta: b }).sum())(
-          tf.tensor2d([z]),
-        ),
+        tf.grad((x: tf.Tensor) =>
+          softDivergence(x as tf.Tensor2D, tf.tensor2d([t]), T, { divergence, jsdBeta: b }).sum(),
+        )(tf.tensor2d([z])),
       );
       const analytic = Array.from(await g.data());
       g.dispose();
@@ -196,7 +212,9 @@ describe('robustness and validation', () => {
 
   it('rejects a bad spec with words', () => {
     expect(softTermProblems({ divergence: 'jsd', jsdBeta: 0.5, scaleByTSquared: true })).toEqual([]);
-    expect(softTermProblems({ divergence: 'jsd', jsdBeta: 1.5, scaleByTSquared: true })[0]).toMatch(/JSD β must be a number in \[0, 1\]/);
+    expect(softTermProblems({ divergence: 'jsd', jsdBeta: 1.5, scaleByTSquared: true })[0]).toMatch(
+      /JSD β must be a number in \[0, 1\]/,
+    );
     expect(softTermProblems({ divergence: 'js' as SoftDivergence, jsdBeta: 0.5, scaleByTSquared: true })[0]).toMatch(
       /soft divergence must be one of forward-kl/,
     );
@@ -208,13 +226,17 @@ describe('label smoothing', () => {
     const q = softmax([1, 2, 3]);
     const eps = 0.1;
     const expected = -q.reduce((a, qi, i) => a + ((i === 2 ? 1 - eps : 0) + eps / 3) * Math.log(qi), 0);
-    const out = tf.tidy(() => smoothedCrossEntropy(tf.tensor2d([[1, 2, 3]]), tf.tensor1d([2], 'int32'), tf.tensor1d([1]), eps));
+    const out = tf.tidy(() =>
+      smoothedCrossEntropy(tf.tensor2d([[1, 2, 3]]), tf.tensor1d([2], 'int32'), tf.tensor1d([1]), eps),
+    );
     expect((await out.data())[0]).toBeCloseTo(expected, 5);
     out.dispose();
   });
 
   it('ε = 0 is the plain cross-entropy log(1 + e^-1 + e^-2)', async () => {
-    const out = tf.tidy(() => smoothedCrossEntropy(tf.tensor2d([[1, 2, 3]]), tf.tensor1d([2], 'int32'), tf.tensor1d([1]), 0));
+    const out = tf.tidy(() =>
+      smoothedCrossEntropy(tf.tensor2d([[1, 2, 3]]), tf.tensor1d([2], 'int32'), tf.tensor1d([1]), 0),
+    );
     expect((await out.data())[0]).toBeCloseTo(0.4076059644, 6);
     out.dispose();
   });
@@ -237,7 +259,11 @@ describe('the loss lab’s plain-number values (src/lossMath.ts) are the tensor 
       'soft-ce': 'softCe',
       'logit-mse': 'logitMse',
     };
-    for (const [T, b] of [[1, 0.2], [3, 0.5], [8, 0.9]] as const) {
+    for (const [T, b] of [
+      [1, 0.2],
+      [3, 0.5],
+      [8, 0.9],
+    ] as const) {
       const t = Array.from({ length: 7 }, () => 4 * rng() - 2);
       const s = Array.from({ length: 7 }, () => 4 * rng() - 2);
       const plain = softValues(t, s, T, b);

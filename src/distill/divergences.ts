@@ -97,7 +97,9 @@ export function softDivergence(
       if (beta <= 0) return klFromLogs(logp, logq); // the β → 0 limit
       if (beta >= 1) return klFromLogs(logq, logp); // the β → 1 limit
       const logm = logMixture(logp, logq, beta); // (N, V)
-      const jsd = klFromLogs(logp, logm).mul(beta).add(klFromLogs(logq, logm).mul(1 - beta)); // (N)
+      const jsd = klFromLogs(logp, logm)
+        .mul(beta)
+        .add(klFromLogs(logq, logm).mul(1 - beta)); // (N)
       return jsd.div(beta * (1 - beta)) as tf.Tensor1D;
     }
     default: {
@@ -137,7 +139,9 @@ export function smoothedCrossEntropy(
   if (!(epsilon >= 0 && epsilon < 1)) throw new Error(`label smoothing ε must be in [0, 1) (got ${epsilon})`);
   const V = logits.shape[1];
   const logq = floorLog(tf.logSoftmax(logits)); // (N, V)
-  const target = oneHotFloat(targets, V).mul(1 - epsilon).add(epsilon / V); // (N, V)
+  const target = oneHotFloat(targets, V)
+    .mul(1 - epsilon)
+    .add(epsilon / V); // (N, V)
   const nll = target.mul(logq).sum(-1).neg() as tf.Tensor1D; // (N)
   return nll.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
 }

@@ -46,7 +46,12 @@ describe('losses with −∞ logits', () => {
   it('soft term: a −∞ teacher logit is a zero-probability token (0 · log 0 = 0), T = 2', async () => {
     const T = 2;
     const loss = softDistillation(tf.tensor2d(student), tf.tensor2d(teacher), T, tf.tensor1d([1, 1]));
-    const expected = (T * T * (kl(logSoftmax(teacher[0], T), logSoftmax(student[0], T)) + kl(logSoftmax(teacher[1], T), logSoftmax(student[1], T)))) / 2;
+    const expected =
+      (T *
+        T *
+        (kl(logSoftmax(teacher[0], T), logSoftmax(student[0], T)) +
+          kl(logSoftmax(teacher[1], T), logSoftmax(student[1], T)))) /
+      2;
     expect(Number.isFinite(expected)).toBe(true);
     expect((await values(loss))[0]).toBeCloseTo(expected, 4);
   });
@@ -57,10 +62,25 @@ describe('losses with −∞ logits', () => {
     const zt = tf.tensor2d(teacher);
     const targets = tf.tensor1d(labels, 'int32');
     const mask = tf.tensor1d([1, 1]);
-    const ref = tf.valueAndGrad((z: tf.Tensor) => distillationLoss({ studentLogits: z as tf.Tensor2D, teacherLogits: zt, targets, hardMask: mask, softMask: mask }, w).total)(zs);
+    const ref = tf.valueAndGrad(
+      (z: tf.Tensor) =>
+        distillationLoss(
+          { studentLogits: z as tf.Tensor2D, teacherLogits: zt, targets, hardMask: mask, softMask: mask },
+          w,
+        ).total,
+    )(zs);
     const t = teacherTargets(zt, w.temperature);
-    const fused = tf.valueAndGrad((z: tf.Tensor) =>
-      stepLoss({ studentLogits: z as tf.Tensor2D, targets, hardMask: mask, teacher: { probs: t.probs, offsets: t.offsets, softMask: mask } }, w).total,
+    const fused = tf.valueAndGrad(
+      (z: tf.Tensor) =>
+        stepLoss(
+          {
+            studentLogits: z as tf.Tensor2D,
+            targets,
+            hardMask: mask,
+            teacher: { probs: t.probs, offsets: t.offsets, softMask: mask },
+          },
+          w,
+        ).total,
     )(zs);
     const [rv, fv] = [(await values(ref.value))[0], (await values(fused.value))[0]];
     expect(Number.isFinite(rv)).toBe(true);

@@ -66,7 +66,8 @@ describe('soft distillation term', () => {
   it('equals T²·mean KL(softmax(zt/T) ‖ softmax(zs/T)) computed by hand', async () => {
     for (const T of [1, 2, 4]) {
       const got = await read(softDistillation(tf.tensor2d(zs), tf.tensor2d(zt), T, tf.tensor1d([1, 1])));
-      const expected = ((kl(softmax(zt[0], T), softmax(zs[0], T)) + kl(softmax(zt[1], T), softmax(zs[1], T))) / 2) * T * T;
+      const expected =
+        ((kl(softmax(zt[0], T), softmax(zs[0], T)) + kl(softmax(zt[1], T), softmax(zs[1], T))) / 2) * T * T;
       expect(got).toBeCloseTo(expected, 5);
     }
   });
@@ -79,7 +80,9 @@ describe('soft distillation term', () => {
   it('carries the T² factor: gradient w.r.t. student logits is T·(p_s^T − p_t^T)/N', async () => {
     const T = 4;
     const zsT = tf.tensor2d(zs);
-    const grad = tf.grad((z: tf.Tensor) => softDistillation(z as tf.Tensor2D, tf.tensor2d(zt), T, tf.tensor1d([1, 1])))(zsT);
+    const grad = tf.grad((z: tf.Tensor) => softDistillation(z as tf.Tensor2D, tf.tensor2d(zt), T, tf.tensor1d([1, 1])))(
+      zsT,
+    );
     const g = (await grad.array()) as number[][];
     for (let i = 0; i < 2; i++) {
       const ps = softmax(zs[i], T);
@@ -131,7 +134,9 @@ describe('total loss', () => {
     const x = inputs();
     const w = { temperature: 2.5, alpha: 0.6, beta: 0, gamma: 0, delta: 0 };
     const f = (z: tf.Tensor2D) => distillationLoss({ ...x, studentLogits: z }, w).total;
-    const analytic = (await tf.grad((z: tf.Tensor) => f(z as tf.Tensor2D))(x.studentLogits).array()) as number[][];
+    const analytic = (await tf
+      .grad((z: tf.Tensor) => f(z as tf.Tensor2D))(x.studentLogits)
+      .array()) as number[][];
     const base = await x.studentLogits.array();
     const eps = 1e-2;
     for (let i = 0; i < base.length; i++) {
@@ -158,7 +163,12 @@ describe('intermediate terms', () => {
   it('feature loss: MSE after projection, over real tokens only', async () => {
     // B=1, T=2, Cs=1, Ct=2; projection [[2, -1]] maps h to (2h, -h).
     const hs = tf.tensor3d([[[1], [3]]]);
-    const ht = tf.tensor3d([[[2, 0], [0, 0]]]);
+    const ht = tf.tensor3d([
+      [
+        [2, 0],
+        [0, 0],
+      ],
+    ]);
     const proj = tf.tensor2d([[2, -1]]);
     const loss = featureLoss([hs], [ht], [proj], tf.tensor2d([[1, 0]]));
     // token 0: projected (2, -1) vs (2, 0) → mean sq = 0.5; token 1 masked out.
@@ -166,10 +176,35 @@ describe('intermediate terms', () => {
   });
 
   it('attention loss compares head-averaged maps and is 0 for identical maps', async () => {
-    const a = tf.tensor4d([[[[1, 0], [0.5, 0.5]], [[1, 0], [0.1, 0.9]]]]); // (1, 2, 2, 2)
-    const b = tf.tensor4d([[[[1, 0], [0.3, 0.7]]]]); // one head = mean of a's heads
+    const a = tf.tensor4d([
+      [
+        [
+          [1, 0],
+          [0.5, 0.5],
+        ],
+        [
+          [1, 0],
+          [0.1, 0.9],
+        ],
+      ],
+    ]); // (1, 2, 2, 2)
+    const b = tf.tensor4d([
+      [
+        [
+          [1, 0],
+          [0.3, 0.7],
+        ],
+      ],
+    ]); // one head = mean of a's heads
     expect(await read(attentionLoss([a], [b], tf.tensor2d([[1, 1]])))).toBeCloseTo(0, 6);
-    const c = tf.tensor4d([[[[1, 0], [1, 0]]]]);
+    const c = tf.tensor4d([
+      [
+        [
+          [1, 0],
+          [1, 0],
+        ],
+      ],
+    ]);
     // query 1: (0.3, 0.7) vs (1, 0) → 0.49 + 0.49 = 0.98; averaged over 2 real queries → 0.49
     expect(await read(attentionLoss([a], [c], tf.tensor2d([[1, 1]])))).toBeCloseTo(0.49, 6);
   });
@@ -186,11 +221,39 @@ describe('intermediate terms', () => {
 
   it('weights β, γ, δ enter the total', async () => {
     const hs = [tf.tensor3d([[[1], [3]]])];
-    const ht = [tf.tensor3d([[[2, 0], [0, 0]]])];
-    const att = [tf.tensor4d([[[[1, 0], [0.5, 0.5]]]])];
-    const attT = [tf.tensor4d([[[[1, 0], [1, 0]]]])];
+    const ht = [
+      tf.tensor3d([
+        [
+          [2, 0],
+          [0, 0],
+        ],
+      ]),
+    ];
+    const att = [
+      tf.tensor4d([
+        [
+          [
+            [1, 0],
+            [0.5, 0.5],
+          ],
+        ],
+      ]),
+    ];
+    const attT = [
+      tf.tensor4d([
+        [
+          [
+            [1, 0],
+            [1, 0],
+          ],
+        ],
+      ]),
+    ];
     const x = {
-      studentLogits: tf.tensor2d([[0, 1], [1, 0]]),
+      studentLogits: tf.tensor2d([
+        [0, 1],
+        [1, 0],
+      ]),
       targets: tf.tensor1d([1, 0], 'int32'),
       hardMask: tf.tensor1d([1, 1]),
       softMask: tf.tensor1d([1, 1]),
@@ -204,7 +267,9 @@ describe('intermediate terms', () => {
       },
     };
     const t = distillationLoss(x, { temperature: 1, alpha: 0, beta: 2, gamma: 3, delta: 0.5 });
-    const [total, hard, feat, att2, rel] = await Promise.all([t.total, t.hard, t.feature, t.attention, t.relation].map(read));
+    const [total, hard, feat, att2, rel] = await Promise.all(
+      [t.total, t.hard, t.feature, t.attention, t.relation].map(read),
+    );
     expect(feat).toBeGreaterThan(0);
     expect(att2).toBeGreaterThan(0);
     expect(total).toBeCloseTo(hard + 2 * feat + 3 * att2 + 0.5 * rel, 5);

@@ -89,7 +89,10 @@ export function featureLoss(
     const ht = teacherHidden[mapLayer(i, studentHidden.length, teacherHidden.length)];
     const Ct = ht.shape[2];
     const projected = tf.matMul(hs.reshape([B * T, Cs]) as tf.Tensor2D, projections[i]); // (B*T, Ct)
-    const perToken = projected.sub(ht.reshape([B * T, Ct])).square().mean(-1) as tf.Tensor1D; // (B*T)
+    const perToken = projected
+      .sub(ht.reshape([B * T, Ct]))
+      .square()
+      .mean(-1) as tf.Tensor1D; // (B*T)
     return maskedMean(perToken, mask);
   });
   return meanOf(terms);
@@ -108,7 +111,10 @@ export function attentionLoss(studentAtt: tf.Tensor4D[], teacherAtt: tf.Tensor4D
   const terms = studentAtt.map((as, i) => {
     const at = teacherAtt[mapLayer(i, studentAtt.length, teacherAtt.length)];
     const diff = as.mean(1).sub(at.mean(1)); // (B, T, T)
-    const perQuery = diff.square().sum(-1).reshape([B * T]) as tf.Tensor1D; // (B*T)
+    const perQuery = diff
+      .square()
+      .sum(-1)
+      .reshape([B * T]) as tf.Tensor1D; // (B*T)
     return maskedMean(perQuery, mask);
   });
   return meanOf(terms);
@@ -126,7 +132,11 @@ function pooledUnit(hidden: tf.Tensor3D, tokenMask: tf.Tensor2D): tf.Tensor2D {
  * (Gram) matrices of pooled last-layer hidden states. Works across widths: both Grams are (B, B).
  * studentHidden: (B, T, Cs); teacherHidden: (B, T, Ct); tokenMask: (B, T).
  */
-export function relationLoss(studentHidden: tf.Tensor3D, teacherHidden: tf.Tensor3D, tokenMask: tf.Tensor2D): tf.Scalar {
+export function relationLoss(
+  studentHidden: tf.Tensor3D,
+  teacherHidden: tf.Tensor3D,
+  tokenMask: tf.Tensor2D,
+): tf.Scalar {
   const ps = pooledUnit(studentHidden, tokenMask); // (B, Cs)
   const pt = pooledUnit(teacherHidden, tokenMask); // (B, Ct)
   const gs = tf.matMul(ps, ps, false, true); // (B, B)
@@ -156,7 +166,10 @@ export interface IntermediateTerms {
 }
 
 /** Computes each intermediate term whose weight (β, γ, δ) is above 0, from the same inputs. */
-export function intermediateTerms(m: IntermediateInputs | undefined, w: Pick<LossWeights, 'beta' | 'gamma' | 'delta'>): IntermediateTerms {
+export function intermediateTerms(
+  m: IntermediateInputs | undefined,
+  w: Pick<LossWeights, 'beta' | 'gamma' | 'delta'>,
+): IntermediateTerms {
   if (!m) return { feature: null, attention: null, relation: null };
   const last = <T>(xs: T[]) => xs[xs.length - 1];
   return {

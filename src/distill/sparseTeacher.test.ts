@@ -95,7 +95,18 @@ describe('bytes per position and tensor hygiene', () => {
   it('leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     await rows(tf.tidy(() => topKTargets(tf.tensor2d(logits), 2, 3)));
-    await rows(tf.tidy(() => sampledTargets(tf.tensor2d(logits), 2, tf.tensor2d([[0.2, 0.7], [0.4, 0.9]]))));
+    await rows(
+      tf.tidy(() =>
+        sampledTargets(
+          tf.tensor2d(logits),
+          2,
+          tf.tensor2d([
+            [0.2, 0.7],
+            [0.4, 0.9],
+          ]),
+        ),
+      ),
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });

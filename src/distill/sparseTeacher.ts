@@ -27,7 +27,9 @@ export function topKTargets(teacherLogits: tf.Tensor2D, temperature: number, k: 
   const probs = tf.softmax(teacherLogits.div(temperature)); // (N, V)
   if (k === V) return probs as tf.Tensor2D;
   const { indices } = tf.topk(teacherLogits, k); // (N, k) int32
-  const support = oneHotFloat(indices.reshape([N * k]) as tf.Tensor1D, V).reshape([N, k, V]).sum(1); // (N, V) 0/1
+  const support = oneHotFloat(indices.reshape([N * k]) as tf.Tensor1D, V)
+    .reshape([N, k, V])
+    .sum(1); // (N, V) 0/1
   const kept = probs.mul(support); // (N, V)
   return kept.div(kept.sum(-1, true)) as tf.Tensor2D;
 }
@@ -39,11 +41,17 @@ export function topKTargets(teacherLogits: tf.Tensor2D, temperature: number, k: 
 export function sampledTargets(teacherLogits: tf.Tensor2D, temperature: number, uniforms: tf.Tensor2D): tf.Tensor2D {
   const [N, V] = teacherLogits.shape;
   const k = uniforms.shape[1];
-  if (uniforms.shape[0] !== N || k < 1) throw new Error(`sampled-k needs (N, k) uniforms with N = ${N}, k ≥ 1 (got ${uniforms.shape.join('×')})`);
+  if (uniforms.shape[0] !== N || k < 1)
+    throw new Error(`sampled-k needs (N, k) uniforms with N = ${N}, k ≥ 1 (got ${uniforms.shape.join('×')})`);
   const cdf = tf.cumsum(tf.softmax(teacherLogits.div(temperature)), 1); // (N, V)
   // Token of a draw u: how many cdf entries lie below u (clamped: float cumsums can end at 0.9999999).
   const below = cdf.reshape([N, 1, V]).less(uniforms.reshape([N, k, 1])); // (N, k, V) bool
-  const token = below.cast('int32').sum(-1).minimum(tf.scalar(V - 1, 'int32')); // (N, k) int32
-  const counts = oneHotFloat(token.reshape([N * k]) as tf.Tensor1D, V).reshape([N, k, V]).sum(1); // (N, V)
+  const token = below
+    .cast('int32')
+    .sum(-1)
+    .minimum(tf.scalar(V - 1, 'int32')); // (N, k) int32
+  const counts = oneHotFloat(token.reshape([N * k]) as tf.Tensor1D, V)
+    .reshape([N, k, V])
+    .sum(1); // (N, V)
   return counts.div(k) as tf.Tensor2D;
 }

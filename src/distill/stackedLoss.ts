@@ -106,7 +106,10 @@ export interface StackedLossInputs {
 
 /** Per member, mean over positions where mask = 1: perPosition (K, N), mask (N) → (K). */
 function maskedMeans(perPosition: tf.Tensor2D, mask: tf.Tensor1D): tf.Tensor1D {
-  return perPosition.mul(mask.reshape([1, -1])).sum(-1).div(mask.sum().maximum(1)) as tf.Tensor1D;
+  return perPosition
+    .mul(mask.reshape([1, -1]))
+    .sum(-1)
+    .div(mask.sum().maximum(1)) as tf.Tensor1D;
 }
 
 /** Feature term per member (losses.ts featureLoss): (K). */
@@ -117,7 +120,10 @@ function stackedFeature(m: NonNullable<StackedLossInputs['intermediate']>): tf.T
     const ht = m.teacherHidden[mapLayer(i, m.studentHidden.length, m.teacherHidden.length)];
     const Ct = ht.shape[2];
     const projected = stackedMatMul(hs, m.projections[i] as tf.Tensor3D); // (K, B*T, Ct)
-    const perToken = projected.sub(ht.reshape([1, B * T, Ct])).square().mean(-1) as tf.Tensor2D; // (K, B*T)
+    const perToken = projected
+      .sub(ht.reshape([1, B * T, Ct]))
+      .square()
+      .mean(-1) as tf.Tensor2D; // (K, B*T)
     return maskedMeans(perToken, mask);
   });
   return tf.stack(terms, 1).mean(1) as tf.Tensor1D; // (K)
@@ -129,8 +135,14 @@ function stackedAttention(m: NonNullable<StackedLossInputs['intermediate']>, K: 
   const mask = m.tokenMask.reshape([B * T]) as tf.Tensor1D;
   const terms = m.studentAtt.map((as, i) => {
     const at = m.teacherAtt[mapLayer(i, m.studentAtt.length, m.teacherAtt.length)];
-    const diff = as.mean(1).reshape([K, B, T, T]).sub(at.mean(1).reshape([1, B, T, T])); // (K, B, T, T)
-    const perQuery = diff.square().sum(-1).reshape([K, B * T]) as tf.Tensor2D; // (K, B*T)
+    const diff = as
+      .mean(1)
+      .reshape([K, B, T, T])
+      .sub(at.mean(1).reshape([1, B, T, T])); // (K, B, T, T)
+    const perQuery = diff
+      .square()
+      .sum(-1)
+      .reshape([K, B * T]) as tf.Tensor2D; // (K, B*T)
     return maskedMeans(perQuery, mask);
   });
   return tf.stack(terms, 1).mean(1) as tf.Tensor1D;
@@ -145,11 +157,21 @@ function stackedRelation(m: NonNullable<StackedLossInputs['intermediate']>, K: n
   const count = mk.sum(1).maximum(1); // (B, 1)
   const unit = (pooled: tf.Tensor) => pooled.div(pooled.square().sum(-1, true).add(1e-12).sqrt());
   const Cs = hs.shape[2];
-  const ps = unit(hs.reshape([K, B, T, Cs]).mul(mk.reshape([1, B, T, 1])).sum(2).div(count.reshape([1, B, 1]))) as tf.Tensor3D; // (K, B, Cs)
+  const ps = unit(
+    hs
+      .reshape([K, B, T, Cs])
+      .mul(mk.reshape([1, B, T, 1]))
+      .sum(2)
+      .div(count.reshape([1, B, 1])),
+  ) as tf.Tensor3D; // (K, B, Cs)
   const pt = unit(ht.mul(mk).sum(1).div(count)) as tf.Tensor2D; // (B, Ct)
   const gs = stackedMatMul(ps, ps, false, true); // (K, B, B)
   const gt = tf.matMul(pt, pt, false, true); // (B, B)
-  return gs.sub(gt.reshape([1, B, B])).square().reshape([K, B * B]).mean(-1) as tf.Tensor1D;
+  return gs
+    .sub(gt.reshape([1, B, B]))
+    .square()
+    .reshape([K, B * B])
+    .mean(-1) as tf.Tensor1D;
 }
 
 /**
@@ -158,7 +180,10 @@ function stackedRelation(m: NonNullable<StackedLossInputs['intermediate']>, K: n
  * soft (0 without soft targets), feature, attention, relation (0 where the member's weight is 0,
  * as stepLoss reports them). w[k] are member k's weights.
  */
-export function stackedStepLoss(x: StackedLossInputs, w: readonly LossWeights[]): { total: tf.Scalar; values: tf.Tensor2D } {
+export function stackedStepLoss(
+  x: StackedLossInputs,
+  w: readonly LossWeights[],
+): { total: tf.Scalar; values: tf.Tensor2D } {
   const [K, N, V] = x.logits.shape;
   if (w.length !== K) throw new Error(`stackedStepLoss: ${w.length} weight sets for ${K} members`);
   const labels = oneHotFloat(x.targets, V); // (N, V)
@@ -167,8 +192,16 @@ export function stackedStepLoss(x: StackedLossInputs, w: readonly LossWeights[])
   let logitTerms: tf.Tensor2D; // (K, 2) [hard, soft]; (K, 1) [hard] without soft targets
   if (!x.soft) {
     const weights = x.hardMask.mul(hardScale).reshape([1, N, 1]).tile([K, 1, 1]) as tf.Tensor3D; // (K, N, 1)
-    const targets = (K === 1 ? labels.reshape([1, N, 1, V]) : labels.reshape([1, N, 1, V]).tile([K, 1, 1, 1])) as tf.Tensor4D; // (K, N, 1, V)
-    logitTerms = stackedWeightedCrossEntropies(x.logits, targets, weights, null, w.map(() => [1])); // (K, 1)
+    const targets = (
+      K === 1 ? labels.reshape([1, N, 1, V]) : labels.reshape([1, N, 1, V]).tile([K, 1, 1, 1])
+    ) as tf.Tensor4D; // (K, N, 1, V)
+    logitTerms = stackedWeightedCrossEntropies(
+      x.logits,
+      targets,
+      weights,
+      null,
+      w.map(() => [1]),
+    ); // (K, 1)
     logitTotal = logitTerms.mul(tf.tensor2d(w.map((m) => [1 - m.alpha]))).reshape([K]) as tf.Tensor1D;
   } else {
     const s = x.soft;
@@ -176,9 +209,18 @@ export function stackedStepLoss(x: StackedLossInputs, w: readonly LossWeights[])
     const tiled = (K === 1 ? labels.reshape([1, N, V]) : labels.reshape([1, N, V]).tile([K, 1, 1])) as tf.Tensor3D; // (K, N, V)
     const targets = tf.stack([tiled, s.probs], 2) as tf.Tensor4D; // (K, N, 2, V)
     // Per-row weights of [hard, soft] per member: mask / count, and T_k² on the soft term.
-    const scales = tf.tensor3d(w.map((m) => [[hardScale, softScale * m.temperature * m.temperature]]), [K, 1, 2]);
+    const scales = tf.tensor3d(
+      w.map((m) => [[hardScale, softScale * m.temperature * m.temperature]]),
+      [K, 1, 2],
+    );
     const weights = tf.stack([x.hardMask, s.softMask], 1).reshape([1, N, 2]).mul(scales) as tf.Tensor3D; // (K, N, 2)
-    logitTerms = stackedWeightedCrossEntropies(x.logits, targets, weights, s.offsets, w.map((m) => [1, 1 / m.temperature])); // (K, 2)
+    logitTerms = stackedWeightedCrossEntropies(
+      x.logits,
+      targets,
+      weights,
+      s.offsets,
+      w.map((m) => [1, 1 / m.temperature]),
+    ); // (K, 2)
     // total_k = (1 − α_k)·hard_k + α_k·soft_k
     logitTotal = logitTerms.mul(tf.tensor2d(w.map((m) => [1 - m.alpha, m.alpha]))).sum(-1) as tf.Tensor1D;
   }

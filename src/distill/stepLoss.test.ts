@@ -41,7 +41,8 @@ describe('stepLoss', () => {
     for (const hostCounts of [true, false]) {
       it(`${name}, ${hostCounts ? 'host' : 'device'} counts: same values and gradient as distillationLoss`, async () => {
         const x = inputs();
-        const ref = (z: tf.Tensor2D) => distillationLoss({ ...x, studentLogits: z, teacherLogits: withTeacher ? x.teacherLogits : undefined }, w);
+        const ref = (z: tf.Tensor2D) =>
+          distillationLoss({ ...x, studentLogits: z, teacherLogits: withTeacher ? x.teacherLogits : undefined }, w);
         const targets = teacherTargets(x.teacherLogits, w.temperature);
         const fused = (z: tf.Tensor2D) =>
           stepLoss(
@@ -50,7 +51,14 @@ describe('stepLoss', () => {
               targets: x.targets,
               hardMask: x.hardMask,
               hardCount: hostCounts ? 3 : undefined,
-              teacher: withTeacher ? { probs: targets.probs, offsets: targets.offsets, softMask: x.softMask, softCount: hostCounts ? 5 : undefined } : undefined,
+              teacher: withTeacher
+                ? {
+                    probs: targets.probs,
+                    offsets: targets.offsets,
+                    softMask: x.softMask,
+                    softCount: hostCounts ? 5 : undefined,
+                  }
+                : undefined,
             },
             w,
           );
@@ -74,7 +82,10 @@ describe('stepLoss', () => {
       studentHidden: [seeded([B, T, 4], 3) as tf.Tensor3D],
       teacherHidden: [seeded([B, T, 6], 4) as tf.Tensor3D, seeded([B, T, 6], 5) as tf.Tensor3D],
       studentAtt: [tf.softmax(seeded([B, 2, T, T], 6)) as tf.Tensor4D],
-      teacherAtt: [tf.softmax(seeded([B, 3, T, T], 7)) as tf.Tensor4D, tf.softmax(seeded([B, 3, T, T], 8)) as tf.Tensor4D],
+      teacherAtt: [
+        tf.softmax(seeded([B, 3, T, T], 7)) as tf.Tensor4D,
+        tf.softmax(seeded([B, 3, T, T], 8)) as tf.Tensor4D,
+      ],
       projections: [seeded([4, 6], 9, 0.5) as tf.Tensor2D],
       tokenMask: tf.tensor2d([
         [1, 1, 0],

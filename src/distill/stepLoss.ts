@@ -123,9 +123,10 @@ export function stepLoss(x: StepLossInputs, w: LossWeights): { total: tf.Scalar;
     const softScale = inverseCount(t.softMask, t.softCount);
     const targets = tf.stack([labels, t.probs], 1) as tf.Tensor3D; // (N, 2, V)
     // Per-row weights of [hard, soft]: mask / count, and T² on the soft term.
-    const scales = typeof hardScale === 'number' && typeof softScale === 'number'
-      ? tf.tensor2d([[hardScale, softScale * T * T]])
-      : tf.stack([hardScale, tf.mul(softScale, T * T)]).reshape([1, 2]);
+    const scales =
+      typeof hardScale === 'number' && typeof softScale === 'number'
+        ? tf.tensor2d([[hardScale, softScale * T * T]])
+        : tf.stack([hardScale, tf.mul(softScale, T * T)]).reshape([1, 2]);
     const weights = tf.stack([x.hardMask, t.softMask], 1).mul(scales) as tf.Tensor2D; // (N, 2)
     logitTerms = weightedCrossEntropies(x.studentLogits, targets, weights, t.offsets, [1, 1 / T]); // (2) [hard, soft]
     // total = (1 − α)·hard + α·soft, as one (1, 2) @ (2, 1)
@@ -139,7 +140,9 @@ export function stepLoss(x: StepLossInputs, w: LossWeights): { total: tf.Scalar;
   });
   // LOSS_TERMS order: total, hard, soft (0 without a teacher), feature, attention, relation
   const rest = extra.some((t) => t) ? tf.stack(extra.map((t) => t ?? tf.scalar(0))) : tf.zeros([3]);
-  const parts = x.teacher ? [total.reshape([1]), logitTerms, rest] : [total.reshape([1]), logitTerms, tf.zeros([1]), rest];
+  const parts = x.teacher
+    ? [total.reshape([1]), logitTerms, rest]
+    : [total.reshape([1]), logitTerms, tf.zeros([1]), rest];
   const values = tf.concat(parts) as tf.Tensor1D;
   return { total, values };
 }

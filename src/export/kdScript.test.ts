@@ -59,13 +59,34 @@ describe('buildKdScript', () => {
       ]);
       const files = new Map((await buildKdScript(run, SOURCES, { plan })).map((f) => [f.path, f.data]));
       expect([...files.keys()].sort()).toEqual(
-        ['README.md', 'data.safetensors', 'init/projections.safetensors', 'init/student/config.json', 'init/student/model.safetensors', 'kd_train.py', 'nanogpt.py', 'run.json', 'teacher/config.json', 'teacher/model.safetensors'].sort(),
+        [
+          'README.md',
+          'data.safetensors',
+          'init/projections.safetensors',
+          'init/student/config.json',
+          'init/student/model.safetensors',
+          'kd_train.py',
+          'nanogpt.py',
+          'run.json',
+          'teacher/config.json',
+          'teacher/model.safetensors',
+        ].sort(),
       );
       const dec = new TextDecoder();
       expect(dec.decode(files.get('kd_train.py'))).toBe(SOURCES.kdTrain);
       const runJson = JSON.parse(dec.decode(files.get('run.json')));
-      expect(runJson).toMatchObject({ format: KD_SCRIPT_FORMAT, steps: 6, seed: CONFIG.seed, layer_map: [0], lr_schedule: { warmup_steps: 1, total_steps: 6 } });
-      expect(runJson.schedule.map((e: { step: number; batch_size: number }) => [e.step, e.batch_size])).toEqual([[1, 4], [3, 2], [4, 2]]);
+      expect(runJson).toMatchObject({
+        format: KD_SCRIPT_FORMAT,
+        steps: 6,
+        seed: CONFIG.seed,
+        layer_map: [0],
+        lr_schedule: { warmup_steps: 1, total_steps: 6 },
+      });
+      expect(runJson.schedule.map((e: { step: number; batch_size: number }) => [e.step, e.batch_size])).toEqual([
+        [1, 4],
+        [3, 2],
+        [4, 2],
+      ]);
       expect(runJson.model_extra.student.training.schedule.map((e: { step: number }) => e.step)).toEqual([1, 3, 4]);
 
       const data = decodeSafetensors(files.get('data.safetensors')!).tensors;
@@ -80,7 +101,10 @@ describe('buildKdScript', () => {
       expect(Array.from(data.get('train.soft_mask')!.data)).toEqual(Array.from(task.train.softMask));
 
       // The initial student imports, and has the weights the run started from (not the trained ones).
-      const init = importModel(files.get('init/student/model.safetensors')!, dec.decode(files.get('init/student/config.json')));
+      const init = importModel(
+        files.get('init/student/model.safetensors')!,
+        dec.decode(files.get('init/student/config.json')),
+      );
       try {
         const a = (await init.model.params.get('transformer.wte.weight')!.data()) as Float32Array;
         const b = (await run.distiller!.student.params.get('transformer.wte.weight')!.data()) as Float32Array;

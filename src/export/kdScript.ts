@@ -65,7 +65,10 @@ export function distillPlan(run: DistillationRun, current: Hyper): HyperRecord[]
   const plan = done.map((r) => ({ ...r, hyper: { ...r.hyper } }));
   const next = run.distillStep + 1;
   const last = plan[plan.length - 1];
-  if (next <= run.config.steps && (!last || (Object.keys(current) as (keyof Hyper)[]).some((k) => current[k] !== last.hyper[k]))) {
+  if (
+    next <= run.config.steps &&
+    (!last || (Object.keys(current) as (keyof Hyper)[]).some((k) => current[k] !== last.hyper[k]))
+  ) {
     plan.push({ phase: 'distill', step: next, hyper: { ...current } });
   }
   return plan;
@@ -101,14 +104,16 @@ const enc = new TextEncoder();
 const text = (path: string, s: string): KdScriptFile => ({ path, data: enc.encode(s) });
 
 function modelFiles(dir: string, m: ExportedModel): KdScriptFile[] {
-  return [
-    { path: `${dir}/model.safetensors`, data: m.safetensors },
-    text(`${dir}/config.json`, m.configJson),
-  ];
+  return [{ path: `${dir}/model.safetensors`, data: m.safetensors }, text(`${dir}/config.json`, m.configJson)];
 }
 
 /** config.json extras of the student or baseline the script will write: as the app's, for the planned run. */
-function plannedExtra(task: Task, config: RunConfig, plan: readonly HyperRecord[], role: ModelRole): Record<string, unknown> {
+function plannedExtra(
+  task: Task,
+  config: RunConfig,
+  plan: readonly HyperRecord[],
+  role: ModelRole,
+): Record<string, unknown> {
   const { final, schedule } = appliedHyper(plan, 'distill', ROLE_HYPER_KEYS[role], config.steps);
   return {
     ...taskExtra(task),
@@ -155,7 +160,11 @@ export interface KdScriptOptions {
  * The folder's files for a run whose teacher is final (shipped, loaded, or trained by the run's
  * teacher phase): the distillation phase as the TS core runs it, from its first step.
  */
-export async function buildKdScript(run: DistillationRun, sources: KdScriptSources, opts: KdScriptOptions = {}): Promise<KdScriptFile[]> {
+export async function buildKdScript(
+  run: DistillationRun,
+  sources: KdScriptSources,
+  opts: KdScriptOptions = {},
+): Promise<KdScriptFile[]> {
   const { task, config, teacher } = run;
   const steps = config.steps;
   const plan: HyperRecord[] = opts.plan ?? [{ phase: 'distill', step: 1, hyper: { ...config.hyper } }];
@@ -163,7 +172,9 @@ export async function buildKdScript(run: DistillationRun, sources: KdScriptSourc
   const sizes = batchSizes(plan, steps);
   const totalRows = sizes.reduce((a, b) => a + b, 0);
   if (totalRows > MAX_BATCH_ROWS) {
-    throw new KdScriptError(`${steps} steps of these batch sizes are ${totalRows} batch rows, more than the ${MAX_BATCH_ROWS} an export holds (4 bytes each): use fewer steps`);
+    throw new KdScriptError(
+      `${steps} steps of these batch sizes are ${totalRows} batch rows, more than the ${MAX_BATCH_ROWS} an export holds (4 bytes each): use fewer steps`,
+    );
   }
 
   // The batches, in order: the same sampler, seed and batch sizes as DistillStep.
@@ -197,7 +208,11 @@ export async function buildKdScript(run: DistillationRun, sources: KdScriptSourc
   const ct = teacher.config.nEmbd;
   const projections = new Map<string, TensorEntry>();
   for (let i = 0; i < size.nLayer; i++) {
-    projections.set(`projections.${i}`, { dtype: 'F32', shape: [cs, ct], data: initialProjection(config.seed, i, cs, ct) });
+    projections.set(`projections.${i}`, {
+      dtype: 'F32',
+      shape: [cs, ct],
+      data: initialProjection(config.seed, i, cs, ct),
+    });
   }
 
   const runJson = {

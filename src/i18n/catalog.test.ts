@@ -63,7 +63,8 @@ describe('the English and Chinese catalogs', () => {
     expect(same.sort()).toEqual([...SAME_IN_BOTH].sort());
     // The course's terms are the ones used.
     const all = Object.values(ZH).join('\n');
-    for (const term of ['教师', '学生', '软标签', '温度', '暗知识', '知识蒸馏', '特征', '关系']) expect(all, term).toContain(term);
+    for (const term of ['教师', '学生', '软标签', '温度', '暗知识', '知识蒸馏', '特征', '关系'])
+      expect(all, term).toContain(term);
   });
 
   it('have no key that the code never uses', () => {

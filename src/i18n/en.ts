@@ -52,7 +52,8 @@ export const en = {
     stepsPerSec: '{{value}} steps/s',
     cached: 'teacher outputs cached for {{done}} / {{total}} training rows',
     cachingProgress: 'caching teacher outputs progress',
-    cachedLazy: 'teacher outputs cached for {{done}} / {{total}} training rows (each computed the first time a batch draws it)',
+    cachedLazy:
+      'teacher outputs cached for {{done}} / {{total}} training rows (each computed the first time a batch draws it)',
     phaseProgress: '{{phase}} progress',
     phaseBusy: '{{phase}}…',
     teacherStepLabel: 'Teacher step',
@@ -95,9 +96,18 @@ export const en = {
       label: 'Alpha (α) — weight on the teacher term',
       hint: '0 = labels only (the baseline), 1 = teacher only. 1 − α weights the hard-label term.',
     },
-    beta: { label: 'β — feature (hidden-state) term', hint: 'Feature distillation: the student’s hidden states, projected to the teacher’s width, match the teacher’s.' },
-    gamma: { label: 'γ — attention-map term', hint: 'Attention as knowledge: the student’s attention maps match the teacher’s.' },
-    delta: { label: 'δ — relation (Gram-matrix) term', hint: 'Relation distillation: how similar the examples of a batch are to each other, as the teacher sees it.' },
+    beta: {
+      label: 'β — feature (hidden-state) term',
+      hint: 'Feature distillation: the student’s hidden states, projected to the teacher’s width, match the teacher’s.',
+    },
+    gamma: {
+      label: 'γ — attention-map term',
+      hint: 'Attention as knowledge: the student’s attention maps match the teacher’s.',
+    },
+    delta: {
+      label: 'δ — relation (Gram-matrix) term',
+      hint: 'Relation distillation: how similar the examples of a batch are to each other, as the teacher sees it.',
+    },
     lr: { label: 'Learning rate', hint: 'Peak of the warm-up + cosine schedule.' },
     batchSize: { label: 'Batch size' },
     steps: { label: 'Distillation steps' },
@@ -131,8 +141,10 @@ export const en = {
         'Sentences from a small probabilistic grammar with number agreement across a phrase ("the cat near the dogs sleeps") and noun-specific verbs. The exact next-word distribution is known, so teacher and student are scored against the truth; the teacher’s soft targets are much closer to it than single sampled next words.',
       modadd:
         'Learn the table of a + b mod 13: 169 sums. The teacher knows them all; the student has labels for only a few. On unlabelled rows the teacher answers for the student; the baseline has the labelled sums alone. Validation and test score the whole table.',
-      'custom-text': 'Next-character prediction on your text, split by position 80/10/10. With little labelled text, the teacher’s soft next-character guesses give the student more signal per example.',
-      'custom-csv': 'Classify your rows into {{count}} labels ({{labels}}); split 80/10/10 by label. The student learns from the teacher on the unlabelled rows.',
+      'custom-text':
+        'Next-character prediction on your text, split by position 80/10/10. With little labelled text, the teacher’s soft next-character guesses give the student more signal per example.',
+      'custom-csv':
+        'Classify your rows into {{count}} labels ({{labels}}); split 80/10/10 by label. The student learns from the teacher on the unlabelled rows.',
     },
     classes: '{{count}} classes',
     generation: 'next-token generation',
@@ -156,7 +168,8 @@ export const en = {
     usingShipped: 'Using the shipped pretrained teacher ({{size}}): distillation starts at once.',
     looking: 'Looking for a shipped teacher…',
     noShipped: 'no shipped teacher for this task/size; train one first',
-    noShippedSize: 'no shipped teacher for this task/size; train one first (the shipped one is {{shipped}}; you chose {{chosen}})',
+    noShippedSize:
+      'no shipped teacher for this task/size; train one first (the shipped one is {{shipped}}; you chose {{chosen}})',
     noShippedReason: 'no shipped teacher for this task/size; train one first ({{reason}})',
     sameSize: 'same size',
     sameText: 'the student has as many parameters as the teacher',
@@ -181,7 +194,8 @@ export const en = {
     metricsCsv: 'Metrics CSV',
     metricsJson: 'Metrics JSON',
     script: 'PyTorch script (.zip)',
-    scriptHint: 'This run as kd_train.py with its data, teacher and initial weights: python kd_train.py run.json on a GPU, torchrun --nproc_per_node=N for several.',
+    scriptHint:
+      'This run as kd_train.py with its data, teacher and initial weights: python kd_train.py run.json on a GPU, torchrun --nproc_per_node=N for several.',
   },
   urlWarnings: {
     title: 'Some settings in the link were not usable and were replaced by defaults:',
@@ -195,7 +209,8 @@ export const en = {
     pressStart: 'Press Start: the losses of every step stream here.',
     caching: 'Caching the frozen teacher’s outputs over the training set; the losses of every step stream here next.',
     streaming: 'The losses of every step stream here.',
-    distillNote: 'Student terms are unweighted; the total is the weighted sum. The baseline learns from labels alone on the same batches.',
+    distillNote:
+      'Student terms are unweighted; the total is the weighted sum. The baseline learns from labels alone on the same batches.',
     teacherNote: 'The teacher learns from labels first; distillation starts when it is done.',
     teacherCe: 'teacher CE',
     key: {
@@ -224,7 +239,8 @@ export const en = {
     title: 'Metrics',
     testFinal: 'test split, final · step {{step}}',
     validation: 'validation · step {{step}}',
-    placeholder: 'Accuracy, macro-F1, confusion matrices, agreement with the teacher, KL and calibration appear after the first validation.',
+    placeholder:
+      'Accuracy, macro-F1, confusion matrices, agreement with the teacher, KL and calibration appear after the first validation.',
     speed: 'Speed',
     model: 'Model',
     col: {
@@ -261,7 +277,8 @@ export const en = {
     faster: '{{value}}× faster',
     slower: '{{value}}× slower',
     note: 'Inference latency: one batch-1 forward pass read back to the page. Small models on a GPU are bound by kernel launches, so latency shrinks less than the parameter count.',
-    noteOn: 'Inference latency: one batch-1 forward pass read back to the page on {{backend}}. Small models on a GPU are bound by kernel launches, so latency shrinks less than the parameter count.',
+    noteOn:
+      'Inference latency: one batch-1 forward pass read back to the page on {{backend}}. Small models on a GPU are bound by kernel launches, so latency shrinks less than the parameter count.',
   },
   predictions: {
     aria: 'Predictions',
@@ -350,7 +367,8 @@ export const en = {
     sum: 'Sum: {{arithmetic}} = {{nats}} nats; ÷ ln 2 = {{bits}} bits',
     scaled: 'In this app’s loss the soft term is T²·KL = {{t2}} × {{nats}} = {{scaled}} (before α weighs it).',
     softmax: 'softmax(z / T): z / T = [{{scaled}}], exp = [{{exp}}], sum = {{sum}}, so {{which}} = [{{probs}}]',
-    infinite: 'KL is infinite: q is 0 at position {{at}} where p > 0. The student says “impossible” to something the teacher expects; a softmax never gives exactly 0, which is one reason the loss uses logits.',
+    infinite:
+      'KL is infinite: q is 0 at position {{at}} where p > 0. The student says “impossible” to something the teacher expects; a softmax never gives exactly 0, which is one reason the loss uses logits.',
     problem: {
       empty: '{{which}} is empty: type numbers separated by commas or spaces.',
       notNumber: '{{which}}: “{{text}}” (entry {{n}}) is not a number.',

@@ -6,7 +6,8 @@ export const experimentsEn = {
   intro:
     'Every student of the sweep trains at the same time, as one stacked model, on the same batches: per seed a baseline (α = 0), one distilled student per cell of the grid, and the controls. Each cell shows the KD gain, distilled minus the same seed’s baseline on the same validation rows, averaged over seeds, ± 2 standard errors (validation rows and seeds).',
   form: {
-    fromSettings: 'From the settings: task {{task}}, teacher {{teacher}}, batch {{batch}}, lr {{lr}}; the controls train at the grid cell nearest T = {{t}}, α = {{a}}.',
+    fromSettings:
+      'From the settings: task {{task}}, teacher {{teacher}}, batch {{batch}}, lr {{lr}}; the controls train at the grid cell nearest T = {{t}}, α = {{a}}.',
     temperatures: 'Temperatures T (rows)',
     alphas: 'α, the weight on the teacher term (columns)',
     seeds: 'Seeds (initialisation; gains are paired by seed)',
@@ -50,7 +51,8 @@ export const experimentsEn = {
     cell: 'T = {{t}}, α = {{a}}: {{gain}} ± {{se2}}',
     corner: 'T ↓ α →',
     noise: 'within noise',
-    legend: 'Each cell: gain ± 2 SE, then the distilled students’ accuracy. Green: distillation helps; orange: it hurts; hatched: within 2 SE of zero. Baseline {{baseline}}, teacher {{teacher}}.',
+    legend:
+      'Each cell: gain ± 2 SE, then the distilled students’ accuracy. Green: distillation helps; orange: it hurts; hatched: within 2 SE of zero. Baseline {{baseline}}, teacher {{teacher}}.',
   },
   controls: {
     title: 'Controls: where does the gain come from?',
@@ -81,10 +83,13 @@ export const experimentsEn = {
   },
   read: {
     grid: 'Best cell: T = {{t}}, α = {{a}}, <b>{{gain}}</b> ± {{se2}}; {{above}} of {{total}} cells are more than 2 standard errors above zero ({{seeds}} seed(s)).',
-    controlsNoise: 'At T = {{t}}, α = {{a}} the gain ({{gain}}) is still within noise, so the controls cannot yet say where it comes from.',
+    controlsNoise:
+      'At T = {{t}}, α = {{a}} the gain ({{gain}}) is still within noise, so the controls cannot yet say where it comes from.',
     controlsHead: 'At T = {{t}}, α = {{a}} the teacher adds {{gain}} over the baseline.',
-    regularLittle: 'Label smoothing reproduces {{smoothing}} of that and a random teacher {{random}}: <b>little of the gain is regularisation</b> (softer targets alone).',
-    regularMuch: 'Label smoothing reproduces {{smoothing}} of that and a random teacher {{random}}: <b>much of the gain is regularisation</b> (softer targets alone), not the teacher’s knowledge.',
+    regularLittle:
+      'Label smoothing reproduces {{smoothing}} of that and a random teacher {{random}}: <b>little of the gain is regularisation</b> (softer targets alone).',
+    regularMuch:
+      'Label smoothing reproduces {{smoothing}} of that and a random teacher {{random}}: <b>much of the gain is regularisation</b> (softer targets alone), not the teacher’s knowledge.',
     darkMost:
       'A permuted teacher (each row’s top answer and confidence kept, the wrong answers’ probabilities shuffled) reproduces {{permuted}}: <b>about {{dark}} of the gain is dark knowledge</b>, which wrong answers the teacher finds likely.',
     darkLittle:
@@ -92,8 +97,10 @@ export const experimentsEn = {
     calibrationHead:
       'Temperature scaling (T = {{t}}, fitted on {{fit}} rows) takes the baseline’s NLL from {{before}} to {{after}} and its ECE from {{eceBefore}} to {{eceAfter}} on the other {{held}} rows, without changing a prediction; the distilled student there: NLL {{dNll}}, ECE {{dEce}}.',
     calibrationKd: 'The distilled student is better on both: distillation does more than calibrate.',
-    calibrationScaling: 'The scaled baseline is as good or better on both: as far as calibration goes, distillation adds nothing that one temperature does not.',
-    calibrationMixedNll: 'The distilled student has the lower NLL (it is also more accurate), the scaled baseline the lower calibration error: calibration alone does not explain the gain, and scaling calibrates better.',
+    calibrationScaling:
+      'The scaled baseline is as good or better on both: as far as calibration goes, distillation adds nothing that one temperature does not.',
+    calibrationMixedNll:
+      'The distilled student has the lower NLL (it is also more accurate), the scaled baseline the lower calibration error: calibration alone does not explain the gain, and scaling calibrates better.',
     calibrationMixedEce: 'The distilled student has the lower calibration error, the scaled baseline the lower NLL.',
   },
 };

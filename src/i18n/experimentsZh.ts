@@ -5,7 +5,8 @@ export const experimentsZh = {
   intro:
     '扫描中的所有学生作为一个堆叠模型同时训练，使用完全相同的批次：每个种子一个基线学生（α = 0）、网格中每个单元一个蒸馏学生，以及各个对照组。每个单元显示知识蒸馏增益：同一种子下蒸馏学生减去基线学生，在相同验证样本上的准确率之差，对种子取平均，± 2 个标准误（来自验证样本和种子）。',
   form: {
-    fromSettings: '来自上方设置：任务 {{task}}，教师 {{teacher}}，批大小 {{batch}}，学习率 {{lr}}；对照组在最接近 T = {{t}}、α = {{a}} 的网格单元上训练。',
+    fromSettings:
+      '来自上方设置：任务 {{task}}，教师 {{teacher}}，批大小 {{batch}}，学习率 {{lr}}；对照组在最接近 T = {{t}}、α = {{a}} 的网格单元上训练。',
     temperatures: '温度 T（行）',
     alphas: 'α，教师项的权重（列）',
     seeds: '种子（初始化；增益按种子配对）',
@@ -49,7 +50,8 @@ export const experimentsZh = {
     cell: 'T = {{t}}，α = {{a}}：{{gain}} ± {{se2}}',
     corner: 'T（行）↓ α（列）→',
     noise: '在噪声范围内',
-    legend: '每个单元：增益 ± 2 个标准误，以及蒸馏学生的准确率。绿色：蒸馏有帮助；橙色：蒸馏有害；斜线：与零相差不到 2 个标准误。基线 {{baseline}}，教师 {{teacher}}。',
+    legend:
+      '每个单元：增益 ± 2 个标准误，以及蒸馏学生的准确率。绿色：蒸馏有帮助；橙色：蒸馏有害；斜线：与零相差不到 2 个标准误。基线 {{baseline}}，教师 {{teacher}}。',
   },
   controls: {
     title: '对照组：增益从何而来？',
@@ -82,8 +84,10 @@ export const experimentsZh = {
     grid: '最佳单元：T = {{t}}，α = {{a}}，<b>{{gain}}</b> ± {{se2}}；{{total}} 个单元中有 {{above}} 个高于零超过 2 个标准误（{{seeds}} 个种子）。',
     controlsNoise: '在 T = {{t}}、α = {{a}} 处增益（{{gain}}）仍在噪声范围内，对照组暂时无法说明它来自哪里。',
     controlsHead: '在 T = {{t}}、α = {{a}} 处，教师让学生比基线高出 {{gain}}。',
-    regularLittle: '标签平滑重现了其中的 {{smoothing}}，随机教师 {{random}}：<b>增益中很少来自正则化</b>（仅仅是更软的目标）。',
-    regularMuch: '标签平滑重现了其中的 {{smoothing}}，随机教师 {{random}}：<b>增益中很大一部分是正则化</b>（仅仅是更软的目标），而不是教师的知识。',
+    regularLittle:
+      '标签平滑重现了其中的 {{smoothing}}，随机教师 {{random}}：<b>增益中很少来自正则化</b>（仅仅是更软的目标）。',
+    regularMuch:
+      '标签平滑重现了其中的 {{smoothing}}，随机教师 {{random}}：<b>增益中很大一部分是正则化</b>（仅仅是更软的目标），而不是教师的知识。',
     darkMost:
       '置换教师（保留每行的最高答案和置信度，打乱错误答案的概率）重现了 {{permuted}}：<b>约 {{dark}} 的增益来自暗知识</b>，即教师认为哪些错误答案更可能。',
     darkLittle:
@@ -92,7 +96,8 @@ export const experimentsZh = {
       '温度缩放（T = {{t}}，在 {{fit}} 个样本上拟合）在另外 {{held}} 个样本上把基线的负对数似然从 {{before}} 降到 {{after}}，期望校准误差从 {{eceBefore}} 降到 {{eceAfter}}，且不改变任何预测；同一批样本上蒸馏学生的负对数似然为 {{dNll}}，期望校准误差为 {{dEce}}。',
     calibrationKd: '蒸馏学生在两项上都更好：蒸馏的作用不只是校准。',
     calibrationScaling: '缩放后的基线在两项上都相当或更好：就校准而言，蒸馏没有带来一个温度参数做不到的东西。',
-    calibrationMixedNll: '蒸馏学生的负对数似然更低（它也更准确），缩放后的基线校准误差更低：校准本身解释不了增益，而缩放的校准效果更好。',
+    calibrationMixedNll:
+      '蒸馏学生的负对数似然更低（它也更准确），缩放后的基线校准误差更低：校准本身解释不了增益，而缩放的校准效果更好。',
     calibrationMixedEce: '蒸馏学生的校准误差更低，缩放后的基线负对数似然更低。',
   },
 };

@@ -5,8 +5,7 @@
 export const insightEn = {
   hero: {
     title: 'Knowledge distillation: a small model learns from a big one',
-    what:
-      'A <b>teacher</b> network already knows the task. A much smaller <b>student</b> learns it from the true labels <i>and</i> from the teacher’s full answer — how likely it finds every option, not just its top pick. That extra signal is what distillation adds.',
+    what: 'A <b>teacher</b> network already knows the task. A much smaller <b>student</b> learns it from the true labels <i>and</i> from the teacher’s full answer — how likely it finds every option, not just its top pick. That extra signal is what distillation adds.',
     how: 'Press Start: the student and a <b>baseline</b> (same size, same start, labels only) train side by side on only {{labelled}} labelled examples. Watch the gap between them open — that gap is what the teacher taught.',
     start: 'Start distilling',
     running: 'Running — the curves below update live',
@@ -51,11 +50,14 @@ export const insightEn = {
       'The <b>distilled student</b> scored {{student}} and the <b>baseline</b> {{baseline}}: a difference of {{gain}} (± {{se}}), within two standard errors of zero. On this run the two cannot be told apart: treat the gain as noise, not as a result.',
     hurts:
       'The <b>distilled student</b> scored {{student}} and the <b>baseline</b> {{baseline}}: distillation cost <b>{{gain}}</b> (± {{se}}). The teacher’s answers pulled the student away from the labels.',
-    teacher: 'The <b>teacher</b> scored {{teacher}} (chance is {{chance}}); the distilled student agrees with its top pick on {{agreement}} of the rows, the baseline on {{baselineAgreement}}.',
-    teacherGen: 'The <b>teacher</b> scored {{teacher}} next-token accuracy; the distilled student agrees with its top pick on {{agreement}} of the tokens, the baseline on {{baselineAgreement}}.',
+    teacher:
+      'The <b>teacher</b> scored {{teacher}} (chance is {{chance}}); the distilled student agrees with its top pick on {{agreement}} of the rows, the baseline on {{baselineAgreement}}.',
+    teacherGen:
+      'The <b>teacher</b> scored {{teacher}} next-token accuracy; the distilled student agrees with its top pick on {{agreement}} of the tokens, the baseline on {{baselineAgreement}}.',
     knobs:
       'Settings: T = {{t}} softens the teacher’s answer so the ranking of the wrong options shows (T = 1 would keep it almost one-hot); α = {{alpha}} puts {{alphaPct}} of the weight on the teacher’s answer and {{hardPct}} on the labels.',
-    knobsAlphaZero: 'Settings: α = 0, so the distilled student ignored the teacher and is just a second baseline: any gap is noise by construction.',
+    knobsAlphaZero:
+      'Settings: α = 0, so the distilled student ignored the teacher and is just a second baseline: any gap is noise by construction.',
     size: 'The student has {{ratio}}× fewer parameters than the teacher.',
     next: {
       helps: 'Try: raise α towards 1, or lower T to 1, and see whether the gain grows or shrinks.',
@@ -70,6 +72,7 @@ export const insightEn = {
     noise: 'The gain is within noise so far: do not read the sign of it yet.',
     modaddTiny:
       'Why distillation did not help here: in modular addition no wrong answer is “almost right” — for 3 + 5 mod 13, 7 is as wrong as 2 — so the teacher’s soft answer has no ranking of the task’s own to pass on (in sentiment, “negative” is nearly right for “very negative”), and a small student may not have room for the whole 13 × 13 table whatever it learns from. Try a bigger student or more steps; the teacher’s answers on the unlabelled sums can still help.',
-    capacity: 'The student may be too small for this task: both students stay far below the teacher. Try a bigger student (student-m).',
+    capacity:
+      'The student may be too small for this task: both students stay far below the teacher. Try a bigger student (student-m).',
   },
 } as const;

@@ -6,8 +6,7 @@ import type { insightEn } from './insightEn';
 export const insightZh: Widen<typeof insightEn> = {
   hero: {
     title: '知识蒸馏：小模型向大模型学习',
-    what:
-      '<b>教师</b>网络已经学会了任务。一个小得多的<b>学生</b>同时从真实标签<i>和</i>教师的完整回答中学习——教师认为每个选项有多大可能，而不只是它的首选。这份额外的信号就是蒸馏带来的。',
+    what: '<b>教师</b>网络已经学会了任务。一个小得多的<b>学生</b>同时从真实标签<i>和</i>教师的完整回答中学习——教师认为每个选项有多大可能，而不只是它的首选。这份额外的信号就是蒸馏带来的。',
     how: '按“开始”：学生和一个<b>基线</b>（同样大小、同样起点、只用标签）在仅 {{labelled}} 条带标签的样本上并排训练。看它们之间的差距拉开——这个差距就是教师教会的东西。',
     start: '开始蒸馏',
     running: '运行中——下方曲线实时更新',
@@ -52,8 +51,10 @@ export const insightZh: Widen<typeof insightEn> = {
       '<b>蒸馏学生</b>得分 {{student}}，<b>基线</b> {{baseline}}：相差 {{gain}}（± {{se}}），在零的 2 个标准误之内。这次运行中两者无法区分：把这个增益当作噪声，而不是结论。',
     hurts:
       '<b>蒸馏学生</b>得分 {{student}}，<b>基线</b> {{baseline}}：蒸馏损失了 <b>{{gain}}</b>（± {{se}}）。教师的答案把学生从标签那里拉偏了。',
-    teacher: '<b>教师</b>得分 {{teacher}}（随机猜测为 {{chance}}）；蒸馏学生在 {{agreement}} 的样本上与教师首选一致，基线为 {{baselineAgreement}}。',
-    teacherGen: '<b>教师</b>的下一个词元准确率为 {{teacher}}；蒸馏学生在 {{agreement}} 的词元上与教师首选一致，基线为 {{baselineAgreement}}。',
+    teacher:
+      '<b>教师</b>得分 {{teacher}}（随机猜测为 {{chance}}）；蒸馏学生在 {{agreement}} 的样本上与教师首选一致，基线为 {{baselineAgreement}}。',
+    teacherGen:
+      '<b>教师</b>的下一个词元准确率为 {{teacher}}；蒸馏学生在 {{agreement}} 的词元上与教师首选一致，基线为 {{baselineAgreement}}。',
     knobs:
       '设置：T = {{t}} 软化了教师的答案，使错误选项之间的排序显现出来（T = 1 时几乎是独热的）；α = {{alpha}} 把 {{alphaPct}} 的权重放在教师的答案上，{{hardPct}} 放在标签上。',
     knobsAlphaZero: '设置：α = 0，蒸馏学生忽略了教师，只是第二个基线：任何差距按构造都是噪声。',
@@ -65,7 +66,8 @@ export const insightZh: Widen<typeof insightEn> = {
     },
   },
   warn: {
-    teacherChance: '教师接近随机猜测（{{teacher}}，随机为 {{chance}}）：它几乎什么都不会，没什么可蒸馏的。请载入随附的教师（教师步数为 0）或训练更久。',
+    teacherChance:
+      '教师接近随机猜测（{{teacher}}，随机为 {{chance}}）：它几乎什么都不会，没什么可蒸馏的。请载入随附的教师（教师步数为 0）或训练更久。',
     teacherWeak: '教师较弱（{{teacher}}）：学生最多只能学到它的错误。',
     noise: '到目前为止增益在噪声范围内：先别解读它的正负。',
     modaddTiny:

@@ -3,7 +3,8 @@
 
 export const runsEn = {
   title: 'Runs',
-  intro: 'Each run is kept in this browser (IndexedDB) when it finishes, or when you reset it after some steps: its settings, curves and metrics. Select two or more to compare them.',
+  intro:
+    'Each run is kept in this browser (IndexedDB) when it finishes, or when you reset it after some steps: its settings, curves and metrics. Select two or more to compare them.',
   loading: 'Loading the kept runs…',
   empty: 'No runs kept yet. Finish a run (or reset one after some steps) and it appears here.',
   unavailable: 'Runs cannot be kept: this browser gives the page no storage (IndexedDB), as in some private windows.',
@@ -59,7 +60,8 @@ export const runsEn = {
     delete: 'The runs were not deleted',
   },
   error: {
-    quota: 'the browser’s storage for this page is full. Export and delete old runs, then try again; the runs already kept are unchanged.',
+    quota:
+      'the browser’s storage for this page is full. Export and delete old runs, then try again; the runs already kept are unchanged.',
     unavailable: 'this browser gives the page no storage (IndexedDB).',
     failed: 'the browser’s storage reported an error ({{message}}).',
   },

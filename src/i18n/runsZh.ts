@@ -5,7 +5,8 @@ import type { Widen } from './widen';
 
 export const runsZh: Widen<typeof runsEn> = {
   title: '运行记录',
-  intro: '每次运行结束时（或在训练若干步后重置时），它的设置、曲线和指标都会保存在此浏览器中（IndexedDB）。选择两条或更多记录即可进行比较。',
+  intro:
+    '每次运行结束时（或在训练若干步后重置时），它的设置、曲线和指标都会保存在此浏览器中（IndexedDB）。选择两条或更多记录即可进行比较。',
   loading: '正在读取已保存的运行…',
   empty: '还没有保存的运行。完成一次运行（或在训练若干步后重置），它就会出现在这里。',
   unavailable: '无法保存运行：此浏览器没有为页面提供存储（IndexedDB），某些隐私窗口就是这样。',

@@ -95,7 +95,10 @@ export const zh: Catalog = {
       label: 'α——教师项（软标签）的权重',
       hint: '0 = 只用标签（即基线），1 = 只向教师学习。1 − α 是硬标签项的权重。',
     },
-    beta: { label: 'β——特征（隐藏状态）项', hint: '特征蒸馏：学生的隐藏状态经投影到教师的宽度后，与教师的隐藏状态对齐。' },
+    beta: {
+      label: 'β——特征（隐藏状态）项',
+      hint: '特征蒸馏：学生的隐藏状态经投影到教师的宽度后，与教师的隐藏状态对齐。',
+    },
     gamma: { label: 'γ——注意力图项', hint: '把注意力当作知识：学生的注意力图向教师的注意力图靠拢。' },
     delta: { label: 'δ——关系（Gram 矩阵）项', hint: '关系蒸馏：在教师看来，一个批次里的样本彼此有多相似。' },
     lr: { label: '学习率', hint: '预热加余弦衰减调度的峰值。' },
@@ -129,8 +132,10 @@ export const zh: Catalog = {
         '由一个小型概率语法生成的句子，短语间有单复数一致（“the cat near the dogs sleeps”），动词随名词而定。真实的下一个词分布是已知的，因此可以拿教师和学生与真相比较；教师的软目标比单个采样出的下一个词更接近真相。',
       modadd:
         '学习 a + b mod 13 的整张表：共 169 个和。教师全部掌握；学生只有少数几个和的标签。在无标签的样本上由教师替学生作答；基线只有那几个有标签的和。验证和测试覆盖整张表。',
-      'custom-text': '在你的文本上做下一个字符预测，按位置 80/10/10 划分。有标签的文本很少时，教师对下一个字符的软猜测能给学生每个样本更多信号。',
-      'custom-csv': '把你的每一行分到 {{count}} 个标签（{{labels}}）中；按标签分层 80/10/10 划分。在无标签的行上，学生向教师学习。',
+      'custom-text':
+        '在你的文本上做下一个字符预测，按位置 80/10/10 划分。有标签的文本很少时，教师对下一个字符的软猜测能给学生每个样本更多信号。',
+      'custom-csv':
+        '把你的每一行分到 {{count}} 个标签（{{labels}}）中；按标签分层 80/10/10 划分。在无标签的行上，学生向教师学习。',
     },
     classes: '{{count}} 个类别',
     generation: '下一个词元生成',
@@ -179,7 +184,8 @@ export const zh: Catalog = {
     metricsCsv: '指标 CSV',
     metricsJson: '指标 JSON',
     script: 'PyTorch 脚本（.zip）',
-    scriptHint: '把这次运行导出为 kd_train.py，连同数据、教师和初始权重：在 GPU 上运行 python kd_train.py run.json，多卡用 torchrun --nproc_per_node=N。',
+    scriptHint:
+      '把这次运行导出为 kd_train.py，连同数据、教师和初始权重：在 GPU 上运行 python kd_train.py run.json，多卡用 torchrun --nproc_per_node=N。',
   },
   urlWarnings: {
     title: '链接中有些设置无法使用，已换成默认值：',
@@ -259,7 +265,8 @@ export const zh: Catalog = {
     faster: '快 {{value}} 倍',
     slower: '慢 {{value}} 倍',
     note: '推理延迟：一次批大小为 1 的前向计算并读回页面的时间。GPU 上的小模型受限于内核启动次数，所以延迟的下降比参数量的下降小。',
-    noteOn: '推理延迟：在 {{backend}} 上一次批大小为 1 的前向计算并读回页面的时间。GPU 上的小模型受限于内核启动次数，所以延迟的下降比参数量的下降小。',
+    noteOn:
+      '推理延迟：在 {{backend}} 上一次批大小为 1 的前向计算并读回页面的时间。GPU 上的小模型受限于内核启动次数，所以延迟的下降比参数量的下降小。',
   },
   predictions: {
     aria: '预测',
@@ -348,7 +355,8 @@ export const zh: Catalog = {
     sum: '求和：{{arithmetic}} = {{nats}} 奈特；÷ ln 2 = {{bits}} 比特',
     scaled: '在本应用的损失中，软项是 T²·KL = {{t2}} × {{nats}} = {{scaled}}（再乘以 α）。',
     softmax: 'softmax(z / T)：z / T = [{{scaled}}]，exp = [{{exp}}]，和 = {{sum}}，所以 {{which}} = [{{probs}}]',
-    infinite: 'KL 为无穷大：在第 {{at}} 个位置 p > 0 而 q 为 0。学生认为教师预期会发生的事“不可能”；softmax 永远不会给出恰好为 0 的概率，这也是损失函数用 logits 计算的原因之一。',
+    infinite:
+      'KL 为无穷大：在第 {{at}} 个位置 p > 0 而 q 为 0。学生认为教师预期会发生的事“不可能”；softmax 永远不会给出恰好为 0 的概率，这也是损失函数用 logits 计算的原因之一。',
     problem: {
       empty: '{{which}} 为空：请输入用逗号或空格分隔的数字。',
       notNumber: '{{which}}：第 {{n}} 项“{{text}}”不是数字。',

@@ -47,7 +47,8 @@ const THEIRS: Partial<Record<Toolkit, (p: Params) => number>> = {
   // Distiller.compute_loss: alpha·student_loss + (1 − alpha)·KL·T² (clipping does not bite on these logits).
   Keras: (p) => num(p, 'alpha') * ce + (1 - num(p, 'alpha')) * klAt(num(p, 'temperature')) * num(p, 'temperature') ** 2,
   // train_knowledge_distillation: soft_target_loss_weight·KL·T² + ce_loss_weight·CE.
-  'PyTorch tutorial': (p) => num(p, 'soft_target_loss_weight') * klAt(num(p, 'T')) * num(p, 'T') ** 2 + num(p, 'ce_loss_weight') * ce,
+  'PyTorch tutorial': (p) =>
+    num(p, 'soft_target_loss_weight') * klAt(num(p, 'T')) * num(p, 'T') ** 2 + num(p, 'ce_loss_weight') * ce,
   // skip_original_loss: the logits KL alone, no T²; without distillation, the LM loss.
   NeMo: (p) => (p.distill === false ? ce : klAt(num(p, 'temperature'))),
   // GKD with beta = 0: forward KL, no T², no label term; without distillation, SFT's CE.

@@ -76,7 +76,12 @@ export function conventionsFor(temperature: number, alpha: number): ConventionRo
       weightOn: T('α weights the teacher (soft) term', 'α 加权教师（软）项'),
       tSquared: true,
       relation: { kind: 'same' },
-      notes: [T('KL from log-softmax (never clipped probabilities); every term is a mean over scored positions.', 'KL 由 log-softmax 计算（从不裁剪概率）；每一项都是对被计分位置求平均。')],
+      notes: [
+        T(
+          'KL from log-softmax (never clipped probabilities); every term is a mean over scored positions.',
+          'KL 由 log-softmax 计算（从不裁剪概率）；每一项都是对被计分位置求平均。',
+        ),
+      ],
     },
     {
       toolkit: 'torchdistill',
@@ -86,8 +91,18 @@ export function conventionsFor(temperature: number, alpha: number): ConventionRo
       tSquared: !kdOnly,
       relation: kdOnly ? { kind: 'scaled', factor: invT2 } : { kind: 'same' },
       notes: kdOnly
-        ? [T('With alpha = 0 KDLoss returns the KL alone, without τ²: its loss is ours divided by T².', 'alpha = 0 时 KDLoss 只返回 KL，且不乘 τ²：它的损失等于本页的损失除以 T²。')]
-        : [T('alpha here is 1 − α: the weight flips to the label term.', '这里的 alpha 是 1 − α：权重换到了标签项上。')],
+        ? [
+            T(
+              'With alpha = 0 KDLoss returns the KL alone, without τ²: its loss is ours divided by T².',
+              'alpha = 0 时 KDLoss 只返回 KL，且不乘 τ²：它的损失等于本页的损失除以 T²。',
+            ),
+          ]
+        : [
+            T(
+              'alpha here is 1 − α: the weight flips to the label term.',
+              '这里的 alpha 是 1 − α：权重换到了标签项上。',
+            ),
+          ],
     },
     {
       toolkit: 'Keras',
@@ -98,17 +113,28 @@ export function conventionsFor(temperature: number, alpha: number): ConventionRo
       relation: { kind: 'same' },
       notes: [
         T('alpha here is 1 − α.', '这里的 alpha 是 1 − α。'),
-        T('keras.losses.KLDivergence clips both distributions to [1e-7, 1]: where a softened probability is below 1e-7 the value differs and its gradient is zero.', 'keras.losses.KLDivergence 把两个分布都裁剪到 [1e-7, 1]：软化后低于 1e-7 的概率处，数值不同且梯度为零。'),
+        T(
+          'keras.losses.KLDivergence clips both distributions to [1e-7, 1]: where a softened probability is below 1e-7 the value differs and its gradient is zero.',
+          'keras.losses.KLDivergence 把两个分布都裁剪到 [1e-7, 1]：软化后低于 1e-7 的概率处，数值不同且梯度为零。',
+        ),
       ],
     },
     {
       toolkit: 'PyTorch tutorial',
       code: `train_knowledge_distillation(..., T=${t}, soft_target_loss_weight=${a}, ce_loss_weight=${oneMinus})`,
       params: { T: temperature, soft_target_loss_weight: alpha, ce_loss_weight: 1 - alpha },
-      weightOn: T('two free weights, one per term (the tutorial uses 0.25 soft, 0.75 CE)', '两个独立权重，每项一个（教程里软项 0.25、CE 0.75）'),
+      weightOn: T(
+        'two free weights, one per term (the tutorial uses 0.25 soft, 0.75 CE)',
+        '两个独立权重，每项一个（教程里软项 0.25、CE 0.75）',
+      ),
       tSquared: true,
       relation: { kind: 'same' },
-      notes: [T('soft_targets.log() takes the log of probabilities: a teacher probability that underflows to 0 gives NaN, where log-softmax would not.', 'soft_targets.log() 对概率取对数：教师概率下溢为 0 时会得到 NaN，而 log-softmax 不会。')],
+      notes: [
+        T(
+          'soft_targets.log() takes the log of probabilities: a teacher probability that underflows to 0 gives NaN, where log-softmax would not.',
+          'soft_targets.log() 对概率取对数：教师概率下溢为 0 时会得到 NaN，而 log-softmax 不会。',
+        ),
+      ],
     },
     {
       toolkit: 'NeMo',
@@ -118,25 +144,51 @@ export function conventionsFor(temperature: number, alpha: number): ConventionRo
           ? '# plain training: no distillation config'
           : `LogitsKLLoss(temperature=${t}); LogitsAndIntermediatesLossBalancer(kd_loss_scale=…)`,
       params: kdOnly ? { temperature, skip_original_loss: true } : noTeacher ? { distill: false } : {},
-      weightOn: T('no constant weight: the KD loss is rescaled each step to the size of the LM loss', '没有固定权重：KD 损失每一步都被重新缩放到与语言模型损失一样大'),
+      weightOn: T(
+        'no constant weight: the KD loss is rescaled each step to the size of the LM loss',
+        '没有固定权重：KD 损失每一步都被重新缩放到与语言模型损失一样大',
+      ),
       tSquared: false,
       relation: kdOnly ? { kind: 'scaled', factor: invT2 } : noTeacher ? { kind: 'same' } : { kind: 'none' },
       notes: kdOnly
-        ? [T('LogitsKLLoss has no T²: its loss is ours divided by T².', 'LogitsKLLoss 不乘 T²：它的损失等于本页的损失除以 T²。')]
+        ? [
+            T(
+              'LogitsKLLoss has no T²: its loss is ours divided by T².',
+              'LogitsKLLoss 不乘 T²：它的损失等于本页的损失除以 T²。',
+            ),
+          ]
         : noTeacher
           ? [T('α = 0 uses no teacher: ordinary training.', 'α = 0 不使用教师：普通训练。')]
-          : [T('The balancer sets the KD weight to (LM loss / KD loss)·kd_loss_scale at every step, so no constant α reproduces a fixed mix; and there is no T².', '平衡器每一步把 KD 权重设为 (LM 损失 / KD 损失)·kd_loss_scale，所以没有固定的 α 能复现固定的混合；而且不乘 T²。')],
+          : [
+              T(
+                'The balancer sets the KD weight to (LM loss / KD loss)·kd_loss_scale at every step, so no constant α reproduces a fixed mix; and there is no T².',
+                '平衡器每一步把 KD 权重设为 (LM 损失 / KD 损失)·kd_loss_scale，所以没有固定的 α 能复现固定的混合；而且不乘 T²。',
+              ),
+            ],
     },
     {
       toolkit: 'TRL',
-      code: kdOnly ? `GKDConfig(temperature=${t}, beta=0.0, lmbda=0.0)` : noTeacher ? 'SFTTrainer(...)' : '# GKDTrainer has no label term',
+      code: kdOnly
+        ? `GKDConfig(temperature=${t}, beta=0.0, lmbda=0.0)`
+        : noTeacher
+          ? 'SFTTrainer(...)'
+          : '# GKDTrainer has no label term',
       params: kdOnly ? { temperature, beta: 0, lmbda: 0 } : noTeacher ? { distill: false } : {},
-      weightOn: T('beta picks the divergence (0 forward KL, 1 reverse KL); lmbda the share of on-policy batches', 'beta 选择散度（0 为前向 KL，1 为反向 KL）；lmbda 是在策略批次的比例'),
+      weightOn: T(
+        'beta picks the divergence (0 forward KL, 1 reverse KL); lmbda the share of on-policy batches',
+        'beta 选择散度（0 为前向 KL，1 为反向 KL）；lmbda 是在策略批次的比例',
+      ),
       tSquared: false,
       relation: kdOnly ? { kind: 'scaled', factor: invT2 } : noTeacher ? { kind: 'same' } : { kind: 'none' },
       notes: [
-        T('No T²: at α = 1 its loss is ours divided by T²; for 0 < α < 1 it has no label term to mix in.', '不乘 T²：α = 1 时它的损失等于本页的损失除以 T²；0 < α < 1 时它没有可以混合的标签项。'),
-        T('beta = 0 is forward KL only at exactly 0: just above it the undivided JSD(β) is near 0, so the loss jumps at both ends.', 'beta = 0 只有恰好为 0 时才是前向 KL：稍大于 0 时未归一化的 JSD(β) 接近 0，因此损失在两端都会跳变。'),
+        T(
+          'No T²: at α = 1 its loss is ours divided by T²; for 0 < α < 1 it has no label term to mix in.',
+          '不乘 T²：α = 1 时它的损失等于本页的损失除以 T²；0 < α < 1 时它没有可以混合的标签项。',
+        ),
+        T(
+          'beta = 0 is forward KL only at exactly 0: just above it the undivided JSD(β) is near 0, so the loss jumps at both ends.',
+          'beta = 0 只有恰好为 0 时才是前向 KL：稍大于 0 时未归一化的 JSD(β) 接近 0，因此损失在两端都会跳变。',
+        ),
       ],
     },
   ];

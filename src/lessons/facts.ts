@@ -55,14 +55,25 @@ function paramsOf(state: AppState): RunFacts['params'] {
   const info = state.task.info;
   if (!info) return undefined;
   try {
-    const count = (spec: string) => parameterCount({ ...resolveSize(spec), vocabSize: info.vocabSize, blockSize: info.seqLen, bias: false, dropout: 0 });
+    const count = (spec: string) =>
+      parameterCount({
+        ...resolveSize(spec),
+        vocabSize: info.vocabSize,
+        blockSize: info.seqLen,
+        bias: false,
+        dropout: 0,
+      });
     return { teacher: count(state.config.teacher), student: count(state.config.student) };
   } catch {
     return undefined;
   }
 }
 
-export function runFacts(state: AppState, mine: { runId: number; variant: string } | null, previous: Record<string, RunRecord> = {}): RunFacts {
+export function runFacts(
+  state: AppState,
+  mine: { runId: number; variant: string } | null,
+  previous: Record<string, RunRecord> = {},
+): RunFacts {
   const run = state.run;
   const isMine = mine !== null && mine.runId === run.runId && run.started;
   const info = state.task.info;
@@ -85,7 +96,10 @@ export function runFacts(state: AppState, mine: { runId: number; variant: string
   const val = run.latestVal && run.latestVal.phase === 'distill' && run.latestVal.step > 0 ? run.latestVal : null;
   const final = run.test;
   const report = final ?? val;
-  const gains = run.distillAccuracy.filter((r) => r.step > 0).map((r) => r.gain).filter((g): g is number => g !== undefined);
+  const gains = run.distillAccuracy
+    .filter((r) => r.step > 0)
+    .map((r) => r.gain)
+    .filter((g): g is number => g !== undefined);
   const facts: RunFacts = { ...base, gains, loss: run.distillLoss[run.distillLoss.length - 1] };
   if (report) {
     facts.evalStep = report.step;
@@ -102,14 +116,23 @@ export function runFacts(state: AppState, mine: { runId: number; variant: string
     }
   }
   const p = run.prediction;
-  if (p?.teacher) facts.prediction = { input: p.input, labels: p.labels, teacher: p.teacher.logits, student: p.student?.logits };
+  if (p?.teacher)
+    facts.prediction = { input: p.input, labels: p.labels, teacher: p.teacher.logits, student: p.student?.logits };
   return facts;
 }
 
 /** The record of the current run, to keep when it has a validation. */
 export function recordOf(f: RunFacts, at: Date): RunRecord | null {
   if (!f.mine || !f.variant || f.evalStep === undefined) return null;
-  return { variant: f.variant, at, step: f.evalStep, teacher: f.teacher?.accuracy, student: f.student?.accuracy, baseline: f.baseline?.accuracy, gain: f.gain };
+  return {
+    variant: f.variant,
+    at,
+    step: f.evalStep,
+    teacher: f.teacher?.accuracy,
+    student: f.student?.accuracy,
+    baseline: f.baseline?.accuracy,
+    gain: f.gain,
+  };
 }
 
 /** How many standard errors a gain is from zero; undefined when the error is unknown. */

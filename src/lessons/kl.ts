@@ -92,7 +92,10 @@ export function softmaxSteps(z: readonly number[], temperature: number): Softmax
 }
 
 /** KL(p ‖ q) term by term; p and q must be valid distributions of the same length. */
-export function klTerms(p: readonly number[], q: readonly number[]): Pick<KlResult, 'terms' | 'nats' | 'bits' | 'infiniteAt'> {
+export function klTerms(
+  p: readonly number[],
+  q: readonly number[],
+): Pick<KlResult, 'terms' | 'nats' | 'bits' | 'infiniteAt'> {
   const terms: KlTerm[] = p.map((pi, index) => {
     const qi = q[index];
     if (pi === 0) return { index, p: pi, q: qi, ratio: NaN, log: NaN, nats: 0, bits: 0 };
@@ -107,7 +110,11 @@ export function klTerms(p: readonly number[], q: readonly number[]): Pick<KlResu
   return { terms, nats, bits: nats / Math.LN2, infiniteAt };
 }
 
-function checkDistribution(values: number[], which: 'p' | 'q', normalise: boolean): { values: number[]; normalised: boolean; problems: KlProblem[] } {
+function checkDistribution(
+  values: number[],
+  which: 'p' | 'q',
+  normalise: boolean,
+): { values: number[]; normalised: boolean; problems: KlProblem[] } {
   const problems: KlProblem[] = [];
   values.forEach((value, index) => {
     if (value < 0) problems.push({ code: 'negative', which, index, value });
@@ -152,12 +159,24 @@ export function workedKl(input: KlInput): KlOutcome {
     const k = klTerms(p, q);
     return {
       ok: true,
-      result: { mode: 'logits', p, q, ...k, normalised: { p: false, q: false }, temperature: T, softmax: { p: sp, q: sq }, scaledByT2: T * T * k.nats },
+      result: {
+        mode: 'logits',
+        p,
+        q,
+        ...k,
+        normalised: { p: false, q: false },
+        temperature: T,
+        softmax: { p: sp, q: sq },
+        scaledByT2: T * T * k.nats,
+      },
     };
   }
   const cp = checkDistribution(pa.values, 'p', input.normalise ?? false);
   const cq = checkDistribution(qa.values, 'q', input.normalise ?? false);
   if (cp.problems.length || cq.problems.length) return { ok: false, problems: [...cp.problems, ...cq.problems] };
   const k = klTerms(cp.values, cq.values);
-  return { ok: true, result: { mode: 'probs', p: cp.values, q: cq.values, ...k, normalised: { p: cp.normalised, q: cq.normalised } } };
+  return {
+    ok: true,
+    result: { mode: 'probs', p: cp.values, q: cq.values, ...k, normalised: { p: cp.normalised, q: cq.normalised } },
+  };
 }

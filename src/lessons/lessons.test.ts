@@ -35,7 +35,15 @@ function confusion(correct: number): number[][] {
   for (let i = 0; i < 5; i++) m[i][(i + 1) % 5] = (500 - correct) / 5;
   return m;
 }
-const metrics = (accuracy: number, agreement: number): Metrics => ({ accuracy, nll: 1, perplexity: Math.E, ece: 0.1, reliability: [], agreement, confusion: confusion(accuracy * 500) });
+const metrics = (accuracy: number, agreement: number): Metrics => ({
+  accuracy,
+  nll: 1,
+  perplexity: Math.E,
+  ece: 0.1,
+  reliability: [],
+  agreement,
+  confusion: confusion(accuracy * 500),
+});
 
 /** The state after a lesson's run started (runId 2) and, optionally, validated once. */
 function stateOf(query: string, accs?: { teacher: number; student: number; baseline: number }): AppState {
@@ -46,18 +54,46 @@ function stateOf(query: string, accs?: { teacher: number; student: number; basel
   s = reducer(s, { type: 'event', event: { type: 'phase', runId: 2, phase: 'distill', detail: '', totalSteps: 600 } });
   s = reducer(s, {
     type: 'event',
-    event: { type: 'points', runId: 2, speed: null, points: [{ phase: 'distill', step: 100, lr: 0.003, temperature: config.hyper.temperature, alpha: config.hyper.alpha, values: { total: 1.2, hard: 1.1, soft: 0.64, feature: 0, attention: 0, relation: 0, baseline: 1.3 } }] },
+    event: {
+      type: 'points',
+      runId: 2,
+      speed: null,
+      points: [
+        {
+          phase: 'distill',
+          step: 100,
+          lr: 0.003,
+          temperature: config.hyper.temperature,
+          alpha: config.hyper.alpha,
+          values: { total: 1.2, hard: 1.1, soft: 0.64, feature: 0, attention: 0, relation: 0, baseline: 1.3 },
+        },
+      ],
+    },
   });
   s = reducer(s, {
     type: 'event',
     event: {
       type: 'prediction',
       runId: 2,
-      result: { input: 'not very good', tokens: [], kind: 'classification', labels: INFO.classes!, teacher: { logits: [1, 3, 1.5, -1, -2], nLayer: 1, nHead: 1, attention: [] }, layerMap: [0] },
+      result: {
+        input: 'not very good',
+        tokens: [],
+        kind: 'classification',
+        labels: INFO.classes!,
+        teacher: { logits: [1, 3, 1.5, -1, -2], nLayer: 1, nHead: 1, attention: [] },
+        layerMap: [0],
+      },
     },
   });
   if (accs) {
-    const report: EvalReport = { phase: 'distill', step: 100, split: 'val', teacher: metrics(accs.teacher, 1), student: metrics(accs.student, 0.62), baseline: metrics(accs.baseline, 0.41) };
+    const report: EvalReport = {
+      phase: 'distill',
+      step: 100,
+      split: 'val',
+      teacher: metrics(accs.teacher, 1),
+      student: metrics(accs.student, 0.62),
+      baseline: metrics(accs.baseline, 0.41),
+    };
     s = reducer(s, { type: 'event', event: { type: 'eval', runId: 2, report } });
   }
   return s;
@@ -78,10 +114,25 @@ function checkLine(l: Line, where: string) {
 
 describe('the lessons', () => {
   it('are the eight of the course, each with a question, choices and presets that the URL reads without complaint', () => {
-    expect(LESSONS.map((l) => l.id)).toEqual(['dark-knowledge', 'alpha', 'kd-gain', 'transfer-set', 'capacity', 'paradigms', 'when-kd-fails', 'conventions']);
+    expect(LESSONS.map((l) => l.id)).toEqual([
+      'dark-knowledge',
+      'alpha',
+      'kd-gain',
+      'transfer-set',
+      'capacity',
+      'paradigms',
+      'when-kd-fails',
+      'conventions',
+    ]);
     expect(new Set(LESSONS.map((l) => l.id)).size).toBe(LESSONS.length);
     for (const l of LESSONS) {
-      for (const t of [l.title, l.intro, l.question, ...l.choices.map((c) => c.text), ...l.variants.map((v) => v.label)]) {
+      for (const t of [
+        l.title,
+        l.intro,
+        l.question,
+        ...l.choices.map((c) => c.text),
+        ...l.variants.map((v) => v.label),
+      ]) {
         for (const s of texts(t)) expect(s.trim(), l.id).not.toBe('');
       }
       expect(l.choices.length, l.id).toBeGreaterThanOrEqual(2);
@@ -98,7 +149,10 @@ describe('the lessons', () => {
 
   it('set what each preset is about', () => {
     const cfg = (lesson: string, variant: string) =>
-      configFromSearchParams(new URLSearchParams(LESSONS.find((l) => l.id === lesson)!.variants.find((v) => v.id === variant)!.query), DEFAULT_CONFIG).config;
+      configFromSearchParams(
+        new URLSearchParams(LESSONS.find((l) => l.id === lesson)!.variants.find((v) => v.id === variant)!.query),
+        DEFAULT_CONFIG,
+      ).config;
     expect(cfg('dark-knowledge', 't1').hyper.temperature).toBe(1);
     expect(cfg('alpha', 'a0').hyper.alpha).toBe(0);
     expect(cfg('transfer-set', 'without').transfer).toBe(0);
@@ -114,9 +168,16 @@ describe('the lessons', () => {
       const s = stateOf(l.variants[0].query);
       const lines = l.explain(runFacts(s, { runId: 2, variant: l.variants[0].id }));
       lines.forEach((line, i) => checkLine(line, `${l.id} line ${i}`));
-      if (l.id !== 'conventions') expect(lines.some((x) => x.text === WAITING.text), l.id).toBe(true);
+      if (l.id !== 'conventions')
+        expect(
+          lines.some((x) => x.text === WAITING.text),
+          l.id,
+        ).toBe(true);
       // A run that is not the lesson's own says nothing about it.
-      expect(l.explain(runFacts(s, null)).every((x) => !/%/.test(lineText(x, 'en', fmtEn))), l.id).toBe(true);
+      expect(
+        l.explain(runFacts(s, null)).every((x) => !/%/.test(lineText(x, 'en', fmtEn))),
+        l.id,
+      ).toBe(true);
     }
   });
 
@@ -135,22 +196,40 @@ describe('the lessons', () => {
         expect(zh, l.id).toContain('43.6%');
       }
       const verdict = l.verdict(f);
-      if (verdict !== null) expect(l.choices.map((c) => c.id), l.id).toContain(verdict);
+      if (verdict !== null)
+        expect(
+          l.choices.map((c) => c.id),
+          l.id,
+        ).toContain(verdict);
     }
     // Other numbers, other words: nothing is typed into a lesson.
     const alpha = LESSONS.find((l) => l.id === 'alpha')!;
-    const f2 = runFacts(stateOf(alpha.variants[0].query, { teacher: 0.772, student: 0.36, baseline: 0.35 }), { runId: 2, variant: 'a07' });
-    expect(alpha.explain(f2).map((x) => lineText(x, 'en', fmtEn)).join('\n')).toMatch(/\+1\.0 pts[\s\S]*within the noise/);
+    const f2 = runFacts(stateOf(alpha.variants[0].query, { teacher: 0.772, student: 0.36, baseline: 0.35 }), {
+      runId: 2,
+      variant: 'a07',
+    });
+    expect(
+      alpha
+        .explain(f2)
+        .map((x) => lineText(x, 'en', fmtEn))
+        .join('\n'),
+    ).toMatch(/\+1\.0 pts[\s\S]*within the noise/);
     expect(alpha.verdict(f2)).toBe('same');
   });
 
   it('give the gain a standard error from the validation size', () => {
     const l = LESSONS.find((x) => x.id === 'kd-gain')!;
-    const f = runFacts(stateOf(l.variants[0].query, { teacher: 0.772, student: 0.436, baseline: 0.35 }), { runId: 2, variant: 'seed1' });
+    const f = runFacts(stateOf(l.variants[0].query, { teacher: 0.772, student: 0.436, baseline: 0.35 }), {
+      runId: 2,
+      variant: 'seed1',
+    });
     expect(f.valRows).toBe(500);
     // √((0.436·0.564 + 0.35·0.65) / 500) = 0.0307
     expect(f.gainSE).toBeCloseTo(Math.sqrt((0.436 * 0.564 + 0.35 * 0.65) / 500), 10);
-    const en = l.explain(f).map((x) => lineText(x, 'en', fmtEn)).join('\n');
+    const en = l
+      .explain(f)
+      .map((x) => lineText(x, 'en', fmtEn))
+      .join('\n');
     expect(en).toContain('n = 500');
     expect(en).toContain('√(SE² + SE²) = 3.1 points'); // the SE of the difference
     expect(en).toMatch(/2\.8 standard errors from zero, clearly more than noise/);
@@ -159,7 +238,10 @@ describe('the lessons', () => {
   it('show dark knowledge from the teacher’s logits on the predictions input', () => {
     const l = LESSONS[0];
     const f = runFacts(stateOf(l.variants[0].query), { runId: 2, variant: 't4' });
-    const en = l.explain(f).map((x) => lineText(x, 'en', fmtEn)).join('\n');
+    const en = l
+      .explain(f)
+      .map((x) => lineText(x, 'en', fmtEn))
+      .join('\n');
     // softmax([1, 3, 1.5, −1, −2]): "negative" is on top with 72.3% at T = 1 (e³ / Σ e^z)
     expect(en).toMatch(/top class is negative: 72\.3% at T = 1/);
     expect(en).toMatch(/runner-up, neutral/);

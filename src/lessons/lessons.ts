@@ -14,7 +14,15 @@ import { softAt, zScore, type RunFacts, type RunRecord } from './facts';
 export type Text = Readonly<Record<Lang, string>>;
 
 /** A value for a {{placeholder}}: the UI formats numbers for the locale. */
-export type Val = string | number | { text: Text } | { pct: number } | { pts: number } | { num: number; digits?: number } | { int: number } | { fixed: number; digits: number };
+export type Val =
+  | string
+  | number
+  | { text: Text }
+  | { pct: number }
+  | { pts: number }
+  | { num: number; digits?: number }
+  | { int: number }
+  | { fixed: number; digits: number };
 
 export interface Line {
   text: Text;
@@ -50,7 +58,8 @@ export interface Lesson {
 const T = (en: string, zh: string): Text => ({ en, zh });
 
 /** The base of every preset: shipped sentiment teacher, small student, a short run. */
-export const BASE_QUERY = 'task=sentiment&seed=1&teacher=teacher-s&student=student-s&teacher-steps=0&steps=600&eval-every=100&labelled=200&transfer=2000';
+export const BASE_QUERY =
+  'task=sentiment&seed=1&teacher=teacher-s&student=student-s&teacher-steps=0&steps=600&eval-every=100&labelled=200&transfer=2000';
 /** The base with some keys replaced (a repeated key would be read as its first value). */
 function q(extra: string): string {
   const p = new URLSearchParams(BASE_QUERY);
@@ -61,7 +70,9 @@ function q(extra: string): string {
 // ---------------------------------------------------------------------------------------------
 // Lines several lessons use
 
-export const WAITING: Line = { text: T('Waiting for the first validation (every {{every}} steps)…', '等待第一次验证（每 {{every}} 步一次）…') };
+export const WAITING: Line = {
+  text: T('Waiting for the first validation (every {{every}} steps)…', '等待第一次验证（每 {{every}} 步一次）…'),
+};
 
 const waiting = (f: RunFacts): Line => ({ ...WAITING, values: { every: { int: f.config.evalEvery } } });
 
@@ -70,7 +81,13 @@ const accuracies = (f: RunFacts): Line => ({
     'At step {{step}} (validation): teacher {{teacher}}, distilled student {{student}}, baseline {{baseline}}; KD gain {{gain}}.',
     '第 {{step}} 步（验证集）：教师 {{teacher}}，蒸馏学生 {{student}}，基线学生 {{baseline}}；KD 增益 {{gain}}。',
   ),
-  values: { step: { int: f.evalStep ?? 0 }, teacher: { pct: f.teacher?.accuracy ?? NaN }, student: { pct: f.student?.accuracy ?? NaN }, baseline: { pct: f.baseline?.accuracy ?? NaN }, gain: { pts: f.gain ?? NaN } },
+  values: {
+    step: { int: f.evalStep ?? 0 },
+    teacher: { pct: f.teacher?.accuracy ?? NaN },
+    student: { pct: f.student?.accuracy ?? NaN },
+    baseline: { pct: f.baseline?.accuracy ?? NaN },
+    gain: { pts: f.gain ?? NaN },
+  },
 });
 
 /** The gain against its standard error, when the validation size is known. */
@@ -79,9 +96,21 @@ const noise = (f: RunFacts): Line | null => {
   if (z === undefined || f.gainSE === undefined || f.valRows === undefined) return null;
   const values = { n: { int: f.valRows }, se: { fixed: f.gainSE * 100, digits: 1 }, z: { fixed: z, digits: 1 } };
   if (Math.abs(z) >= 2) {
-    return { text: T('On {{n}} validation sentences one standard error of the gain is about {{se}} points: this gain is {{z}} standard errors from zero, clearly more than noise.', '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}} 个百分点：这次的增益离零有 {{z}} 个标准误，明显不是噪声。'), values };
+    return {
+      text: T(
+        'On {{n}} validation sentences one standard error of the gain is about {{se}} points: this gain is {{z}} standard errors from zero, clearly more than noise.',
+        '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}} 个百分点：这次的增益离零有 {{z}} 个标准误，明显不是噪声。',
+      ),
+      values,
+    };
   }
-  return { text: T('On {{n}} validation sentences one standard error of the gain is about {{se}} points: this gain is only {{z}} standard errors from zero, within the noise.', '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}} 个百分点：这次的增益离零只有 {{z}} 个标准误，还在噪声范围内。'), values };
+  return {
+    text: T(
+      'On {{n}} validation sentences one standard error of the gain is about {{se}} points: this gain is only {{z}} standard errors from zero, within the noise.',
+      '在 {{n}} 个验证句子上，增益的一个标准误约为 {{se}} 个百分点：这次的增益离零只有 {{z}} 个标准误，还在噪声范围内。',
+    ),
+    values,
+  };
 };
 
 /** One line per earlier variant of this lesson, for comparison. */
@@ -89,7 +118,10 @@ const earlier = (f: RunFacts, lesson: () => Lesson): Line[] =>
   Object.values(f.previous)
     .filter((r: RunRecord) => r.variant !== f.variant && r.gain !== undefined)
     .map((r) => ({
-      text: T('Your earlier run “{{variant}}” ended its last validation (step {{step}}) at student {{student}}, baseline {{baseline}}: KD gain {{gain}}.', '你之前的运行“{{variant}}”在最后一次验证（第 {{step}} 步）时：学生 {{student}}，基线 {{baseline}}，KD 增益 {{gain}}。'),
+      text: T(
+        'Your earlier run “{{variant}}” ended its last validation (step {{step}}) at student {{student}}, baseline {{baseline}}: KD gain {{gain}}.',
+        '你之前的运行“{{variant}}”在最后一次验证（第 {{step}} 步）时：学生 {{student}}，基线 {{baseline}}，KD 增益 {{gain}}。',
+      ),
       values: {
         variant: variantLabel(lesson(), r.variant),
         step: { int: r.step },
@@ -152,20 +184,53 @@ const darkKnowledge: Lesson = {
       const secondIndex = a1.order[1];
       const share = (t: number, i: number) => at(t).probs[i];
       lines.push({
-        text: T('For “{{input}}” the teacher’s top class is {{top}}: {{p1}} at T = 1, then {{p2}} at T = 2, {{p4}} at T = 4, {{p8}} at T = 8.', '对“{{input}}”，教师的首选类别是 {{top}}：T = 1 时 {{p1}}，T = 2 时 {{p2}}，T = 4 时 {{p4}}，T = 8 时 {{p8}}。'),
-        values: { input: p.input, top: a1.top.label, p1: { pct: share(1, topIndex) }, p2: { pct: share(2, topIndex) }, p4: { pct: share(4, topIndex) }, p8: { pct: share(8, topIndex) } },
+        text: T(
+          'For “{{input}}” the teacher’s top class is {{top}}: {{p1}} at T = 1, then {{p2}} at T = 2, {{p4}} at T = 4, {{p8}} at T = 8.',
+          '对“{{input}}”，教师的首选类别是 {{top}}：T = 1 时 {{p1}}，T = 2 时 {{p2}}，T = 4 时 {{p4}}，T = 8 时 {{p8}}。',
+        ),
+        values: {
+          input: p.input,
+          top: a1.top.label,
+          p1: { pct: share(1, topIndex) },
+          p2: { pct: share(2, topIndex) },
+          p4: { pct: share(4, topIndex) },
+          p8: { pct: share(8, topIndex) },
+        },
       });
       lines.push({
-        text: T('The runner-up, {{second}}, goes from {{s1}} to {{s8}}; the least likely class, {{last}}, has {{l1}} at T = 1. That ordering of the wrong answers is the dark knowledge the soft labels carry.', '第二名 {{second}} 从 {{s1}} 变为 {{s8}}；最不可能的类别 {{last}} 在 T = 1 时只有 {{l1}}。错误答案之间的这种排序，就是软标签携带的暗知识。'),
-        values: { second: a1.second.label, s1: { pct: share(1, secondIndex) }, s8: { pct: share(8, secondIndex) }, last: a1.last.label, l1: { pct: a1.last.p } },
+        text: T(
+          'The runner-up, {{second}}, goes from {{s1}} to {{s8}}; the least likely class, {{last}}, has {{l1}} at T = 1. That ordering of the wrong answers is the dark knowledge the soft labels carry.',
+          '第二名 {{second}} 从 {{s1}} 变为 {{s8}}；最不可能的类别 {{last}} 在 T = 1 时只有 {{l1}}。错误答案之间的这种排序，就是软标签携带的暗知识。',
+        ),
+        values: {
+          second: a1.second.label,
+          s1: { pct: share(1, secondIndex) },
+          s8: { pct: share(8, secondIndex) },
+          last: a1.last.label,
+          l1: { pct: a1.last.p },
+        },
       });
       lines.push({
-        text: T('Entropy of the teacher’s distribution: {{h1}} bits at T = 1, {{h8}} bits at T = 8 (uniform over {{k}} classes would be {{hmax}} bits). Move the T slider and watch the right-hand bars of the predictions panel.', '教师分布的熵：T = 1 时 {{h1}} 比特，T = 8 时 {{h8}} 比特（{{k}} 个类别的均匀分布是 {{hmax}} 比特）。拖动温度滑块，看预测面板右侧的概率条。'),
-        values: { h1: { fixed: a1.entropyBits, digits: 2 }, h8: { fixed: at(8).entropyBits, digits: 2 }, k: { int: p.labels.length }, hmax: { fixed: Math.log2(p.labels.length), digits: 2 } },
+        text: T(
+          'Entropy of the teacher’s distribution: {{h1}} bits at T = 1, {{h8}} bits at T = 8 (uniform over {{k}} classes would be {{hmax}} bits). Move the T slider and watch the right-hand bars of the predictions panel.',
+          '教师分布的熵：T = 1 时 {{h1}} 比特，T = 8 时 {{h8}} 比特（{{k}} 个类别的均匀分布是 {{hmax}} 比特）。拖动温度滑块，看预测面板右侧的概率条。',
+        ),
+        values: {
+          h1: { fixed: a1.entropyBits, digits: 2 },
+          h8: { fixed: at(8).entropyBits, digits: 2 },
+          k: { int: p.labels.length },
+          hmax: { fixed: Math.log2(p.labels.length), digits: 2 },
+        },
       });
     }
     if (!ready(f)) return [...lines, waiting(f)];
-    lines.push({ text: T('This run distils at T = {{t}}.', '这次运行在 T = {{t}} 下蒸馏。'), values: { t: { fixed: f.config.hyper.temperature, digits: 1 } } }, accuracies(f));
+    lines.push(
+      {
+        text: T('This run distils at T = {{t}}.', '这次运行在 T = {{t}} 下蒸馏。'),
+        values: { t: { fixed: f.config.hyper.temperature, digits: 1 } },
+      },
+      accuracies(f),
+    );
     return [...lines, ...earlier(f, () => darkKnowledge)];
   },
 };
@@ -189,7 +254,11 @@ const alpha: Lesson = {
   variants: [
     { id: 'a07', label: T('α = 0.7', 'α = 0.7'), query: q('temperature=4&alpha=0.7') },
     { id: 'a1', label: T('α = 1 (teacher only)', 'α = 1（只向教师学）'), query: q('temperature=4&alpha=1') },
-    { id: 'a0', label: T('α = 0 (the student is the baseline)', 'α = 0（学生即基线）'), query: q('temperature=4&alpha=0') },
+    {
+      id: 'a0',
+      label: T('α = 0 (the student is the baseline)', 'α = 0（学生即基线）'),
+      query: q('temperature=4&alpha=0'),
+    },
   ],
   verdict: (f) => (ready(f) ? byGain(f, 'student', 'same', 'baseline') : null),
   explain(f) {
@@ -197,19 +266,45 @@ const alpha: Lesson = {
     const h = f.config.hyper;
     const lines: Line[] = [
       {
-        text: T('Weights in this run: {{hard}} on the label term (1 − α) and {{soft}} on the teacher term (α·T², with α = {{alpha}}, T = {{t}}).', '这次运行的权重：标签项 {{hard}}（1 − α），教师项 {{soft}}（α·T²，α = {{alpha}}，T = {{t}}）。'),
-        values: { hard: { num: 1 - h.alpha }, soft: { num: h.alpha * h.temperature * h.temperature }, alpha: { num: h.alpha }, t: { num: h.temperature } },
+        text: T(
+          'Weights in this run: {{hard}} on the label term (1 − α) and {{soft}} on the teacher term (α·T², with α = {{alpha}}, T = {{t}}).',
+          '这次运行的权重：标签项 {{hard}}（1 − α），教师项 {{soft}}（α·T²，α = {{alpha}}，T = {{t}}）。',
+        ),
+        values: {
+          hard: { num: 1 - h.alpha },
+          soft: { num: h.alpha * h.temperature * h.temperature },
+          alpha: { num: h.alpha },
+          t: { num: h.temperature },
+        },
       },
       accuracies(f),
     ];
     const n = noise(f);
     if (n) lines.push(n);
     if (h.alpha === 0) {
-      lines.push({ text: T('With α = 0 the student is the baseline: same weights, same batches, same loss. The gain of {{gain}} is what remains of floating-point differences — the zero point of every other run.', 'α = 0 时学生就是基线：相同的权重、相同的批次、相同的损失。{{gain}} 的增益只是浮点误差——这是其他所有运行的零点。'), values: { gain: { pts: f.gain ?? NaN } } });
+      lines.push({
+        text: T(
+          'With α = 0 the student is the baseline: same weights, same batches, same loss. The gain of {{gain}} is what remains of floating-point differences — the zero point of every other run.',
+          'α = 0 时学生就是基线：相同的权重、相同的批次、相同的损失。{{gain}} 的增益只是浮点误差——这是其他所有运行的零点。',
+        ),
+        values: { gain: { pts: f.gain ?? NaN } },
+      });
     } else if (h.alpha === 1) {
-      lines.push({ text: T('With α = 1 the student never sees a label: it copies the teacher, and agrees with it on {{agree}} of the validation sentences (the baseline: {{agreeB}}).', 'α = 1 时学生从不看标签，只模仿教师：它在 {{agree}} 的验证句子上与教师一致（基线为 {{agreeB}}）。'), values: { agree: { pct: f.student?.agreement ?? NaN }, agreeB: { pct: f.baseline?.agreement ?? NaN } } });
+      lines.push({
+        text: T(
+          'With α = 1 the student never sees a label: it copies the teacher, and agrees with it on {{agree}} of the validation sentences (the baseline: {{agreeB}}).',
+          'α = 1 时学生从不看标签，只模仿教师：它在 {{agree}} 的验证句子上与教师一致（基线为 {{agreeB}}）。',
+        ),
+        values: { agree: { pct: f.student?.agreement ?? NaN }, agreeB: { pct: f.baseline?.agreement ?? NaN } },
+      });
     } else {
-      lines.push({ text: T('The student agrees with the teacher on {{agree}} of the validation sentences, the baseline on {{agreeB}}: the teacher term pulls the student toward the teacher’s answers, including on sentences without labels.', '学生在 {{agree}} 的验证句子上与教师一致，基线为 {{agreeB}}：教师项把学生拉向教师的答案，包括在没有标签的句子上。'), values: { agree: { pct: f.student?.agreement ?? NaN }, agreeB: { pct: f.baseline?.agreement ?? NaN } } });
+      lines.push({
+        text: T(
+          'The student agrees with the teacher on {{agree}} of the validation sentences, the baseline on {{agreeB}}: the teacher term pulls the student toward the teacher’s answers, including on sentences without labels.',
+          '学生在 {{agree}} 的验证句子上与教师一致，基线为 {{agreeB}}：教师项把学生拉向教师的答案，包括在没有标签的句子上。',
+        ),
+        values: { agree: { pct: f.student?.agreement ?? NaN }, agreeB: { pct: f.baseline?.agreement ?? NaN } },
+      });
     }
     return [...lines, ...earlier(f, () => alpha)];
   },
@@ -228,7 +323,13 @@ const gainUncertainty: Lesson = {
   ),
   choices: [
     { id: 'yes', text: T('Yes: any positive gain is a real gain', '是的：只要是正的增益就是真的') },
-    { id: 'se', text: T('Only if the gain is well above its standard error (about 2 SE or more)', '只有当增益明显大于它的标准误（约 2 个标准误以上）时才算') },
+    {
+      id: 'se',
+      text: T(
+        'Only if the gain is well above its standard error (about 2 SE or more)',
+        '只有当增益明显大于它的标准误（约 2 个标准误以上）时才算',
+      ),
+    },
     { id: 'never', text: T('A validation set can never tell', '验证集永远无法判断') },
   ],
   variants: [
@@ -241,11 +342,20 @@ const gainUncertainty: Lesson = {
     const lines: Line[] = [accuracies(f)];
     if (f.gainSE !== undefined && f.valRows !== undefined && f.gain !== undefined) {
       lines.push({
-        text: T('Each accuracy is a share of n = {{n}} sentences, so its standard error is √(p(1 − p)/n): {{seS}} points for the student, {{seB}} for the baseline. For their difference, √(SE² + SE²) = {{se}} points; a 95% interval for the gain is {{lo}} … {{hi}}.', '每个准确率都是 n = {{n}} 个句子中的比例，所以标准误是 √(p(1 − p)/n)：学生为 {{seS}} 个百分点，基线为 {{seB}}。两者之差的标准误是 √(SE² + SE²) = {{se}} 个百分点；增益的 95% 区间是 {{lo}} … {{hi}}。'),
+        text: T(
+          'Each accuracy is a share of n = {{n}} sentences, so its standard error is √(p(1 − p)/n): {{seS}} points for the student, {{seB}} for the baseline. For their difference, √(SE² + SE²) = {{se}} points; a 95% interval for the gain is {{lo}} … {{hi}}.',
+          '每个准确率都是 n = {{n}} 个句子中的比例，所以标准误是 √(p(1 − p)/n)：学生为 {{seS}} 个百分点，基线为 {{seB}}。两者之差的标准误是 √(SE² + SE²) = {{se}} 个百分点；增益的 95% 区间是 {{lo}} … {{hi}}。',
+        ),
         values: {
           n: { int: f.valRows },
-          seS: { fixed: 100 * Math.sqrt(((f.student?.accuracy ?? 0) * (1 - (f.student?.accuracy ?? 0))) / f.valRows), digits: 1 },
-          seB: { fixed: 100 * Math.sqrt(((f.baseline?.accuracy ?? 0) * (1 - (f.baseline?.accuracy ?? 0))) / f.valRows), digits: 1 },
+          seS: {
+            fixed: 100 * Math.sqrt(((f.student?.accuracy ?? 0) * (1 - (f.student?.accuracy ?? 0))) / f.valRows),
+            digits: 1,
+          },
+          seB: {
+            fixed: 100 * Math.sqrt(((f.baseline?.accuracy ?? 0) * (1 - (f.baseline?.accuracy ?? 0))) / f.valRows),
+            digits: 1,
+          },
           se: { fixed: 100 * f.gainSE, digits: 1 },
           lo: { pts: f.gain - 1.96 * f.gainSE },
           hi: { pts: f.gain + 1.96 * f.gainSE },
@@ -253,13 +363,29 @@ const gainUncertainty: Lesson = {
       });
       const n = noise(f);
       if (n) lines.push(n);
-      lines.push({ text: T('This interval is conservative: student and baseline answer the same sentences, and their errors overlap, so the paired difference varies less. It covers only the validation sample, not the run’s own luck (seed): for that, run the seed-2 variant, or `npm run experiment -- --seeds 5` for a mean ± standard error over seeds.', '这个区间偏保守：学生和基线回答的是同一批句子，错误有重叠，配对差的波动更小。它只反映验证样本的随机性，不包括运行本身的运气（随机种子）：要看后者，请运行“种子 2”，或用 `npm run experiment -- --seeds 5` 得到多个种子上的均值 ± 标准误。') });
+      lines.push({
+        text: T(
+          'This interval is conservative: student and baseline answer the same sentences, and their errors overlap, so the paired difference varies less. It covers only the validation sample, not the run’s own luck (seed): for that, run the seed-2 variant, or `npm run experiment -- --seeds 5` for a mean ± standard error over seeds.',
+          '这个区间偏保守：学生和基线回答的是同一批句子，错误有重叠，配对差的波动更小。它只反映验证样本的随机性，不包括运行本身的运气（随机种子）：要看后者，请运行“种子 2”，或用 `npm run experiment -- --seeds 5` 得到多个种子上的均值 ± 标准误。',
+        ),
+      });
     } else {
-      lines.push({ text: T('This task does not report the size of its validation split, so the page cannot give the gain a standard error here.', '这个任务没有给出验证集大小，页面无法在这里给出增益的标准误。') });
+      lines.push({
+        text: T(
+          'This task does not report the size of its validation split, so the page cannot give the gain a standard error here.',
+          '这个任务没有给出验证集大小，页面无法在这里给出增益的标准误。',
+        ),
+      });
     }
     if (f.gains.length >= 3) {
       const last = f.gains.slice(-3);
-      lines.push({ text: T('The gain at the last three validations: {{g}}. How much it moves from one validation to the next is another look at the noise.', '最近三次验证的增益：{{g}}。它在相邻两次验证之间的波动，是观察噪声的另一个角度。'), values: { g: last.map((g) => `${g >= 0 ? '+' : '−'}${Math.abs(g * 100).toFixed(1)}`).join(', ') } });
+      lines.push({
+        text: T(
+          'The gain at the last three validations: {{g}}. How much it moves from one validation to the next is another look at the noise.',
+          '最近三次验证的增益：{{g}}。它在相邻两次验证之间的波动，是观察噪声的另一个角度。',
+        ),
+        values: { g: last.map((g) => `${g >= 0 ? '+' : '−'}${Math.abs(g * 100).toFixed(1)}`).join(', ') },
+      });
     }
     return [...lines, ...earlier(f, () => gainUncertainty)];
   },
@@ -277,7 +403,10 @@ const transfer: Lesson = {
     '去掉 2,000 个无标签句子（transfer = 0），保留 200 个有标签的句子。KD 增益会怎样？',
   ),
   choices: [
-    { id: 'shrinks', text: T('It shrinks: the transfer rows were where the teacher helped most', '变小：教师主要在迁移样本上帮忙') },
+    {
+      id: 'shrinks',
+      text: T('It shrinks: the transfer rows were where the teacher helped most', '变小：教师主要在迁移样本上帮忙'),
+    },
     { id: 'same', text: T('It stays about the same', '基本不变') },
     { id: 'grows', text: T('It grows: fewer rows, less noise', '变大：样本更少，噪声更少') },
   ],
@@ -296,7 +425,10 @@ const transfer: Lesson = {
     if (!ready(f)) return [waiting(f)];
     const lines: Line[] = [
       {
-        text: T('This run: {{labelled}} labelled rows that student and baseline share, and {{transfer}} unlabelled transfer rows that only the student’s teacher term sees.', '这次运行：学生和基线共享 {{labelled}} 条有标签样本，另有 {{transfer}} 条无标签迁移样本，只有学生的教师项能看到。'),
+        text: T(
+          'This run: {{labelled}} labelled rows that student and baseline share, and {{transfer}} unlabelled transfer rows that only the student’s teacher term sees.',
+          '这次运行：学生和基线共享 {{labelled}} 条有标签样本，另有 {{transfer}} 条无标签迁移样本，只有学生的教师项能看到。',
+        ),
         values: { labelled: { int: f.labelledRows ?? f.config.labelled }, transfer: { int: f.transferRows ?? 0 } },
       },
       accuracies(f),
@@ -304,7 +436,12 @@ const transfer: Lesson = {
     const n = noise(f);
     if (n) lines.push(n);
     if ((f.transferRows ?? 0) === 0) {
-      lines.push({ text: T('Without transfer rows the teacher only re-describes the 200 labelled sentences: the student still gets the dark knowledge on them, but no new sentences.', '没有迁移样本时，教师只能对那 200 个有标签的句子再描述一遍：学生在这些句子上仍能得到暗知识，但见不到新句子。') });
+      lines.push({
+        text: T(
+          'Without transfer rows the teacher only re-describes the 200 labelled sentences: the student still gets the dark knowledge on them, but no new sentences.',
+          '没有迁移样本时，教师只能对那 200 个有标签的句子再描述一遍：学生在这些句子上仍能得到暗知识，但见不到新句子。',
+        ),
+      });
     }
     return [...lines, ...earlier(f, () => transfer)];
   },
@@ -323,13 +460,28 @@ const capacity: Lesson = {
   ),
   choices: [
     { id: 'bigger', text: T('The bigger the student, the closer to the teacher', '学生越大，越接近教师') },
-    { id: 'same', text: T('Size hardly matters: the teacher’s soft labels do the work', '大小无所谓：起作用的是教师的软标签') },
+    {
+      id: 'same',
+      text: T('Size hardly matters: the teacher’s soft labels do the work', '大小无所谓：起作用的是教师的软标签'),
+    },
     { id: 'smaller', text: T('Smaller students copy the teacher better', '学生越小，模仿得越好') },
   ],
   variants: [
-    { id: 'student-s', label: T('student-s (2 × 2 × 32)', 'student-s（2 × 2 × 32）'), query: q('temperature=4&alpha=0.7&student=student-s') },
-    { id: 'tiny', label: T('tiny (1 × 2 × 16)', 'tiny（1 × 2 × 16）'), query: q('temperature=4&alpha=0.7&student=tiny') },
-    { id: 'student-m', label: T('student-m (2 × 4 × 64)', 'student-m（2 × 4 × 64）'), query: q('temperature=4&alpha=0.7&student=student-m') },
+    {
+      id: 'student-s',
+      label: T('student-s (2 × 2 × 32)', 'student-s（2 × 2 × 32）'),
+      query: q('temperature=4&alpha=0.7&student=student-s'),
+    },
+    {
+      id: 'tiny',
+      label: T('tiny (1 × 2 × 16)', 'tiny（1 × 2 × 16）'),
+      query: q('temperature=4&alpha=0.7&student=tiny'),
+    },
+    {
+      id: 'student-m',
+      label: T('student-m (2 × 4 × 64)', 'student-m（2 × 4 × 64）'),
+      query: q('temperature=4&alpha=0.7&student=student-m'),
+    },
   ],
   verdict(f) {
     const acc = (id: string) => (f.variant === id && f.student ? f.student.accuracy : f.previous[id]?.student);
@@ -342,14 +494,32 @@ const capacity: Lesson = {
     const lines: Line[] = [];
     if (f.params) {
       lines.push({
-        text: T('Teacher {{teacher}} ({{tp}} parameters), student {{student}} ({{sp}} parameters): {{ratio}}× fewer.', '教师 {{teacher}}（{{tp}} 个参数），学生 {{student}}（{{sp}} 个参数）：少 {{ratio}} 倍。'),
-        values: { teacher: f.config.teacher, student: f.config.student, tp: { int: f.params.teacher }, sp: { int: f.params.student }, ratio: { fixed: f.params.teacher / f.params.student, digits: 1 } },
+        text: T(
+          'Teacher {{teacher}} ({{tp}} parameters), student {{student}} ({{sp}} parameters): {{ratio}}× fewer.',
+          '教师 {{teacher}}（{{tp}} 个参数），学生 {{student}}（{{sp}} 个参数）：少 {{ratio}} 倍。',
+        ),
+        values: {
+          teacher: f.config.teacher,
+          student: f.config.student,
+          tp: { int: f.params.teacher },
+          sp: { int: f.params.student },
+          ratio: { fixed: f.params.teacher / f.params.student, digits: 1 },
+        },
       });
     }
     if (!ready(f)) return [...lines, waiting(f)];
     lines.push(accuracies(f));
     if (f.teacher && f.student) {
-      lines.push({ text: T('The distilled student reaches {{share}} of the teacher’s accuracy; the baseline of the same size {{shareB}}.', '蒸馏学生达到了教师准确率的 {{share}}；同样大小的基线为 {{shareB}}。'), values: { share: { pct: f.student.accuracy / f.teacher.accuracy }, shareB: { pct: (f.baseline?.accuracy ?? NaN) / f.teacher.accuracy } } });
+      lines.push({
+        text: T(
+          'The distilled student reaches {{share}} of the teacher’s accuracy; the baseline of the same size {{shareB}}.',
+          '蒸馏学生达到了教师准确率的 {{share}}；同样大小的基线为 {{shareB}}。',
+        ),
+        values: {
+          share: { pct: f.student.accuracy / f.teacher.accuracy },
+          shareB: { pct: (f.baseline?.accuracy ?? NaN) / f.teacher.accuracy },
+        },
+      });
     }
     return [...lines, ...earlier(f, () => capacity)];
   },
@@ -357,7 +527,10 @@ const capacity: Lesson = {
 
 const paradigms: Lesson = {
   id: 'paradigms',
-  title: T('Three paradigms: response, feature, relation — and attention as knowledge', '三种范式：响应、特征、关系蒸馏——以及把注意力当作知识'),
+  title: T(
+    'Three paradigms: response, feature, relation — and attention as knowledge',
+    '三种范式：响应、特征、关系蒸馏——以及把注意力当作知识',
+  ),
   intro: T(
     'Response distillation matches the outputs (logits, the soft term). Feature distillation (β, FitNets) matches hidden states through a learned projection; relation distillation (δ, RKD) matches how examples relate to each other; attention transfer (γ) matches attention maps. DistilBERT combines soft logits with a hidden-state term; TinyBERT adds attention maps.',
     '响应蒸馏对齐输出（logits，即软项）。特征蒸馏（β，FitNets）通过一个学到的投影对齐隐藏状态；关系蒸馏（δ，RKD）对齐样本之间的关系；注意力迁移（γ）对齐注意力图。DistilBERT 把软 logits 与隐藏状态项结合；TinyBERT 又加上了注意力图。',
@@ -368,14 +541,36 @@ const paradigms: Lesson = {
   ),
   choices: [
     { id: 'always', text: T('Always a clear improvement: more knowledge is better', '总是明显提升：知识越多越好') },
-    { id: 'depends', text: T('It depends: on a small task the logits may already carry most of it', '看情况：在小任务上，logits 可能已经携带了大部分知识') },
+    {
+      id: 'depends',
+      text: T(
+        'It depends: on a small task the logits may already carry most of it',
+        '看情况：在小任务上，logits 可能已经携带了大部分知识',
+      ),
+    },
     { id: 'hurts', text: T('It always hurts', '总是有害') },
   ],
   variants: [
-    { id: 'response', label: T('response only (β = γ = δ = 0)', '只有响应蒸馏（β = γ = δ = 0）'), query: q('temperature=4&alpha=0.7&steps=300&beta=0&gamma=0&delta=0') },
-    { id: 'feature', label: T('+ feature (β = 1)', '+ 特征（β = 1）'), query: q('temperature=4&alpha=0.7&steps=300&beta=1&gamma=0&delta=0') },
-    { id: 'relation', label: T('+ relation (δ = 1)', '+ 关系（δ = 1）'), query: q('temperature=4&alpha=0.7&steps=300&beta=0&gamma=0&delta=1') },
-    { id: 'attention', label: T('+ attention (γ = 1)', '+ 注意力（γ = 1）'), query: q('temperature=4&alpha=0.7&steps=300&beta=0&gamma=1&delta=0') },
+    {
+      id: 'response',
+      label: T('response only (β = γ = δ = 0)', '只有响应蒸馏（β = γ = δ = 0）'),
+      query: q('temperature=4&alpha=0.7&steps=300&beta=0&gamma=0&delta=0'),
+    },
+    {
+      id: 'feature',
+      label: T('+ feature (β = 1)', '+ 特征（β = 1）'),
+      query: q('temperature=4&alpha=0.7&steps=300&beta=1&gamma=0&delta=0'),
+    },
+    {
+      id: 'relation',
+      label: T('+ relation (δ = 1)', '+ 关系（δ = 1）'),
+      query: q('temperature=4&alpha=0.7&steps=300&beta=0&gamma=0&delta=1'),
+    },
+    {
+      id: 'attention',
+      label: T('+ attention (γ = 1)', '+ 注意力（γ = 1）'),
+      query: q('temperature=4&alpha=0.7&steps=300&beta=0&gamma=1&delta=0'),
+    },
   ],
   verdict: () => 'depends',
   explain(f) {
@@ -385,11 +580,27 @@ const paradigms: Lesson = {
     const lines: Line[] = [accuracies(f)];
     if (l) {
       lines.push({
-        text: T('Latest unweighted terms: soft (response) {{soft}}, feature {{feature}}, relation {{relation}}, attention {{attention}}; weights β = {{beta}}, γ = {{gamma}}, δ = {{delta}}. A term with weight 0 is not computed and shows 0.', '最新的未加权各项：软项（响应）{{soft}}，特征 {{feature}}，关系 {{relation}}，注意力 {{attention}}；权重 β = {{beta}}，γ = {{gamma}}，δ = {{delta}}。权重为 0 的项不计算，显示为 0。'),
-        values: { soft: { num: l.soft ?? NaN }, feature: { num: l.feature ?? NaN }, relation: { num: l.relation ?? NaN }, attention: { num: l.attention ?? NaN }, beta: { num: h.beta }, gamma: { num: h.gamma }, delta: { num: h.delta } },
+        text: T(
+          'Latest unweighted terms: soft (response) {{soft}}, feature {{feature}}, relation {{relation}}, attention {{attention}}; weights β = {{beta}}, γ = {{gamma}}, δ = {{delta}}. A term with weight 0 is not computed and shows 0.',
+          '最新的未加权各项：软项（响应）{{soft}}，特征 {{feature}}，关系 {{relation}}，注意力 {{attention}}；权重 β = {{beta}}，γ = {{gamma}}，δ = {{delta}}。权重为 0 的项不计算，显示为 0。',
+        ),
+        values: {
+          soft: { num: l.soft ?? NaN },
+          feature: { num: l.feature ?? NaN },
+          relation: { num: l.relation ?? NaN },
+          attention: { num: l.attention ?? NaN },
+          beta: { num: h.beta },
+          gamma: { num: h.gamma },
+          delta: { num: h.delta },
+        },
       });
     }
-    lines.push({ text: T('The intermediate terms need the teacher’s hidden states at every step (they cannot be cached like its logits), so these runs are slower; compare the steps/s with the response-only run.', '中间层的各项在每一步都需要教师的隐藏状态（不能像 logits 那样缓存），所以这些运行更慢；和只有响应蒸馏的运行比较一下每秒步数。') });
+    lines.push({
+      text: T(
+        'The intermediate terms need the teacher’s hidden states at every step (they cannot be cached like its logits), so these runs are slower; compare the steps/s with the response-only run.',
+        '中间层的各项在每一步都需要教师的隐藏状态（不能像 logits 那样缓存），所以这些运行更慢；和只有响应蒸馏的运行比较一下每秒步数。',
+      ),
+    });
     return [...lines, ...earlier(f, () => paradigms)];
   },
 };
@@ -408,24 +619,69 @@ const failure: Lesson = {
   choices: [
     { id: 'better', text: T('Yes: any teacher adds information', '会：任何教师都能增加信息') },
     { id: 'same', text: T('About the same', '差不多') },
-    { id: 'worse', text: T('No: it learns the untrained teacher’s noise and falls behind', '不会：它学到了未训练教师的噪声，反而落后') },
+    {
+      id: 'worse',
+      text: T(
+        'No: it learns the untrained teacher’s noise and falls behind',
+        '不会：它学到了未训练教师的噪声，反而落后',
+      ),
+    },
   ],
   variants: [
-    { id: 'untrained', label: T('untrained teacher (1 step), α = 0.9', '未训练的教师（1 步），α = 0.9'), query: q('temperature=4&alpha=0.9&teacher-steps=1') },
-    { id: 'gap', label: T('capacity gap: tiny student (1 × 2 × 16), α = 0.9', '容量差距：tiny 学生（1 × 2 × 16），α = 0.9'), query: q('temperature=4&alpha=0.9&student=tiny') },
+    {
+      id: 'untrained',
+      label: T('untrained teacher (1 step), α = 0.9', '未训练的教师（1 步），α = 0.9'),
+      query: q('temperature=4&alpha=0.9&teacher-steps=1'),
+    },
+    {
+      id: 'gap',
+      label: T('capacity gap: tiny student (1 × 2 × 16), α = 0.9', '容量差距：tiny 学生（1 × 2 × 16），α = 0.9'),
+      query: q('temperature=4&alpha=0.9&student=tiny'),
+    },
   ],
-  verdict: (f) => (ready(f) && f.variant === 'untrained' ? byGain(f, 'better', 'same', 'worse') : f.previous.untrained?.gain !== undefined ? (f.previous.untrained.gain < -0.02 ? 'worse' : f.previous.untrained.gain > 0.02 ? 'better' : 'same') : null),
+  verdict: (f) =>
+    ready(f) && f.variant === 'untrained'
+      ? byGain(f, 'better', 'same', 'worse')
+      : f.previous.untrained?.gain !== undefined
+        ? f.previous.untrained.gain < -0.02
+          ? 'worse'
+          : f.previous.untrained.gain > 0.02
+            ? 'better'
+            : 'same'
+        : null,
   explain(f) {
     if (!ready(f)) return [waiting(f)];
     const lines: Line[] = [accuracies(f)];
     if (f.classes) {
-      lines.push({ text: T('Chance level with {{k}} classes is {{chance}}; the teacher scores {{teacher}}.', '{{k}} 个类别的随机水平是 {{chance}}；教师为 {{teacher}}。'), values: { k: { int: f.classes }, chance: { pct: 1 / f.classes }, teacher: { pct: f.teacher?.accuracy ?? NaN } } });
+      lines.push({
+        text: T(
+          'Chance level with {{k}} classes is {{chance}}; the teacher scores {{teacher}}.',
+          '{{k}} 个类别的随机水平是 {{chance}}；教师为 {{teacher}}。',
+        ),
+        values: { k: { int: f.classes }, chance: { pct: 1 / f.classes }, teacher: { pct: f.teacher?.accuracy ?? NaN } },
+      });
     }
-    lines.push({ text: T('The distilled student agrees with this teacher on {{agree}} of the sentences, the baseline on {{agreeB}}: with α = {{alpha}} the student mostly copies the teacher, whatever it knows.', '蒸馏学生在 {{agree}} 的句子上与这个教师一致，基线为 {{agreeB}}：α = {{alpha}} 时学生主要在模仿教师，不管教师懂多少。'), values: { agree: { pct: f.student?.agreement ?? NaN }, agreeB: { pct: f.baseline?.agreement ?? NaN }, alpha: { num: f.config.hyper.alpha } } });
+    lines.push({
+      text: T(
+        'The distilled student agrees with this teacher on {{agree}} of the sentences, the baseline on {{agreeB}}: with α = {{alpha}} the student mostly copies the teacher, whatever it knows.',
+        '蒸馏学生在 {{agree}} 的句子上与这个教师一致，基线为 {{agreeB}}：α = {{alpha}} 时学生主要在模仿教师，不管教师懂多少。',
+      ),
+      values: {
+        agree: { pct: f.student?.agreement ?? NaN },
+        agreeB: { pct: f.baseline?.agreement ?? NaN },
+        alpha: { num: f.config.hyper.alpha },
+      },
+    });
     const n = noise(f);
     if (n) lines.push(n);
     if (f.variant === 'gap' && f.params) {
-      lines.push({ text: T('The teacher has {{ratio}}× the student’s parameters. In the literature (teacher-assistant distillation) a much larger teacher can distil worse than a medium one; at the sizes this page trains in a minute the gap is mild — compare the gain with student-s in the capacity lesson.', '教师的参数是学生的 {{ratio}} 倍。文献中（助教蒸馏）一个大得多的教师可能比中等大小的教师蒸馏得更差；在本页一分钟内能训练的规模上，这种差距并不明显——可以和容量一课里 student-s 的增益比较。'), values: { ratio: { fixed: f.params.teacher / f.params.student, digits: 0 } } });
+      lines.push({
+        text: T(
+          'The teacher has {{ratio}}× the student’s parameters. In the literature (teacher-assistant distillation) a much larger teacher can distil worse than a medium one; at the sizes this page trains in a minute the gap is mild — compare the gain with student-s in the capacity lesson.',
+          '教师的参数是学生的 {{ratio}} 倍。文献中（助教蒸馏）一个大得多的教师可能比中等大小的教师蒸馏得更差；在本页一分钟内能训练的规模上，这种差距并不明显——可以和容量一课里 student-s 的增益比较。',
+        ),
+        values: { ratio: { fixed: f.params.teacher / f.params.student, digits: 0 } },
+      });
     }
     return [...lines, ...earlier(f, () => failure)];
   },
@@ -453,20 +709,47 @@ const conventions: Lesson = {
     const h = f.config.hyper;
     const lines: Line[] = [
       {
-        text: T('Here: L = (1 − α)·CE + α·T²·KL with α = {{alpha}}. In a toolkit where α weights the hard term, the same run is written α = {{other}}.', '本页：L = (1 − α)·CE + α·T²·KL，α = {{alpha}}。在 α 加权硬标签项的工具包里，同一次运行要写成 α = {{other}}。'),
+        text: T(
+          'Here: L = (1 − α)·CE + α·T²·KL with α = {{alpha}}. In a toolkit where α weights the hard term, the same run is written α = {{other}}.',
+          '本页：L = (1 − α)·CE + α·T²·KL，α = {{alpha}}。在 α 加权硬标签项的工具包里，同一次运行要写成 α = {{other}}。',
+        ),
         values: { alpha: { num: h.alpha }, other: { num: 1 - h.alpha } },
       },
     ];
     if (!f.mine || !f.loss || f.loss.soft === undefined) return [...lines, waiting(f)];
     const t2 = h.temperature * h.temperature;
     lines.push({
-      text: T('At step {{step}} the soft term T²·KL is {{soft}} (T = {{t}}), so KL itself is {{soft}} / {{t2}} = {{kl}}. Without the T² factor its pull on the student would be {{t2}} times weaker, next to a hard term of {{hard}}.', '第 {{step}} 步时软项 T²·KL 为 {{soft}}（T = {{t}}），所以 KL 本身是 {{soft}} / {{t2}} = {{kl}}。如果不乘 T²，它对学生的拉力会弱 {{t2}} 倍，而旁边的硬标签项是 {{hard}}。'),
-      values: { step: { int: f.loss.step }, soft: { num: f.loss.soft, digits: 3 }, t: { num: h.temperature }, t2: { num: t2 }, kl: { num: f.loss.soft / t2, digits: 3 }, hard: { num: f.loss.hard ?? NaN, digits: 3 } },
+      text: T(
+        'At step {{step}} the soft term T²·KL is {{soft}} (T = {{t}}), so KL itself is {{soft}} / {{t2}} = {{kl}}. Without the T² factor its pull on the student would be {{t2}} times weaker, next to a hard term of {{hard}}.',
+        '第 {{step}} 步时软项 T²·KL 为 {{soft}}（T = {{t}}），所以 KL 本身是 {{soft}} / {{t2}} = {{kl}}。如果不乘 T²，它对学生的拉力会弱 {{t2}} 倍，而旁边的硬标签项是 {{hard}}。',
+      ),
+      values: {
+        step: { int: f.loss.step },
+        soft: { num: f.loss.soft, digits: 3 },
+        t: { num: h.temperature },
+        t2: { num: t2 },
+        kl: { num: f.loss.soft / t2, digits: 3 },
+        hard: { num: f.loss.hard ?? NaN, digits: 3 },
+      },
     });
-    lines.push({ text: T('Try the worked example below: the KL of two distributions, term by term, and T²·KL from logits.', '试试下方的算例：逐项计算两个分布的 KL，以及由 logits 得到的 T²·KL。') });
+    lines.push({
+      text: T(
+        'Try the worked example below: the KL of two distributions, term by term, and T²·KL from logits.',
+        '试试下方的算例：逐项计算两个分布的 KL，以及由 logits 得到的 T²·KL。',
+      ),
+    });
     if (ready(f)) lines.push(accuracies(f));
     return [...lines, ...earlier(f, () => conventions)];
   },
 };
 
-export const LESSONS: readonly Lesson[] = [darkKnowledge, alpha, gainUncertainty, transfer, capacity, paradigms, failure, conventions];
+export const LESSONS: readonly Lesson[] = [
+  darkKnowledge,
+  alpha,
+  gainUncertainty,
+  transfer,
+  capacity,
+  paradigms,
+  failure,
+  conventions,
+];

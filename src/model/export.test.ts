@@ -9,7 +9,15 @@ import { exportModel, importModel, stateDictKeys, type ExportedModel } from './e
 import { GPT, parameterNames, parameterShape } from './gpt';
 import { decodeSafetensors, encodeSafetensors, type TensorEntry } from './safetensors';
 
-const tiny = (bias: boolean): ModelConfig => ({ nLayer: 2, nHead: 2, nEmbd: 16, vocabSize: 11, blockSize: 8, bias, dropout: 0 });
+const tiny = (bias: boolean): ModelConfig => ({
+  nLayer: 2,
+  nHead: 2,
+  nEmbd: 16,
+  vocabSize: 11,
+  blockSize: 8,
+  bias,
+  dropout: 0,
+});
 const VOCAB = ['<pad>', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', '.'];
 
 /** A model whose every parameter (biases and LayerNorm too) is random, so that a mix-up shows. */
@@ -191,7 +199,9 @@ describe('exportModel / importModel', () => {
 
   it('rejects exports whose vocab or extra keys do not fit', async () => {
     const model = GPT.init(tiny(true), 1);
-    await expect(exportModel(model, VOCAB.slice(1))).rejects.toThrow(/vocab has 10 tokens but the model's vocab_size is 11/);
+    await expect(exportModel(model, VOCAB.slice(1))).rejects.toThrow(
+      /vocab has 10 tokens but the model's vocab_size is 11/,
+    );
     await expect(exportModel(model, VOCAB, { n_layer: 3 })).rejects.toThrow(/clash with reserved keys: n_layer/);
     model.dispose();
   });
@@ -202,7 +212,9 @@ describe('exportModel / importModel', () => {
     const data = Float32Array.from(await v.data());
     data[3] = NaN;
     v.assign(tf.tensor(data, v.shape));
-    await expect(exportModel(model, VOCAB)).rejects.toThrow(/cannot be exported: transformer\.h\.1\.mlp\.c_proj\.weight has 1 non-finite value \(the first, NaN, at index 3\)/);
+    await expect(exportModel(model, VOCAB)).rejects.toThrow(
+      /cannot be exported: transformer\.h\.1\.mlp\.c_proj\.weight has 1 non-finite value \(the first, NaN, at index 3\)/,
+    );
     model.dispose();
   });
 
@@ -214,7 +226,11 @@ describe('exportModel / importModel', () => {
       model.dispose();
     });
     const fileCases: [string, (t: Map<string, TensorEntry>) => void, RegExp][] = [
-      ['a missing key', (t) => t.delete('transformer.h.1.mlp.c_fc.bias'), /missing keys: transformer\.h\.1\.mlp\.c_fc\.bias/],
+      [
+        'a missing key',
+        (t) => t.delete('transformer.h.1.mlp.c_fc.bias'),
+        /missing keys: transformer\.h\.1\.mlp\.c_fc\.bias/,
+      ],
       [
         'both tied keys missing',
         (t) => {
@@ -308,9 +324,21 @@ describe('exportModel / importModel', () => {
         (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [4, 11] }),
         /class_token_ids \[11\] are not token ids of the vocabulary \(0\.\.10\)/,
       ],
-      ['negative or fractional class tokens', (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [-1, 2.5] }), /class_token_ids \[-1,2\.5\] are not token ids/],
-      ['a repeated class token', (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [4, 4] }), /class_token_ids repeat an id/],
-      ['class tokens without a name each', (c) => Object.assign(c, { classes: ['x'], class_token_ids: [4, 5] }), /classes must name each of the 2 class_token_ids/],
+      [
+        'negative or fractional class tokens',
+        (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [-1, 2.5] }),
+        /class_token_ids \[-1,2\.5\] are not token ids/,
+      ],
+      [
+        'a repeated class token',
+        (c) => Object.assign(c, { classes: ['x', 'y'], class_token_ids: [4, 4] }),
+        /class_token_ids repeat an id/,
+      ],
+      [
+        'class tokens without a name each',
+        (c) => Object.assign(c, { classes: ['x'], class_token_ids: [4, 5] }),
+        /classes must name each of the 2 class_token_ids/,
+      ],
     ];
     for (const [what, edit, message] of configCases) {
       it(what, () => {
@@ -323,7 +351,10 @@ describe('exportModel / importModel', () => {
       const imported = importModel(exported.safetensors, ok);
       expect(imported.extra.class_token_ids).toEqual([4, 10]);
       imported.model.dispose();
-      const gen = importModel(exported.safetensors, editConfig(exported, (c) => Object.assign(c, { classes: null, class_token_ids: null })));
+      const gen = importModel(
+        exported.safetensors,
+        editConfig(exported, (c) => Object.assign(c, { classes: null, class_token_ids: null })),
+      );
       gen.model.dispose();
     });
 

@@ -122,7 +122,11 @@ export async function exportModel(
 }
 
 /** Parses and checks config.json; returns the model config, vocabulary and extra keys. */
-export function parseModelConfig(configJson: string): { config: ModelConfig; vocab: string[]; extra: Record<string, unknown> } {
+export function parseModelConfig(configJson: string): {
+  config: ModelConfig;
+  vocab: string[];
+  extra: Record<string, unknown>;
+} {
   let raw: unknown;
   try {
     raw = JSON.parse(configJson);
@@ -179,16 +183,23 @@ function checkClassTokens(extra: Record<string, unknown>, vocabSize: number): vo
   const ids = extra.class_token_ids;
   if (ids === undefined || ids === null) return;
   if (!Array.isArray(ids) || ids.length === 0) {
-    throw new ModelFormatError(`config.json: class_token_ids must be a non-empty list of token ids (got ${JSON.stringify(ids)})`);
+    throw new ModelFormatError(
+      `config.json: class_token_ids must be a non-empty list of token ids (got ${JSON.stringify(ids)})`,
+    );
   }
   const bad = ids.filter((id) => !(Number.isInteger(id) && id >= 0 && id < vocabSize));
   if (bad.length) {
-    throw new ModelFormatError(`config.json: class_token_ids ${JSON.stringify(bad)} are not token ids of the vocabulary (0..${vocabSize - 1})`);
+    throw new ModelFormatError(
+      `config.json: class_token_ids ${JSON.stringify(bad)} are not token ids of the vocabulary (0..${vocabSize - 1})`,
+    );
   }
-  if (new Set(ids).size !== ids.length) throw new ModelFormatError(`config.json: class_token_ids repeat an id (${JSON.stringify(ids)})`);
+  if (new Set(ids).size !== ids.length)
+    throw new ModelFormatError(`config.json: class_token_ids repeat an id (${JSON.stringify(ids)})`);
   const names = extra.classes;
   if (!Array.isArray(names) || names.length !== ids.length || !names.every((n) => typeof n === 'string')) {
-    throw new ModelFormatError(`config.json: classes must name each of the ${ids.length} class_token_ids (got ${JSON.stringify(names)})`);
+    throw new ModelFormatError(
+      `config.json: classes must name each of the ${ids.length} class_token_ids (got ${JSON.stringify(names)})`,
+    );
   }
 }
 

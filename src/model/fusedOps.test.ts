@@ -28,12 +28,23 @@ describe('fused ops: same values and gradients as autodiff of the plain expressi
       const dy = rand([2, 3, 8], 4);
       const plain = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null) => {
         const { mean, variance } = tf.moments(x, -1, true);
-        const y = x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(w);
+        const y = x
+          .sub(mean)
+          .mul(tf.rsqrt(variance.add(1e-5)))
+          .mul(w);
         return b ? y.add(b) : y;
       };
       const inputs = b ? [x, w, b] : [x, w];
-      const ref = tf.grads((...a: tf.Tensor[]) => plain(a[0], a[1], a[2] ?? null).mul(dy).sum())(inputs);
-      const got = tf.grads((...a: tf.Tensor[]) => layerNorm(a[0], a[1] as tf.Tensor1D, (a[2] as tf.Tensor1D) ?? null, 1e-5).mul(dy).sum())(inputs);
+      const ref = tf.grads((...a: tf.Tensor[]) =>
+        plain(a[0], a[1], a[2] ?? null)
+          .mul(dy)
+          .sum(),
+      )(inputs);
+      const got = tf.grads((...a: tf.Tensor[]) =>
+        layerNorm(a[0], a[1] as tf.Tensor1D, (a[2] as tf.Tensor1D) ?? null, 1e-5)
+          .mul(dy)
+          .sum(),
+      )(inputs);
       expect(await maxAbsDiff(plain(x, w, b), layerNorm(x, w, b, 1e-5))).toBeLessThan(1e-5);
       for (let i = 0; i < inputs.length; i++) expect(await maxAbsDiff(ref[i], got[i])).toBeLessThan(1e-4);
     });
@@ -62,12 +73,18 @@ describe('fused ops: same values and gradients as autodiff of the plain expressi
       const [a, b] = [rand(sa, 10 + i), rand(sb, 20 + i)];
       const f = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb).square().sum();
       const [ga, gb] = tf.grads(f)([a, b]);
-      expected.push([(await tf.matMul(a, b, ta, tb).data()) as Float32Array, (await ga.data()) as Float32Array, (await gb.data()) as Float32Array]);
+      expected.push([
+        (await tf.matMul(a, b, ta, tb).data()) as Float32Array,
+        (await ga.data()) as Float32Array,
+        (await gb.data()) as Float32Array,
+      ]);
     }
     expect(await tf.setBackend('wasm')).toBe(true);
     for (const [i, [sa, sb, ta, tb]] of cases.entries()) {
       const [a, b] = [rand(sa, 10 + i), rand(sb, 20 + i)];
-      const [value, ga, gb] = expected[i].map((e, j) => tf.tensor(e, j === 0 ? tf.matMul(a, b, ta, tb).shape : j === 1 ? sa : sb));
+      const [value, ga, gb] = expected[i].map((e, j) =>
+        tf.tensor(e, j === 0 ? tf.matMul(a, b, ta, tb).shape : j === 1 ? sa : sb),
+      );
       expect(await maxAbsDiff(matMul(a, b, ta, tb), value), `case ${i}`).toBeLessThan(1e-4);
       const both = tf.grads((x: tf.Tensor, y: tf.Tensor) => matMul(x, y, ta, tb).square().sum())([a, b]);
       expect(await maxAbsDiff(both[0], ga), `case ${i} dA`).toBeLessThan(1e-3);

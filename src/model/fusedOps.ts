@@ -23,7 +23,8 @@ function columnSum(x: tf.Tensor): tf.Tensor1D {
  * x: (…, C); w, b: (C). Backward: 10 ops (11 with bias) instead of autodiff's ~25.
  */
 export function layerNorm(x: tf.Tensor, w: tf.Tensor1D, b: tf.Tensor1D | null, eps: number): tf.Tensor {
-  if (w.shape[0] !== x.shape[x.rank - 1]) throw new Error(`layerNorm: weight has ${w.shape[0]} entries, input has ${x.shape[x.rank - 1]} channels`);
+  if (w.shape[0] !== x.shape[x.rank - 1])
+    throw new Error(`layerNorm: weight has ${w.shape[0]} entries, input has ${x.shape[x.rank - 1]} channels`);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     // args: x, w, [b,] save
     const save = args[args.length - 1] as tf.GradSaveFunc;
@@ -101,7 +102,13 @@ function product(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = fa
  * tf.matMul itself; on wasm it has a hand-written gradient that transposes explicitly. `constant`
  * names an operand that needs no gradient (a one-hot, a selector), which is then not computed.
  */
-export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeA = false, transposeB = false, constant?: 'a' | 'b'): T {
+export function matMul<T extends tf.Tensor>(
+  a: T,
+  b: tf.Tensor,
+  transposeA = false,
+  transposeB = false,
+  constant?: 'a' | 'b',
+): T {
   if (!slowTransposedMatMul()) return tf.matMul(a, b, transposeA, transposeB) as T;
   // C = op(A)·op(B):  dA = dy·op(B)ᵀ (then transposed back when A is transposed), dB likewise.
   const gradA = (dy: tf.Tensor, b: tf.Tensor) =>
@@ -126,7 +133,10 @@ export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeA = fal
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, y] = args as tf.Tensor[];
     (args[2] as tf.GradSaveFunc)([x, y]);
-    return { value: product(x, y, transposeA, transposeB), gradFunc: (dy: tf.Tensor, [x, y]: tf.Tensor[]) => [gradA(dy, y), gradB(dy, x)] };
+    return {
+      value: product(x, y, transposeA, transposeB),
+      gradFunc: (dy: tf.Tensor, [x, y]: tf.Tensor[]) => [gradA(dy, y), gradB(dy, x)],
+    };
   });
   return op(a, b) as T;
 }

@@ -44,7 +44,9 @@ function erf(x: number): number {
   const s = Math.sign(x);
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
   return s * y;
 }
 
@@ -165,7 +167,9 @@ describe('GPT', () => {
           }),
         );
       });
-      console.log(`nanoGPT reference (bias=${bias}): max |diff| ${maxDiff.toExponential(2)}, max |logit| ${scale.toFixed(2)}`);
+      console.log(
+        `nanoGPT reference (bias=${bias}): max |diff| ${maxDiff.toExponential(2)}, max |logit| ${scale.toFixed(2)}`,
+      );
       expect(scale).toBeGreaterThan(0.5);
       expect(maxDiff).toBeLessThan(1e-4 * Math.max(1, scale));
       model.dispose();
@@ -306,7 +310,9 @@ describe('GPT', () => {
         const { grads, value } = tf.variableGrads(() => {
           const { logits, hidden, attention } = model.forward(ids, { collect: true });
           const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(targets, config.vocabSize), logits);
-          return ce.add(tf.addN(hidden!.map((h) => h.square().mean())).mul(0)).add(attention![0].mean().mul(0)) as tf.Scalar;
+          return ce
+            .add(tf.addN(hidden!.map((h) => h.square().mean())).mul(0))
+            .add(attention![0].mean().mul(0)) as tf.Scalar;
         }, model.variables());
         return tf.stack([value, tf.addN(Object.values(grads).map((g) => g.square().sum()))]);
       });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_HEADER_BYTES, SafetensorsError, decodeSafetensors, encodeSafetensors, type TensorEntry } from './safetensors';
+import {
+  MAX_HEADER_BYTES,
+  SafetensorsError,
+  decodeSafetensors,
+  encodeSafetensors,
+  type TensorEntry,
+} from './safetensors';
 
 /** A file from a header object written verbatim and `dataBytes` zero bytes of data. */
 function rawFile(header: unknown, dataBytes: number, headerLength?: number): Uint8Array {
@@ -99,17 +105,57 @@ describe('safetensors rejects malformed files', () => {
       /not valid UTF-8 JSON/,
     ],
     ['a header that is not an object', () => rawFile([1, 2], 0), /not a JSON object/],
-    ['an unsupported dtype', () => rawFile({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, 4), /tensor "h": unsupported dtype F16/],
-    ['an unknown dtype', () => rawFile({ h: { dtype: 'Q7', shape: [1], data_offsets: [0, 4] } }, 4), /unknown dtype Q7/],
-    ['a bad shape', () => rawFile({ s: { dtype: 'F32', shape: [2, -1], data_offsets: [0, 8] } }, 8), /shape must be a list of non-negative integers/],
-    ['bad data_offsets', () => rawFile({ s: { dtype: 'F32', shape: [2], data_offsets: [0] } }, 8), /data_offsets must be \[begin, end\]/],
-    ['offsets that end before they begin', () => rawFile({ s: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, 8), /end before they begin/],
-    ['a shape that does not match the byte size', () => rawFile({ m: f32([2, 3], [0, 20]) }, 20), /shape \[2,3\] of F32 needs 24 bytes but data_offsets \[0, 20\] span 20/],
-    ['offsets past the end of the data (truncated)', () => rawFile({ a: f32([2], [0, 8]), b: f32([4], [8, 24]) }, 16), /tensor "b": data_offsets \[8, 24\] out of range: the data buffer has 16 bytes/],
-    ['overlapping tensors', () => rawFile({ a: f32([2], [0, 8]), b: f32([2], [4, 12]) }, 12), /tensor "b": data_offsets \[4, 12\] overlap tensor "a"/],
-    ['a gap between tensors', () => rawFile({ a: f32([1], [0, 4]), b: f32([1], [8, 12]) }, 12), /gap in the data buffer: bytes 4–8/],
+    [
+      'an unsupported dtype',
+      () => rawFile({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, 4),
+      /tensor "h": unsupported dtype F16/,
+    ],
+    [
+      'an unknown dtype',
+      () => rawFile({ h: { dtype: 'Q7', shape: [1], data_offsets: [0, 4] } }, 4),
+      /unknown dtype Q7/,
+    ],
+    [
+      'a bad shape',
+      () => rawFile({ s: { dtype: 'F32', shape: [2, -1], data_offsets: [0, 8] } }, 8),
+      /shape must be a list of non-negative integers/,
+    ],
+    [
+      'bad data_offsets',
+      () => rawFile({ s: { dtype: 'F32', shape: [2], data_offsets: [0] } }, 8),
+      /data_offsets must be \[begin, end\]/,
+    ],
+    [
+      'offsets that end before they begin',
+      () => rawFile({ s: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, 8),
+      /end before they begin/,
+    ],
+    [
+      'a shape that does not match the byte size',
+      () => rawFile({ m: f32([2, 3], [0, 20]) }, 20),
+      /shape \[2,3\] of F32 needs 24 bytes but data_offsets \[0, 20\] span 20/,
+    ],
+    [
+      'offsets past the end of the data (truncated)',
+      () => rawFile({ a: f32([2], [0, 8]), b: f32([4], [8, 24]) }, 16),
+      /tensor "b": data_offsets \[8, 24\] out of range: the data buffer has 16 bytes/,
+    ],
+    [
+      'overlapping tensors',
+      () => rawFile({ a: f32([2], [0, 8]), b: f32([2], [4, 12]) }, 12),
+      /tensor "b": data_offsets \[4, 12\] overlap tensor "a"/,
+    ],
+    [
+      'a gap between tensors',
+      () => rawFile({ a: f32([1], [0, 4]), b: f32([1], [8, 12]) }, 12),
+      /gap in the data buffer: bytes 4–8/,
+    ],
     ['bytes after the last tensor', () => rawFile({ a: f32([1], [0, 4]) }, 10), /6 bytes after the last tensor/],
-    ['non-string metadata', () => rawFile({ __metadata__: { step: 3 } }, 0), /"__metadata__" value for "step" is not a string/],
+    [
+      'non-string metadata',
+      () => rawFile({ __metadata__: { step: 3 } }, 0),
+      /"__metadata__" value for "step" is not a string/,
+    ],
   ];
   for (const [what, make, message] of cases) {
     it(what, () => {
@@ -122,7 +168,9 @@ describe('safetensors rejects malformed files', () => {
   it('refuses to encode data that does not match its shape', () => {
     const bad = new Map<string, TensorEntry>([['w', { dtype: 'F32', shape: [2, 2], data: new Float32Array(3) }]]);
     expect(() => encodeSafetensors(bad)).toThrow(/tensor "w": shape \[2,2\] has 4 elements but the data has 3/);
-    const wrongType = new Map([['w', { dtype: 'I32', shape: [1], data: new Float32Array(1) } as unknown as TensorEntry]]);
+    const wrongType = new Map([
+      ['w', { dtype: 'I32', shape: [1], data: new Float32Array(1) } as unknown as TensorEntry],
+    ]);
     expect(() => encodeSafetensors(wrongType)).toThrow(/dtype I32 needs its data as Int32Array/);
   });
 });

@@ -18,8 +18,7 @@
 export type DType = 'F32' | 'I32';
 
 export type TensorEntry =
-  | { dtype: 'F32'; shape: number[]; data: Float32Array }
-  | { dtype: 'I32'; shape: number[]; data: Int32Array };
+  { dtype: 'F32'; shape: number[]; data: Float32Array } | { dtype: 'I32'; shape: number[]; data: Int32Array };
 
 export interface Safetensors {
   tensors: Map<string, TensorEntry>;
@@ -37,7 +36,21 @@ export const MAX_HEADER_BYTES = 100_000_000;
 const BYTES_PER_ELEMENT: Record<DType, number> = { F32: 4, I32: 4 };
 const METADATA_KEY = '__metadata__';
 /** dtypes the format defines but this reader does not convert. */
-const KNOWN_DTYPES = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'U32', 'I64', 'U64', 'F64'];
+const KNOWN_DTYPES = [
+  'BOOL',
+  'U8',
+  'I8',
+  'F8_E5M2',
+  'F8_E4M3',
+  'I16',
+  'U16',
+  'F16',
+  'BF16',
+  'U32',
+  'I64',
+  'U64',
+  'F64',
+];
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -74,7 +87,9 @@ export function encodeSafetensors(
     }
     const n = elementCount(t.shape);
     if (t.data.length !== n) {
-      throw new SafetensorsError(`tensor "${name}": shape [${t.shape}] has ${n} elements but the data has ${t.data.length}`);
+      throw new SafetensorsError(
+        `tensor "${name}": shape [${t.shape}] has ${n} elements but the data has ${t.data.length}`,
+      );
     }
     const size = n * BYTES_PER_ELEMENT[t.dtype];
     header[name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + size] };
@@ -131,7 +146,8 @@ function parseEntry(name: string, value: unknown): RawEntry {
     throw new SafetensorsError(`tensor "${name}": data_offsets must be [begin, end] (non-negative integers)`);
   }
   const [begin, end] = offsets as number[];
-  if (end < begin) throw new SafetensorsError(`tensor "${name}": data_offsets [${begin}, ${end}] end before they begin`);
+  if (end < begin)
+    throw new SafetensorsError(`tensor "${name}": data_offsets [${begin}, ${end}] end before they begin`);
   const d = dtype as DType;
   const expected = elementCount(shape) * BYTES_PER_ELEMENT[d];
   if (end - begin !== expected) {
@@ -202,7 +218,9 @@ export function decodeSafetensors(bytes: Uint8Array): Safetensors {
       );
     }
     if (e.begin > covered) {
-      throw new SafetensorsError(`tensor "${e.name}": gap in the data buffer: bytes ${covered}–${e.begin} belong to no tensor`);
+      throw new SafetensorsError(
+        `tensor "${e.name}": gap in the data buffer: bytes ${covered}–${e.begin} belong to no tensor`,
+      );
     }
     covered = e.end;
   }

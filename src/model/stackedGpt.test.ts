@@ -24,7 +24,11 @@ function perturbed(config: ModelConfig, seed: number): GPT {
   const weights = new Map<string, tf.Tensor>();
   for (const name of parameterNames(config)) {
     const shape = parameterShape(config, name);
-    const values = normal(mulberry32(deriveSeed(seed, name)), shape.reduce((a, b) => a * b, 1), 0.2);
+    const values = normal(
+      mulberry32(deriveSeed(seed, name)),
+      shape.reduce((a, b) => a * b, 1),
+      0.2,
+    );
     if (/ln_(1|2|f)\.weight$/.test(name)) values.forEach((v, i) => (values[i] = 1 + v));
     weights.set(name, tf.tensor(values, shape));
   }
@@ -39,8 +43,16 @@ async function maxRel(a: tf.Tensor, b: tf.Tensor): Promise<number> {
 }
 
 const cases: { name: string; config: ModelConfig; select: boolean }[] = [
-  { name: 'bias=false, full sequence', config: { nLayer: 2, nHead: 2, nEmbd: 16, vocabSize: 11, blockSize: 6, bias: false, dropout: 0 }, select: false },
-  { name: 'bias=true, one selected position, T < blockSize', config: { nLayer: 1, nHead: 4, nEmbd: 8, vocabSize: 7, blockSize: 7, bias: true, dropout: 0 }, select: true },
+  {
+    name: 'bias=false, full sequence',
+    config: { nLayer: 2, nHead: 2, nEmbd: 16, vocabSize: 11, blockSize: 6, bias: false, dropout: 0 },
+    select: false,
+  },
+  {
+    name: 'bias=true, one selected position, T < blockSize',
+    config: { nLayer: 1, nHead: 4, nEmbd: 8, vocabSize: 7, blockSize: 7, bias: true, dropout: 0 },
+    select: true,
+  },
 ];
 
 const runs: { backend: string; mode: StackedMatMulMode | null; unstackUpTo?: number; label?: string }[] = [
@@ -60,30 +72,54 @@ describe('StackedGPT: member k computes what GPT computes with its weights', () 
         const before = tf.memory().numTensors;
         tf.engine().startScope(); // the checks' own tensors go at endScope
         const models = [0, 1, 2].map((k) => perturbed(c.config, 100 + k));
-        const stack = new StackedGPT(c.config, models.map((m) => m.params as Map<string, tf.Tensor>));
+        const stack = new StackedGPT(
+          c.config,
+          models.map((m) => m.params as Map<string, tf.Tensor>),
+        );
         const T = c.select ? c.config.blockSize - 2 : c.config.blockSize;
         const rng = mulberry32(7);
-        const ids = tf.tensor2d(Array.from({ length: B * T }, () => randInt(rng, c.config.vocabSize)), [B, T], 'int32');
-        const select = c.select ? (tf.oneHot(tf.tensor1d([T - 1, T - 2], 'int32'), T).cast('float32').reshape([B, 1, T]) as tf.Tensor3D) : undefined;
+        const ids = tf.tensor2d(
+          Array.from({ length: B * T }, () => randInt(rng, c.config.vocabSize)),
+          [B, T],
+          'int32',
+        );
+        const select = c.select
+          ? (tf
+              .oneHot(tf.tensor1d([T - 1, T - 2], 'int32'), T)
+              .cast('float32')
+              .reshape([B, 1, T]) as tf.Tensor3D)
+          : undefined;
         const S = c.select ? 1 : T;
         const V = c.config.vocabSize;
         // A different, fixed random cotangent per member, so a mixed-up member would show.
         const dy = tf.randomNormal([K, B * S, V], 0, 1, 'float32', 3);
 
         const s = stack.forward(ids, { collect: true, select }); // inside the test's scope
-        const sg = tf.variableGrads(() => tf.tidy(() => stack.forward(ids, { select }).logits.mul(dy).sum() as tf.Scalar), stack.variables());
+        const sg = tf.variableGrads(
+          () => tf.tidy(() => stack.forward(ids, { select }).logits.mul(dy).sum() as tf.Scalar),
+          stack.variables(),
+        );
         for (let k = 0; k < K; k++) {
           const ref = models[k].forward(ids, { collect: true, select });
           const got = s.logits.slice([k, 0, 0], [1, B * S, V]).reshape([B, S, V]);
           expect(await maxRel(ref.logits, got), `logits of member ${k}`).toBeLessThan(1e-5);
           for (let l = 0; l < c.config.nLayer; l++) {
             const C = c.config.nEmbd;
-            expect(await maxRel(ref.hidden![l], s.hidden![l].slice([k, 0, 0], [1, B * T, C]).reshape([B, T, C])), `hidden ${l}`).toBeLessThan(1e-5);
+            expect(
+              await maxRel(ref.hidden![l], s.hidden![l].slice([k, 0, 0], [1, B * T, C]).reshape([B, T, C])),
+              `hidden ${l}`,
+            ).toBeLessThan(1e-5);
             const nh = c.config.nHead;
-            expect(await maxRel(ref.attention![l], s.attention![l].slice([k * B, 0, 0, 0], [B, nh, T, T])), `attention ${l}`).toBeLessThan(1e-5);
+            expect(
+              await maxRel(ref.attention![l], s.attention![l].slice([k * B, 0, 0, 0], [B, nh, T, T])),
+              `attention ${l}`,
+            ).toBeLessThan(1e-5);
           }
           const dyk = dy.slice([k, 0, 0], [1, B * S, V]).reshape([B, S, V]);
-          const rg = tf.variableGrads(() => models[k].forward(ids, { select }).logits.mul(dyk).sum() as tf.Scalar, models[k].variables());
+          const rg = tf.variableGrads(
+            () => models[k].forward(ids, { select }).logits.mul(dyk).sum() as tf.Scalar,
+            models[k].variables(),
+          );
           for (const name of parameterNames(c.config)) {
             const sv = stack.params.get(name)!;
             const gk = sg.grads[sv.name].slice(k, 1).reshape(sv.shape.slice(1));
@@ -97,7 +133,18 @@ describe('StackedGPT: member k computes what GPT computes with its weights', () 
         const a = copy.forward(ids, { select }).logits;
         const b = models[1].forward(ids, { select }).logits;
         expect(await maxRel(b, a)).toBe(0);
-        tf.dispose([a, b, s.logits, ...s.hidden!, ...s.attention!, sg.value, ...Object.values(sg.grads), ids, dy, ...(select ? [select] : [])]);
+        tf.dispose([
+          a,
+          b,
+          s.logits,
+          ...s.hidden!,
+          ...s.attention!,
+          sg.value,
+          ...Object.values(sg.grads),
+          ids,
+          dy,
+          ...(select ? [select] : []),
+        ]);
         copy.dispose();
         stack.dispose();
         models.forEach((m) => m.dispose());
@@ -119,7 +166,9 @@ describe('StackedGPT: member k computes what GPT computes with its weights', () 
     w.forEach((t) => t.dispose());
     const bad = new Map(ref.params as Map<string, tf.Tensor>);
     bad.set('transformer.wte.weight', tf.zeros([3, 3]));
-    expect(() => new StackedGPT(c, [ref.params as Map<string, tf.Tensor>, bad])).toThrow(/member 1: parameter transformer.wte.weight has shape/);
+    expect(() => new StackedGPT(c, [ref.params as Map<string, tf.Tensor>, bad])).toThrow(
+      /member 1: parameter transformer.wte.weight has shape/,
+    );
     bad.get('transformer.wte.weight')!.dispose();
     ref.dispose();
     stack.dispose();

@@ -56,18 +56,26 @@ export class StackedGPT {
       members.forEach((m, k) => {
         const w = m.get(name);
         if (!w) throw new Error(`member ${k}: missing parameter ${name}`);
-        if (w.shape.join() !== shape) throw new Error(`member ${k}: parameter ${name} has shape [${w.shape}] but the config needs [${shape}]`);
+        if (w.shape.join() !== shape)
+          throw new Error(`member ${k}: parameter ${name} has shape [${w.shape}] but the config needs [${shape}]`);
       });
     }
     this.params = new Map();
     for (const name of parameterNames(config)) {
-      this.params.set(name, tf.tidy(() => tf.variable(tf.stack(members.map((m) => m.get(name)!)), trainable)));
+      this.params.set(
+        name,
+        tf.tidy(() => tf.variable(tf.stack(members.map((m) => m.get(name)!)), trainable)),
+      );
     }
   }
 
   /** Member k initialised as GPT.init(config, seeds[k]): the same weights on every backend. */
   static init(config: ModelConfig, seeds: number[], trainable = true): StackedGPT {
-    return StackedGPT.fromModels(config, seeds.map((s) => () => GPT.init(config, s, false)), trainable);
+    return StackedGPT.fromModels(
+      config,
+      seeds.map((s) => () => GPT.init(config, s, false)),
+      trainable,
+    );
   }
 
   /** Stacks models made one at a time (each disposed once copied). */
@@ -94,7 +102,11 @@ export class StackedGPT {
   memberWeights(k: number): Map<string, tf.Tensor> {
     if (!(k >= 0 && k < this.members)) throw new Error(`no member ${k} (K = ${this.members})`);
     const out = new Map<string, tf.Tensor>();
-    for (const [name, v] of this.params) out.set(name, tf.tidy(() => v.slice(k, 1).reshape(v.shape.slice(1))));
+    for (const [name, v] of this.params)
+      out.set(
+        name,
+        tf.tidy(() => v.slice(k, 1).reshape(v.shape.slice(1))),
+      );
     return out;
   }
 
@@ -160,12 +172,13 @@ export class StackedGPT {
 
   /** idx: (B, T) int32 token ids, the same batch for every member. */
   forward(idx: tf.Tensor2D, opts: StackedForwardOptions = {}): StackedForwardResult {
-    if (this.config.dropout > 0) throw new Error('StackedGPT does not implement dropout (the tasks\' models use none)');
+    if (this.config.dropout > 0) throw new Error("StackedGPT does not implement dropout (the tasks' models use none)");
     const K = this.members;
     const [B, T] = idx.shape;
     const C = this.config.nEmbd;
     const V = this.config.vocabSize;
-    if (T > this.config.blockSize) throw new Error(`sequence of length ${T} exceeds block size ${this.config.blockSize}`);
+    if (T > this.config.blockSize)
+      throw new Error(`sequence of length ${T} exceeds block size ${this.config.blockSize}`);
     // Embedding: the one-hot is shared, so all members' lookups are one 2-D product with the
     // members side by side: (B*T, V) @ (V, K·C).
     const oneHot = oneHotFloat(idx.reshape([B * T]) as tf.Tensor1D, V); // (B*T, V)

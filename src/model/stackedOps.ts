@@ -46,7 +46,13 @@ function swap3(x: tf.Tensor3D): tf.Tensor3D {
  * op(a)·op(b) for (K, ·, ·) operands, not differentiable. 'split': K 2-D products (transposes done
  * once on the whole stack, before the Unpack, since wasm multiplies transposed operands slowly).
  */
-function product(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean, mode: StackedMatMulMode): tf.Tensor3D {
+function product(
+  a: tf.Tensor3D,
+  b: tf.Tensor3D,
+  transposeA: boolean,
+  transposeB: boolean,
+  mode: StackedMatMulMode,
+): tf.Tensor3D {
   if (mode === 'batched') {
     if (slowTransposed()) return tf.matMul(transposeA ? swap3(a) : a, transposeB ? swap3(b) : b);
     return tf.matMul(a, b, transposeA, transposeB);
@@ -67,7 +73,10 @@ function members(x: tf.Tensor3D): tf.Tensor2D[] {
   // Small stacks (the weights): one Unpack, whose K whole copies cost less than K kernels.
   if (x.size <= smallUnstack) return tf.unstack(x) as tf.Tensor2D[];
   const flat = x.reshape([K, M * N]);
-  return Array.from({ length: K }, (_, k) => tf.gatherND(flat, tf.tensor2d([[k]], [1, 1], 'int32')).reshape([M, N]) as tf.Tensor2D);
+  return Array.from(
+    { length: K },
+    (_, k) => tf.gatherND(flat, tf.tensor2d([[k]], [1, 1], 'int32')).reshape([M, N]) as tf.Tensor2D,
+  );
 }
 
 /**
@@ -76,7 +85,13 @@ function members(x: tf.Tensor3D): tf.Tensor2D[] {
  * that needs no gradient. With K = 1, or a backend that multiplies batched operands natively, one
  * kernel (tfjs's own gradient off wasm); see the header for wasm.
  */
-export function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, transposeB = false, constant?: 'a' | 'b'): tf.Tensor3D {
+export function stackedMatMul(
+  a: tf.Tensor3D,
+  b: tf.Tensor3D,
+  transposeA = false,
+  transposeB = false,
+  constant?: 'a' | 'b',
+): tf.Tensor3D {
   if (a.shape[0] !== b.shape[0]) throw new Error(`stackedMatMul: ${a.shape[0]} members in a, ${b.shape[0]} in b`);
   const K = a.shape[0];
   const mode: StackedMatMulMode = K === 1 ? 'batched' : stackedMatMulMode();
@@ -90,7 +105,10 @@ export function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const y = args[0] as tf.Tensor3D;
       (args[1] as tf.GradSaveFunc)([a]);
-      return { value: product(a, y, transposeA, transposeB, mode), gradFunc: (dy: tf.Tensor, [a]: tf.Tensor[]) => gradB(dy as tf.Tensor3D, a as tf.Tensor3D) };
+      return {
+        value: product(a, y, transposeA, transposeB, mode),
+        gradFunc: (dy: tf.Tensor, [a]: tf.Tensor[]) => gradB(dy as tf.Tensor3D, a as tf.Tensor3D),
+      };
     });
     return op(b) as tf.Tensor3D;
   }
@@ -98,7 +116,10 @@ export function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const x = args[0] as tf.Tensor3D;
       (args[1] as tf.GradSaveFunc)([b]);
-      return { value: product(x, b, transposeA, transposeB, mode), gradFunc: (dy: tf.Tensor, [b]: tf.Tensor[]) => gradA(dy as tf.Tensor3D, b as tf.Tensor3D) };
+      return {
+        value: product(x, b, transposeA, transposeB, mode),
+        gradFunc: (dy: tf.Tensor, [b]: tf.Tensor[]) => gradA(dy as tf.Tensor3D, b as tf.Tensor3D),
+      };
     });
     return op(a) as tf.Tensor3D;
   }
@@ -107,7 +128,10 @@ export function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false
     (args[2] as tf.GradSaveFunc)([x, y]);
     return {
       value: product(x, y, transposeA, transposeB, mode),
-      gradFunc: (dy: tf.Tensor, [x, y]: tf.Tensor[]) => [gradA(dy as tf.Tensor3D, y as tf.Tensor3D), gradB(dy as tf.Tensor3D, x as tf.Tensor3D)],
+      gradFunc: (dy: tf.Tensor, [x, y]: tf.Tensor[]) => [
+        gradA(dy as tf.Tensor3D, y as tf.Tensor3D),
+        gradB(dy as tf.Tensor3D, x as tf.Tensor3D),
+      ],
     };
   });
   return op(a, b) as tf.Tensor3D;
@@ -130,7 +154,8 @@ function memberColumnSum(x: tf.Tensor3D): tf.Tensor2D {
  */
 export function stackedLayerNorm(x: tf.Tensor3D, w: tf.Tensor2D, b: tf.Tensor2D | null, eps: number): tf.Tensor3D {
   const [K, , C] = x.shape;
-  if (w.shape[0] !== K || w.shape[1] !== C) throw new Error(`stackedLayerNorm: weight [${w.shape}] for input [${x.shape}]`);
+  if (w.shape[0] !== K || w.shape[1] !== C)
+    throw new Error(`stackedLayerNorm: weight [${w.shape}] for input [${x.shape}]`);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const x = args[0] as tf.Tensor3D;

@@ -13,7 +13,16 @@ describe('AdamW', () => {
     const b = tf.variable(tf.tensor1d([3]));
     const opt = new AdamW([w, b], { beta1: 0.9, beta2: 0.95, epsilon: 0, weightDecay: 0.1, clipNorm: 0 });
     // loss = 2·w00 − 3·w01 + 4·b → gradients (2, −3) and 4
-    opt.minimize(() => w.mul(tf.tensor2d([[2, -3]])).sum().add(b.mul(4).sum()) as tf.Scalar, 0.01).dispose();
+    opt
+      .minimize(
+        () =>
+          w
+            .mul(tf.tensor2d([[2, -3]]))
+            .sum()
+            .add(b.mul(4).sum()) as tf.Scalar,
+        0.01,
+      )
+      .dispose();
     const lr = 0.01;
     // Adam's first step is lr·g/|g| = lr·sign(g); decay adds lr·wd·w on the matrix, not on the bias
     const [w0, w1] = await w.data();

@@ -104,7 +104,11 @@ export class AdamW {
       const { value, grads } = tf.variableGrads(loss, this.variables);
       // A variable the loss does not use this step (e.g. the feature projections while β = 0)
       // gets no gradient and is left untouched, moments included.
-      this.apply(this.variables.map((x) => grads[x.name] ?? null), lr, weightDecay);
+      this.apply(
+        this.variables.map((x) => grads[x.name] ?? null),
+        lr,
+        weightDecay,
+      );
       return value;
     });
   }
@@ -115,7 +119,11 @@ export class AdamW {
    */
   static globalNorm(grads: (tf.Tensor | null)[]): tf.Scalar {
     const present = grads.filter((g): g is tf.Tensor => g !== null);
-    return tf.concat(present.map((g) => g.reshape([-1]))).square().sum().sqrt() as tf.Scalar;
+    return tf
+      .concat(present.map((g) => g.reshape([-1])))
+      .square()
+      .sum()
+      .sqrt() as tf.Scalar;
   }
 
   private apply(grads: (tf.Tensor | null)[], lr: number, weightDecay: number): void {
@@ -137,8 +145,16 @@ export class AdamW {
       // scale = min(1, clip / ‖g‖) computed on the device
       let scale: tf.Scalar | null = null;
       if (clipNorm > 0) {
-        const sq = flat.flatMap((f) => (f.g ? [f.g.square().sum()] : f.partial ? f.gs.filter((g) => g).map((g) => g!.square().sum()) : []));
-        if (sq.length) scale = tf.scalar(clipNorm).div(sq.reduce((a, b) => a.add(b)).sqrt().maximum(clipNorm)) as tf.Scalar;
+        const sq = flat.flatMap((f) =>
+          f.g ? [f.g.square().sum()] : f.partial ? f.gs.filter((g) => g).map((g) => g!.square().sum()) : [],
+        );
+        if (sq.length)
+          scale = tf.scalar(clipNorm).div(
+            sq
+              .reduce((a, b) => a.add(b))
+              .sqrt()
+              .maximum(clipNorm),
+          ) as tf.Scalar;
       }
       const stepSize = lr / bc1;
       for (const f of flat) {
@@ -149,7 +165,15 @@ export class AdamW {
   }
 
   /** The whole group at once. g: (size) flat gradient. */
-  private applyFlat(group: Group, grad: tf.Tensor1D, scale: tf.Scalar | null, stepSize: number, bc2: number, decay: number, eps: number): void {
+  private applyFlat(
+    group: Group,
+    grad: tf.Tensor1D,
+    scale: tf.Scalar | null,
+    stepSize: number,
+    bc2: number,
+    decay: number,
+    eps: number,
+  ): void {
     const { beta1, beta2 } = this.opts;
     const g = scale ? grad.mul(scale) : grad; // (size)
     const m = group.m.mul(beta1).add(g.mul(1 - beta1)) as tf.Tensor1D;
@@ -166,7 +190,15 @@ export class AdamW {
   }
 
   /** Fallback when only some variables of a group have gradients: update those one by one. */
-  private applyEach(group: Group, grads: (tf.Tensor | null)[], scale: tf.Scalar | null, stepSize: number, bc2: number, decay: number, eps: number): void {
+  private applyEach(
+    group: Group,
+    grads: (tf.Tensor | null)[],
+    scale: tf.Scalar | null,
+    stepSize: number,
+    bc2: number,
+    decay: number,
+    eps: number,
+  ): void {
     const { beta1, beta2 } = this.opts;
     const ms = tf.split(group.m, group.sizes);
     const vs = tf.split(group.v, group.sizes);

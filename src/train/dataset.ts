@@ -63,7 +63,8 @@ function singleScoredPositions(s: SequenceSet): Int32Array | null {
 export function uploadSet(s: SequenceSet): DeviceSet {
   const shape: [number, number] = [s.count, s.seqLen];
   const T = s.seqLen;
-  const rowSums = (mask: Float32Array) => Float32Array.from({ length: s.count }, (_, i) => mask.subarray(i * T, (i + 1) * T).reduce((a, b) => a + b, 0));
+  const rowSums = (mask: Float32Array) =>
+    Float32Array.from({ length: s.count }, (_, i) => mask.subarray(i * T, (i + 1) * T).reduce((a, b) => a + b, 0));
   const pos = singleScoredPositions(s);
   return tf.tidy(() => {
     let scored: DeviceSet['scored'];
@@ -99,7 +100,12 @@ export function disposeSet(s: DeviceSet): void {
 }
 
 /** Rows `rows` of a device set as a batch (call inside tf.tidy); rowIdx is `rows` on the device. */
-export function gatherBatch(s: DeviceSet, rows: Int32Array, rowIdx: tf.Tensor1D, opts: { tokenMask?: boolean } = {}): Batch {
+export function gatherBatch(
+  s: DeviceSet,
+  rows: Int32Array,
+  rowIdx: tf.Tensor1D,
+  opts: { tokenMask?: boolean } = {},
+): Batch {
   const B = rows.length;
   const T = s.seqLen;
   let hardCount = 0;
@@ -152,7 +158,10 @@ export class BatchSampler {
     const rows = new Int32Array(batchSize);
     const fromLabelled = this.unlabelled > 0 ? Math.ceil(batchSize / 2) : batchSize;
     for (let i = 0; i < batchSize; i++) {
-      rows[i] = i < fromLabelled || this.unlabelled === 0 ? randInt(this.rng, this.labelled) : this.labelled + randInt(this.rng, this.unlabelled);
+      rows[i] =
+        i < fromLabelled || this.unlabelled === 0
+          ? randInt(this.rng, this.labelled)
+          : this.labelled + randInt(this.rng, this.unlabelled);
     }
     return rows;
   }

@@ -64,7 +64,11 @@ export async function scoredProbs(model: GPT, split: SequenceSet, index: ScoredI
   for (const chunk of index.chunks) {
     if (!chunk.flat.length) continue;
     const probs = tf.tidy(() => {
-      const ids = tf.tensor2d(split.inputs.subarray(chunk.start * T, (chunk.start + chunk.rows) * T), [chunk.rows, T], 'int32');
+      const ids = tf.tensor2d(
+        split.inputs.subarray(chunk.start * T, (chunk.start + chunk.rows) * T),
+        [chunk.rows, T],
+        'int32',
+      );
       const logits = model.forward(ids).logits; // (B, T, V)
       const flat = logits.reshape([chunk.rows * T, -1]) as tf.Tensor2D; // (B*T, V)
       let picked = tf.gather(flat, tf.tensor1d(chunk.flat, 'int32')); // (M_chunk, V)
@@ -88,6 +92,10 @@ export async function evaluateModel(
 ): Promise<{ metrics: ModelMetrics; probs: Float32Array }> {
   const probs = await scoredProbs(model, split, index);
   const scored: Scored = { probs, k: index.k, labels: index.labels };
-  const metrics = computeMetrics(scored, { classification: task.kind === 'classification', teacher: teacherProbs, truth: index.truth });
+  const metrics = computeMetrics(scored, {
+    classification: task.kind === 'classification',
+    teacher: teacherProbs,
+    truth: index.truth,
+  });
   return { metrics, probs };
 }

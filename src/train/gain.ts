@@ -17,7 +17,13 @@ import { argmaxRows } from './metrics';
  * Paired gain from the two models' probabilities (M, K) at the same M scored positions, the true
  * outcomes, and the row of each position.
  */
-export function pairedGain(student: Float32Array, baseline: Float32Array, k: number, labels: Int32Array, rowOf: Int32Array): PairedGain {
+export function pairedGain(
+  student: Float32Array,
+  baseline: Float32Array,
+  k: number,
+  labels: Int32Array,
+  rowOf: Int32Array,
+): PairedGain {
   const ps = argmaxRows(student, k);
   const pb = argmaxRows(baseline, k);
   const d = new Map<number, { d: number; m: number }>();
@@ -52,7 +58,10 @@ export function gainVerdict(g: Pick<PairedGain, 'gain' | 'se'>): GainVerdict {
 }
 
 /** The split row of each scored position of an index (the unit of the paired SE). */
-export function scoredRowOf(index: { chunks: readonly { start: number; flat: Int32Array }[] }, seqLen: number): Int32Array {
+export function scoredRowOf(
+  index: { chunks: readonly { start: number; flat: Int32Array }[] },
+  seqLen: number,
+): Int32Array {
   const out: number[] = [];
   for (const c of index.chunks) for (const f of c.flat) out.push(c.start + Math.floor(f / seqLen));
   return Int32Array.from(out);

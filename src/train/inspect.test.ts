@@ -22,7 +22,12 @@ describe('inspect', () => {
     const before = tf.memory().numTensors;
     const all = await inspectModel(model, ids, null);
     const some = await inspectModel(model, ids, [2, 7]);
-    const ref = tf.tidy(() => model.forward(tf.tensor2d(ids, [1, 4], 'int32')).logits.slice([0, 3, 0], [1, 1, -1]).reshape([-1]));
+    const ref = tf.tidy(() =>
+      model
+        .forward(tf.tensor2d(ids, [1, 4], 'int32'))
+        .logits.slice([0, 3, 0], [1, 1, -1])
+        .reshape([-1]),
+    );
     const refV = await ref.data();
     ref.dispose();
     all.logits.forEach((v, i) => expect(v).toBeCloseTo(refV[i], 5));

@@ -22,7 +22,11 @@ export function windowIds(ids: readonly number[], blockSize: number): number[] {
 }
 
 /** Logits at the last position and the attention maps of every layer and head. */
-export async function inspectModel(model: GPT, ids: readonly number[], columns: readonly number[] | null): Promise<Inspection> {
+export async function inspectModel(
+  model: GPT,
+  ids: readonly number[],
+  columns: readonly number[] | null,
+): Promise<Inspection> {
   const input = windowIds(ids, model.config.blockSize);
   const L = input.length;
   const nh = model.config.nHead;
@@ -30,7 +34,10 @@ export async function inspectModel(model: GPT, ids: readonly number[], columns: 
     const out = model.forward(tf.tensor2d(input, [1, L], 'int32'), { collect: true });
     let last = out.logits.slice([0, L - 1, 0], [1, 1, -1]).reshape([-1]) as tf.Tensor1D; // (V)
     if (columns) last = tf.gather(last, tf.tensor1d(Array.from(columns), 'int32')); // (K)
-    const maps = tf.concat(out.attention!.map((a) => a.reshape([nh, L, L])), 0); // (nLayer*nh, L, L)
+    const maps = tf.concat(
+      out.attention!.map((a) => a.reshape([nh, L, L])),
+      0,
+    ); // (nLayer*nh, L, L)
     return [last, maps];
   });
   const [lv, av] = await Promise.all([logits.data(), att.data()]);
@@ -100,7 +107,11 @@ export async function timeForward(model: GPT, ids: readonly number[]): Promise<n
  * Median batch-1 forward latency (ms) of each model, after one warm-up each. The models take turns
  * rep by rep, so a slow moment of the device (another tab, a background job) hits all of them alike.
  */
-export async function forwardLatencies<K extends string>(models: Record<K, GPT>, ids: readonly number[], reps = 5): Promise<Record<K, number>> {
+export async function forwardLatencies<K extends string>(
+  models: Record<K, GPT>,
+  ids: readonly number[],
+  reps = 5,
+): Promise<Record<K, number>> {
   const keys = Object.keys(models) as K[];
   for (const k of keys) await timeForward(models[k], ids);
   const times = new Map<K, number[]>(keys.map((k) => [k, []]));

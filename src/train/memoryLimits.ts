@@ -14,6 +14,8 @@ interface GpuLimits {
 export function currentMemoryLimits(totalBytes?: number): MemoryLimits {
   const device = (tf.backend() as unknown as { device?: { limits?: GpuLimits } }).device;
   const limits = device?.limits;
-  const gpu = limits ? { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize } : undefined;
+  const gpu = limits
+    ? { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize }
+    : undefined;
   return memoryLimits(tf.getBackend(), gpu, totalBytes);
 }

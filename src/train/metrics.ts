@@ -59,7 +59,12 @@ export function classReport(confusion: number[][]): { precision: number[]; recal
   return { precision, recall, macroF1: f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : 0 };
 }
 
-export function reliability(probs: Float32Array, k: number, labels: Int32Array, bins = 10): { ece: number; bins: ReliabilityBin[] } {
+export function reliability(
+  probs: Float32Array,
+  k: number,
+  labels: Int32Array,
+  bins = 10,
+): { ece: number; bins: ReliabilityBin[] } {
   const m = labels.length;
   const conf = new Float64Array(bins);
   const right = new Float64Array(bins);
@@ -118,7 +123,13 @@ export function computeMetrics(s: Scored, opts: MetricsOptions): ModelMetrics {
   const pred = argmaxRows(s.probs, s.k);
   const nll = meanNll(s);
   const { ece, bins } = reliability(s.probs, s.k, s.labels);
-  const out: ModelMetrics = { accuracy: accuracy(pred, s.labels), nll, perplexity: Math.exp(nll), ece, reliability: bins };
+  const out: ModelMetrics = {
+    accuracy: accuracy(pred, s.labels),
+    nll,
+    perplexity: Math.exp(nll),
+    ece,
+    reliability: bins,
+  };
   if (opts.classification) {
     const confusion = confusionMatrix(pred, s.labels, s.k);
     Object.assign(out, classReport(confusion), { confusion });

@@ -32,14 +32,20 @@ async function snapshot(vars: tf.Variable[]): Promise<Float32Array[]> {
 
 describe('DistillationRun', () => {
   it('keeps the teacher bit-identical while the student learns, even with every intermediate term on', async () => {
-    const run = new DistillationRun(task(), { ...CONFIG, hyper: { ...HYPER, beta: 1, gamma: 1, delta: 1 } }, fixedControl({ ...HYPER, beta: 1, gamma: 1, delta: 1 }));
+    const run = new DistillationRun(
+      task(),
+      { ...CONFIG, hyper: { ...HYPER, beta: 1, gamma: 1, delta: 1 } },
+      fixedControl({ ...HYPER, beta: 1, gamma: 1, delta: 1 }),
+    );
     await run.trainTeacher();
     const teacherBefore = await snapshot(run.teacher.variables());
     await run.distill();
     const studentInit = await snapshot(run.distiller!.baseline.variables());
     expect(run.distillStep).toBe(CONFIG.steps);
     const teacherAfter = await snapshot(run.teacher.variables());
-    teacherAfter.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(teacherBefore[i].buffer))).toBe(true));
+    teacherAfter.forEach((w, i) =>
+      expect(Buffer.from(w.buffer).equals(Buffer.from(teacherBefore[i].buffer))).toBe(true),
+    );
     const studentAfter = await snapshot(run.distiller!.student.variables());
     // and the student did move
     expect(studentAfter.some((w, i) => w.some((x, j) => x !== studentInit[i][j]))).toBe(true);
@@ -122,7 +128,10 @@ describe('DistillationRun', () => {
     // One step: only its batch's rows are cached, and the run said so.
     expect(run.distiller!.cache.cached).toBe(firstBatch);
     expect(firstBatch).toBeLessThan(count);
-    expect(seen).toEqual([[0, count], [firstBatch, count]]);
+    expect(seen).toEqual([
+      [0, count],
+      [firstBatch, count],
+    ]);
     // Filling the rest later gives the same cache as a pass over the whole set.
     const once = tf.memory().numTensors;
     expect(await run.distiller!.cacheTeacher({ chunk: 16 })).toBe(true);
@@ -135,7 +144,14 @@ describe('DistillationRun', () => {
     const start = tf.memory().numTensors;
     let stop = false;
     const control: RunControl = { ...fixedControl(HYPER), stopped: () => stop };
-    const run = new DistillationRun(task(), CONFIG, control, { onPoints: (p) => (stop ||= p.some((x) => x.phase === 'distill')) }, undefined, 0);
+    const run = new DistillationRun(
+      task(),
+      CONFIG,
+      control,
+      { onPoints: (p) => (stop ||= p.some((x) => x.phase === 'distill')) },
+      undefined,
+      0,
+    );
     await run.trainTeacher();
     await run.distill();
     expect(run.distillStep).toBe(1);
@@ -147,7 +163,10 @@ describe('DistillationRun', () => {
   it('reports every loss term per step and validation metrics for all three models', async () => {
     const points: StepPoint[] = [];
     const evals: EvalReport[] = [];
-    const run = new DistillationRun(task(), CONFIG, fixedControl(HYPER), { onPoints: (p) => points.push(...p), onEval: (e) => evals.push(e) });
+    const run = new DistillationRun(task(), CONFIG, fixedControl(HYPER), {
+      onPoints: (p) => points.push(...p),
+      onEval: (e) => evals.push(e),
+    });
     await run.trainTeacher();
     await run.distill();
     const distill = points.filter((p) => p.phase === 'distill');
@@ -176,7 +195,11 @@ describe('DistillationRun', () => {
 
   it('stops early when validation stops improving', async () => {
     const h = { ...HYPER, lr: 1e-5 };
-    const run = new DistillationRun(task(), { ...CONFIG, steps: 200, evalEvery: 5, patience: 2, hyper: h }, fixedControl(h));
+    const run = new DistillationRun(
+      task(),
+      { ...CONFIG, steps: 200, evalEvery: 5, patience: 2, hyper: h },
+      fixedControl(h),
+    );
     await run.trainTeacher();
     await run.distill();
     expect(run.distillStep).toBeLessThan(200);

@@ -9,7 +9,16 @@ import { GPT } from '../model/gpt';
 import { deriveSeed } from '../rng';
 import { DEFAULT_ADAMW, type AdamWOptions } from './adamw';
 import { evaluateModel, indexSplit, type ScoredIndex } from './evaluate';
-import { STEP_VALUES, type EvalReport, type HyperRecord, type ModelMetrics, type ModelRole, type StepPoint, type StepValue, type TrainPhase } from '../report';
+import {
+  STEP_VALUES,
+  type EvalReport,
+  type HyperRecord,
+  type ModelMetrics,
+  type ModelRole,
+  type StepPoint,
+  type StepValue,
+  type TrainPhase,
+} from '../report';
 import { pairedGain, scoredRowOf } from './gain';
 import { learningRate } from './schedule';
 import { DistillStep, modelConfigFor, TeacherStep } from './steps';
@@ -69,7 +78,8 @@ export class DistillationRun {
     private readonly flushMs = 100,
   ) {
     this.adam = { ...DEFAULT_ADAMW, weightDecay: config.weightDecay, clipNorm: config.clipNorm };
-    this.teacher = teacher ?? GPT.init(modelConfigFor(resolveSize(config.teacher), task), deriveSeed(config.seed, 'init:teacher'));
+    this.teacher =
+      teacher ?? GPT.init(modelConfigFor(resolveSize(config.teacher), task), deriveSeed(config.seed, 'init:teacher'));
     this.valIndex = indexSplit(task, task.val, VAL_ROWS);
   }
 
@@ -90,14 +100,22 @@ export class DistillationRun {
   /** Hard-label training of the teacher for config.teacherSteps steps. */
   async trainTeacher(): Promise<void> {
     const steps = this.config.teacherSteps;
-    this.callbacks.onPhase?.('teacher', `training the teacher for ${steps} steps on ${this.task.teacherTrain.count} labelled examples`);
+    this.callbacks.onPhase?.(
+      'teacher',
+      `training the teacher for ${steps} steps on ${this.task.teacherTrain.count} labelled examples`,
+    );
     const trainer = new TeacherStep(this.teacher, this.task, this.config.seed, this.adam);
     try {
-      await this.loop('teacher', steps, (h, lr) => trainer.step(h.batchSize, lr), async () => {
-        await this.flush();
-        const { metrics } = await evaluateModel(this.teacher, this.task, this.task.val, this.valIndex);
-        this.callbacks.onEval?.({ phase: 'teacher', step: this.teacherStep, split: 'val', teacher: metrics });
-      });
+      await this.loop(
+        'teacher',
+        steps,
+        (h, lr) => trainer.step(h.batchSize, lr),
+        async () => {
+          await this.flush();
+          const { metrics } = await evaluateModel(this.teacher, this.task, this.task.val, this.valIndex);
+          this.callbacks.onEval?.({ phase: 'teacher', step: this.teacherStep, split: 'val', teacher: metrics });
+        },
+      );
     } finally {
       trainer.dispose();
     }
@@ -110,16 +128,32 @@ export class DistillationRun {
    */
   async distill(): Promise<void> {
     this.teacher.variables().forEach((v) => (v.trainable = false));
-    const d = new DistillStep(this.teacher, this.task, resolveSize(this.config.student), this.config.seed, this.config.labelled, this.adam);
+    const d = new DistillStep(
+      this.teacher,
+      this.task,
+      resolveSize(this.config.student),
+      this.config.seed,
+      this.config.labelled,
+      this.adam,
+    );
     this.distiller = d;
     const steps = this.config.steps;
     this.callbacks.onPhase?.('distill', `distilling for ${steps} steps`);
     const early = new EarlyStopping(this.config.patience);
     await this.validate(early);
-    await this.loop('distill', steps, (h, lr) => d.step(h, lr), () => this.validate(early), () => early.shouldStop);
+    await this.loop(
+      'distill',
+      steps,
+      (h, lr) => d.step(h, lr),
+      () => this.validate(early),
+      () => early.shouldStop,
+    );
     if (this.config.patience > 0) this.restoredFrom = early.restoreBest(d);
     early.dispose();
-    this.callbacks.onPhase?.('done', early.shouldStop ? `stopped early at step ${this.distillStep}` : `finished ${this.distillStep} steps`);
+    this.callbacks.onPhase?.(
+      'done',
+      early.shouldStop ? `stopped early at step ${this.distillStep}` : `finished ${this.distillStep} steps`,
+    );
   }
 
   /**
@@ -166,7 +200,8 @@ export class DistillationRun {
     const h = { ...this.control.hyper() };
     const last = this.hyperHistory[this.hyperHistory.length - 1];
     const prev = last?.phase === phase ? last.hyper : undefined;
-    if (!prev || (Object.keys(h) as (keyof Hyper)[]).some((k) => h[k] !== prev[k])) this.hyperHistory.push({ phase, step, hyper: h });
+    if (!prev || (Object.keys(h) as (keyof Hyper)[]).some((k) => h[k] !== prev[k]))
+      this.hyperHistory.push({ phase, step, hyper: h });
     return h;
   }
 
@@ -187,7 +222,14 @@ export class DistillationRun {
     const student = await evaluateModel(this.distiller!.student, this.task, set, this.valIndex);
     const n = this.valIndex.labels.length;
     const rows = new Set(scoredRowOf(this.valIndex, set.seqLen)).size;
-    return { phase: 'distill', step: 0, split: 'val', student: student.metrics, baseline: student.metrics, gain: { gain: 0, se: 0, n, rows } };
+    return {
+      phase: 'distill',
+      step: 0,
+      split: 'val',
+      student: student.metrics,
+      baseline: student.metrics,
+      gain: { gain: 0, se: 0, n, rows },
+    };
   }
 
   /** Teacher, distilled student and baseline on a split ('test' uses the whole split). */
@@ -197,11 +239,22 @@ export class DistillationRun {
     const set = split === 'val' ? this.task.val : this.task.test;
     const index = split === 'val' ? this.valIndex : indexSplit(this.task, set);
     // The teacher is frozen during distillation: its validation outputs are computed once.
-    const teacher = split === 'val' ? (this.teacherVal ??= await evaluateModel(this.teacher, this.task, set, index)) : await evaluateModel(this.teacher, this.task, set, index);
+    const teacher =
+      split === 'val'
+        ? (this.teacherVal ??= await evaluateModel(this.teacher, this.task, set, index))
+        : await evaluateModel(this.teacher, this.task, set, index);
     const student = await evaluateModel(d.student, this.task, set, index, teacher.probs);
     const baseline = await evaluateModel(d.baseline, this.task, set, index, teacher.probs);
     const gain = pairedGain(student.probs, baseline.probs, index.k, index.labels, scoredRowOf(index, set.seqLen));
-    return { phase: 'distill', step: this.distillStep, split, teacher: teacher.metrics, student: student.metrics, baseline: baseline.metrics, gain };
+    return {
+      phase: 'distill',
+      step: this.distillStep,
+      split,
+      teacher: teacher.metrics,
+      student: student.metrics,
+      baseline: baseline.metrics,
+      gain,
+    };
   }
 
   private async maybeFlush(): Promise<void> {

@@ -19,18 +19,44 @@ describe('StackedAdamW', () => {
     const K = 3;
     // Gradient scale per member: member 0 far above the clip norm, 1 below it, 2 near it.
     const scales = [50, 0.05, 1];
-    const lrs = [[1e-2, 5e-3, 2e-2], [2e-2, 5e-3, 2e-2], [3e-2, 1e-3, 2e-2]];
+    const lrs = [
+      [1e-2, 5e-3, 2e-2],
+      [2e-2, 5e-3, 2e-2],
+      [3e-2, 1e-3, 2e-2],
+    ];
     const init = SHAPES.map((s, i) => tf.randomNormal([K, ...s], 0, 1, 'float32', 10 + i));
     const stacked = init.map((t) => tf.variable(t.clone()));
-    const singles = Array.from({ length: K }, (_, k) => init.map((t) => tf.variable(t.slice(k, 1).reshape(t.shape.slice(1)))));
+    const singles = Array.from({ length: K }, (_, k) =>
+      init.map((t) => tf.variable(t.slice(k, 1).reshape(t.shape.slice(1)))),
+    );
     const sOpt = new StackedAdamW(K, stacked, OPTS);
     const opts = singles.map((vars) => new AdamW(vars, OPTS));
     // loss = Σ_k scale_k · Σ_i <c_i[k], p_i[k]²> / 2: a gradient that depends on the parameters
     const coef = SHAPES.map((s, i) => tf.randomNormal([K, ...s], 0, 1, 'float32', 20 + i));
     for (let step = 0; step < 4; step++) {
-      sOpt.minimize(() => tf.addN(stacked.map((p, i) => p.square().mul(coef[i]).mul(tf.tensor(scales).reshape([K, ...SHAPES[i].map(() => 1)])).sum())).mul(0.5) as tf.Scalar, lrs[step % 3]);
+      sOpt.minimize(
+        () =>
+          tf
+            .addN(
+              stacked.map((p, i) =>
+                p
+                  .square()
+                  .mul(coef[i])
+                  .mul(tf.tensor(scales).reshape([K, ...SHAPES[i].map(() => 1)]))
+                  .sum(),
+              ),
+            )
+            .mul(0.5) as tf.Scalar,
+        lrs[step % 3],
+      );
       singles.forEach((vars, k) =>
-        opts[k].minimize(() => tf.addN(vars.map((p, i) => p.square().mul(coef[i].slice(k, 1).reshape(SHAPES[i])).sum())).mul(0.5 * scales[k]) as tf.Scalar, lrs[step % 3][k]),
+        opts[k].minimize(
+          () =>
+            tf
+              .addN(vars.map((p, i) => p.square().mul(coef[i].slice(k, 1).reshape(SHAPES[i])).sum()))
+              .mul(0.5 * scales[k]) as tf.Scalar,
+          lrs[step % 3][k],
+        ),
       );
     }
     for (let k = 0; k < K; k++) {
@@ -57,7 +83,8 @@ describe('StackedAdamW', () => {
     const unused = tf.variable(tf.randomNormal([K, 4], 0, 1, 'float32', 3));
     const opt = new StackedAdamW(K, [[a], [b], [unused]], OPTS);
     const before = { b: Array.from(await b.data()), unused: Array.from(await unused.data()) };
-    for (let i = 0; i < 3; i++) opt.minimize(() => a.square().sum().add(b.mul(3).sum()) as tf.Scalar, 1e-2, [null, [true, false], null]);
+    for (let i = 0; i < 3; i++)
+      opt.minimize(() => a.square().sum().add(b.mul(3).sum()) as tf.Scalar, 1e-2, [null, [true, false], null]);
     const after = Array.from(await b.data());
     expect(after.slice(2)).toEqual(before.b.slice(2)); // member 1 of group b: untouched
     expect(after.slice(0, 2)).not.toEqual(before.b.slice(0, 2));

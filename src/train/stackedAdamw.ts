@@ -27,7 +27,8 @@ class StackedGroup {
     readonly K: number,
   ) {
     variables.forEach((x) => {
-      if (x.shape[0] !== K) throw new Error(`StackedAdamW: variable of shape [${x.shape}] is not stacked over ${K} members`);
+      if (x.shape[0] !== K)
+        throw new Error(`StackedAdamW: variable of shape [${x.shape}] is not stacked over ${K} members`);
     });
     this.sizes = variables.map((x) => x.size / K);
     this.size = this.sizes.reduce((a, b) => a + b, 0);
@@ -92,7 +93,11 @@ export class StackedAdamW {
   minimize(loss: () => tf.Scalar, lr: number | number[], active?: (boolean[] | null)[]): tf.Scalar {
     return tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, this.variables);
-      this.apply(this.variables.map((x) => grads[x.name] ?? null), lr, active);
+      this.apply(
+        this.variables.map((x) => grads[x.name] ?? null),
+        lr,
+        active,
+      );
       return value;
     });
   }
@@ -113,34 +118,77 @@ export class StackedAdamW {
         const present = gs.filter((g) => g !== null).length;
         if (present === 0) return { group, gi, g: null };
         if (present < gs.length) throw new Error('StackedAdamW: a group got gradients for only some of its variables');
-        return { group, gi, g: tf.concat(gs.map((g) => g!.reshape([K, -1])), 1) as tf.Tensor2D }; // (K, P)
+        return {
+          group,
+          gi,
+          g: tf.concat(
+            gs.map((g) => g!.reshape([K, -1])),
+            1,
+          ) as tf.Tensor2D,
+        }; // (K, P)
       });
       // Per member: scale_k = min(1, clip / ‖g_k‖), ‖g_k‖ over all of member k's gradients.
       let scale: tf.Tensor2D | null = null;
       if (clipNorm > 0) {
         const sq = flat.filter((f) => f.g).map((f) => f.g!.square().sum(1)); // each (K)
-        if (sq.length) scale = tf.scalar(clipNorm).div(sq.reduce((a, b) => a.add(b)).sqrt().maximum(clipNorm)).reshape([K, 1]) as tf.Tensor2D;
+        if (sq.length)
+          scale = tf
+            .scalar(clipNorm)
+            .div(
+              sq
+                .reduce((a, b) => a.add(b))
+                .sqrt()
+                .maximum(clipNorm),
+            )
+            .reshape([K, 1]) as tf.Tensor2D;
       }
-      const stepSize = tf.tensor2d(lrs.map((x) => x / bc1), [K, 1]); // (K, 1)
-      const decay = weightDecay > 0 ? tf.tensor2d(lrs.map((x) => x * weightDecay), [K, 1]) : null; // (K, 1)
+      const stepSize = tf.tensor2d(
+        lrs.map((x) => x / bc1),
+        [K, 1],
+      ); // (K, 1)
+      const decay =
+        weightDecay > 0
+          ? tf.tensor2d(
+              lrs.map((x) => x * weightDecay),
+              [K, 1],
+            )
+          : null; // (K, 1)
       for (const f of flat) {
         if (!f.g) continue;
         const act = active?.[f.gi];
-        const keep = act && act.some((a) => !a) ? tf.tensor2d(act.map((a) => (a ? 1 : 0)), [K, 1]) : null;
+        const keep =
+          act && act.some((a) => !a)
+            ? tf.tensor2d(
+                act.map((a) => (a ? 1 : 0)),
+                [K, 1],
+              )
+            : null;
         this.applyFlat(f.group, f.g, scale, stepSize, decay, bc2, epsilon, keep);
       }
     });
   }
 
   /** g: (K, P). `on`: (K, 1) 1 for members to update, 0 for members left as they are; null: all. */
-  private applyFlat(group: StackedGroup, grad: tf.Tensor2D, scale: tf.Tensor2D | null, stepSize: tf.Tensor2D, decay: tf.Tensor2D | null, bc2: number, eps: number, on: tf.Tensor2D | null): void {
+  private applyFlat(
+    group: StackedGroup,
+    grad: tf.Tensor2D,
+    scale: tf.Tensor2D | null,
+    stepSize: tf.Tensor2D,
+    decay: tf.Tensor2D | null,
+    bc2: number,
+    eps: number,
+    on: tf.Tensor2D | null,
+  ): void {
     const { beta1, beta2 } = this.opts;
     const K = this.members;
     const g = scale ? grad.mul(scale) : grad; // (K, P)
     let m = group.m.mul(beta1).add(g.mul(1 - beta1)) as tf.Tensor2D;
     let v = group.v.mul(beta2).add(g.square().mul(1 - beta2)) as tf.Tensor2D;
     // p ← p − stepSize_k · m / (√(v / bc2) + ε) − lr_k · wd · p   (decay on matrices only)
-    const p = tf.concat(group.variables.map((x) => x.reshape([K, -1])), 1) as tf.Tensor2D; // (K, P)
+    const p = tf.concat(
+      group.variables.map((x) => x.reshape([K, -1])),
+      1,
+    ) as tf.Tensor2D; // (K, P)
     let next = p.sub(m.div(v.div(bc2).sqrt().add(eps)).mul(stepSize)) as tf.Tensor2D;
     if (decay && group.decayMask) next = next.sub(p.mul(group.decayMask.mul(decay))) as tf.Tensor2D;
     else if (decay && group.allDecay) next = next.sub(p.mul(decay)) as tf.Tensor2D;

@@ -140,11 +140,15 @@ export class StackedDistillStep {
   ) {
     if (!members.length) throw new Error('a stacked step needs at least one member');
     for (const m of members) {
-      if (m.target !== undefined && !SOFT_TARGETS.includes(m.target)) throw new Error(`member ${m.name}: unknown soft target "${m.target}" (use ${SOFT_TARGETS.join(', ')})`);
+      if (m.target !== undefined && !SOFT_TARGETS.includes(m.target))
+        throw new Error(`member ${m.name}: unknown soft target "${m.target}" (use ${SOFT_TARGETS.join(', ')})`);
     }
     this.members = members.map((m) => ({ ...m, target: m.target ?? 'teacher' }));
     const config = modelConfigFor(studentSize, task);
-    this.students = StackedGPT.init(config, members.map((m) => deriveSeed(m.seed, 'init:student')));
+    this.students = StackedGPT.init(
+      config,
+      members.map((m) => deriveSeed(m.seed, 'init:student')),
+    );
     const cs = studentSize.nEmbd;
     const ct = teacher.config.nEmbd;
     const K = members.length;
@@ -152,7 +156,9 @@ export class StackedDistillStep {
     this.projections = Array.from({ length: studentSize.nLayer }, (_, i) =>
       tf.tidy(() => {
         const data = new Float32Array(K * cs * ct);
-        members.forEach((m, k) => data.set(normal(mulberry32(deriveSeed(m.seed, `proj:${i}`)), cs * ct, 1 / Math.sqrt(cs)), k * cs * ct));
+        members.forEach((m, k) =>
+          data.set(normal(mulberry32(deriveSeed(m.seed, `proj:${i}`)), cs * ct, 1 / Math.sqrt(cs)), k * cs * ct),
+        );
         return tf.variable(tf.tensor3d(data, [K, cs, ct]));
       }),
     );
@@ -184,7 +190,11 @@ export class StackedDistillStep {
     fresh.set('teacher', teacher);
     const [R, V] = teacher.shape;
     if (needed.has('random-teacher')) {
-      const random = GPT.init(this.teacher.config, this.opts.randomTeacherSeed ?? deriveSeed(this.opts.seed, 'init:random-teacher'), false);
+      const random = GPT.init(
+        this.teacher.config,
+        this.opts.randomTeacherSeed ?? deriveSeed(this.opts.seed, 'init:random-teacher'),
+        false,
+      );
       const logits = await cacheLogits(random, this.set, opts);
       random.dispose();
       if (!logits) return give(false);
@@ -199,7 +209,12 @@ export class StackedDistillStep {
         support: p.support !== undefined ? p.support : classes,
       };
       const host = (await teacher.data()) as Float32Array;
-      const permuted = permuteNonTargets(host, V, options, options.keep === 'label' ? rowLabels(this.task, !!this.set.scored) : undefined);
+      const permuted = permuteNonTargets(
+        host,
+        V,
+        options,
+        options.keep === 'label' ? rowLabels(this.task, !!this.set.scored) : undefined,
+      );
       fresh.set('permuted', tf.tensor2d(permuted, [R, V]));
     }
     if (needed.has('uniform')) fresh.set('uniform', tf.zeros([R, V]));
@@ -246,7 +261,9 @@ export class StackedDistillStep {
     if (hypers.length !== K) throw new Error(`step: ${hypers.length} hyperparameter sets for ${K} members`);
     hypers.forEach((h, k) => {
       if (usesIntermediate(h) && this.members[k].target !== 'teacher') {
-        throw new Error(`member ${this.members[k].name}: the intermediate terms (β, γ, δ) need the real teacher, not the ${this.members[k].target} target`);
+        throw new Error(
+          `member ${this.members[k].name}: the intermediate terms (β, γ, δ) need the real teacher, not the ${this.members[k].target} target`,
+        );
       }
     });
     const inter = hypers.some(usesIntermediate);

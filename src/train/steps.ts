@@ -31,7 +31,8 @@ function flatLogits(logits: tf.Tensor3D): tf.Tensor2D {
 function hardLoss(model: GPT, b: Batch): tf.Scalar {
   const logits = flatLogits(model.forward(b.inputs, { training: true, select: b.select }).logits); // (N, V)
   const weights = { temperature: 1, alpha: 0, beta: 0, gamma: 0, delta: 0 };
-  return stepLoss({ studentLogits: logits, targets: b.targets, hardMask: b.hardMask, hardCount: b.hardCount }, weights).total;
+  return stepLoss({ studentLogits: logits, targets: b.targets, hardMask: b.hardMask, hardCount: b.hardCount }, weights)
+    .total;
 }
 
 /** Trains a model on hard labels alone: the teacher phase. */
@@ -135,7 +136,9 @@ export class DistillStep {
     const S = set.scored ? 1 : set.seqLen;
     this.cache = new TeacherCache(set.count, S, task.vocab.length, (rows) => {
       const ids = tf.tensor1d(rows, 'int32');
-      const select = set.scored ? (tf.gather(set.scored.select, ids).reshape([rows.length, 1, set.seqLen]) as tf.Tensor3D) : undefined;
+      const select = set.scored
+        ? (tf.gather(set.scored.select, ids).reshape([rows.length, 1, set.seqLen]) as tf.Tensor3D)
+        : undefined;
       return flatLogits(this.teacher.forward(tf.gather(set.inputs, ids), { select }).logits);
     });
     // Two groups: the projections get gradients only while β > 0, the student's weights always.
@@ -186,8 +189,12 @@ export class DistillStep {
   stepRole(role: 'student' | 'baseline', h: Hyper, lr: number): tf.Tensor1D {
     const rows = this.nextRows(h.batchSize);
     return tf.tidy(() => {
-      const b = gatherBatch(this.set, rows, tf.tensor1d(rows, 'int32'), { tokenMask: role === 'student' && intermediate(h) });
-      return role === 'student' ? this.updateStudent(b, h, lr) : (this.updateBaseline(b, lr).reshape([1]) as tf.Tensor1D);
+      const b = gatherBatch(this.set, rows, tf.tensor1d(rows, 'int32'), {
+        tokenMask: role === 'student' && intermediate(h),
+      });
+      return role === 'student'
+        ? this.updateStudent(b, h, lr)
+        : (this.updateBaseline(b, lr).reshape([1]) as tf.Tensor1D);
     });
   }
 
@@ -218,7 +225,12 @@ export class DistillStep {
   private updateStudent(b: Batch, h: Hyper, lr: number): tf.Tensor1D {
     const inter = intermediate(h);
     const cached = this.teacherAt(h.temperature);
-    const teacher = { probs: this.cachedRows(cached.probs), offsets: this.cachedRows(cached.offsets), softMask: b.softMask, softCount: b.softCount };
+    const teacher = {
+      probs: this.cachedRows(cached.probs),
+      offsets: this.cachedRows(cached.offsets),
+      softMask: b.softMask,
+      softCount: b.softCount,
+    };
     // Hidden states and attention maps of the frozen teacher, outside any gradient tape.
     const teacherOut = inter ? this.teacher.forward(b.inputs, { collect: true, select: b.select }) : null;
     let report: tf.Tensor1D | null = null;

@@ -5,7 +5,14 @@ import { buildTask } from '../data';
 import { GPT } from '../model/gpt';
 import { memoryLimits } from '../memory';
 import { deriveSeed } from '../rng';
-import { membersPerGroup, planMembers, referenceCell, validateSweep, type SweepConfig, type SweepReport } from '../sweepConfig';
+import {
+  membersPerGroup,
+  planMembers,
+  referenceCell,
+  validateSweep,
+  type SweepConfig,
+  type SweepReport,
+} from '../sweepConfig';
 import { SweepMemoryError } from '../sweepMemory';
 import { DEFAULT_ADAMW } from './adamw';
 import { evaluateModel, indexSplit } from './evaluate';
@@ -43,14 +50,22 @@ const SWEEP: SweepConfig = {
 };
 
 const task = () => buildTask(RUN.task, taskOptions(RUN));
-const teacherFor = (t = task()) => GPT.init(modelConfigFor(resolveSize(RUN.teacher), t), deriveSeed(RUN.seed, 'init:teacher'), false);
+const teacherFor = (t = task()) =>
+  GPT.init(modelConfigFor(resolveSize(RUN.teacher), t), deriveSeed(RUN.seed, 'init:teacher'), false);
 
 describe('sweep config', () => {
   it('plans, per seed, the baseline, every (T, α) cell and the trained controls at the reference cell', () => {
     const plan = planMembers(SWEEP);
     expect(plan.length).toBe(membersPerGroup(SWEEP));
     expect(plan.length).toBe(2 * (1 + 2 + 3));
-    expect(plan.slice(0, 6).map((m) => m.name)).toEqual(['baseline seed 1', 'T=1 α=0.5 seed 1', 'T=4 α=0.5 seed 1', 'random teacher seed 1', 'permuted teacher seed 1', 'label smoothing ε=0.1 seed 1']);
+    expect(plan.slice(0, 6).map((m) => m.name)).toEqual([
+      'baseline seed 1',
+      'T=1 α=0.5 seed 1',
+      'T=4 α=0.5 seed 1',
+      'random teacher seed 1',
+      'permuted teacher seed 1',
+      'label smoothing ε=0.1 seed 1',
+    ]);
     expect(plan.slice(6).every((m) => m.seed === 2)).toBe(true);
     // run T = 3 is nearest 4 (in log T), α = 0.6 nearest 0.5
     expect(referenceCell(SWEEP)).toEqual({ t: 1, a: 0 });
@@ -73,14 +88,20 @@ describe('sweep config', () => {
     expect(bad({ students: ['9x9'] as never })).toMatch(/unknown model size "9x9"/);
     expect(bad({ smoothing: 1 })).toMatch(/ε must be between 0 and 1/);
     expect(bad({ run: { ...RUN, hyper: { ...RUN.hyper, beta: 1 } } })).toMatch(/logits only/);
-    expect(bad({ temperatures: [1, 2, 3, 4, 5, 6, 7, 8], alphas: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], seeds: [1, 2] })).toMatch(/136 students per stack is more than 96/);
-    expect(() => new SweepRun(task(), { ...SWEEP, seeds: [] }, null as never)).toThrow(/the sweep is not valid: choose at least one seed/);
+    expect(
+      bad({ temperatures: [1, 2, 3, 4, 5, 6, 7, 8], alphas: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], seeds: [1, 2] }),
+    ).toMatch(/136 students per stack is more than 96/);
+    expect(() => new SweepRun(task(), { ...SWEEP, seeds: [] }, null as never)).toThrow(
+      /the sweep is not valid: choose at least one seed/,
+    );
   });
 
   it('refuses a sweep that cannot fit, with the estimate and the limit', () => {
     const limits = memoryLimits('wasm', undefined, 1024 ** 2);
     expect(() => checkSweepFits(SWEEP, task(), limits)).toThrow(SweepMemoryError);
-    expect(() => checkSweepFits(SWEEP, task(), limits)).toThrow(/a sweep of 12 students needs about [\d.]+ MiB .*; the wasm backend can address 4 GiB/);
+    expect(() => checkSweepFits(SWEEP, task(), limits)).toThrow(
+      /a sweep of 12 students needs about [\d.]+ MiB .*; the wasm backend can address 4 GiB/,
+    );
     expect(checkSweepFits(SWEEP, task(), memoryLimits('wasm')).peak).toBeGreaterThan(0);
   });
 });
@@ -92,7 +113,10 @@ describe('SweepRun', () => {
     const teacher = teacherFor(t);
     const reports: SweepReport[] = [];
     const progress: number[] = [];
-    const run = new SweepRun(t, SWEEP, teacher, undefined, { onReport: (r) => reports.push(r), onProgress: (p) => progress.push(p.step) });
+    const run = new SweepRun(t, SWEEP, teacher, undefined, {
+      onReport: (r) => reports.push(r),
+      onProgress: (p) => progress.push(p.step),
+    });
     expect(await run.run()).toBe(true);
     run.dispose();
     expect(reports.map((r) => [r.group, r.step, r.final])).toEqual([
@@ -111,9 +135,20 @@ describe('SweepRun', () => {
     // The same stack trained again outside the sweep: each member's accuracy, and the gain as
     // distilled − baseline of the same seed, from standalone copies of the members.
     const plan = planMembers(SWEEP);
-    const stack = new StackedDistillStep(teacher, t, resolveSize('tiny'), plan, { seed: RUN.seed, labelled: RUN.labelled, adam: { ...DEFAULT_ADAMW, weightDecay: RUN.weightDecay, clipNorm: RUN.clipNorm } });
+    const stack = new StackedDistillStep(teacher, t, resolveSize('tiny'), plan, {
+      seed: RUN.seed,
+      labelled: RUN.labelled,
+      adam: { ...DEFAULT_ADAMW, weightDecay: RUN.weightDecay, clipNorm: RUN.clipNorm },
+    });
     await stack.cacheTeacher();
-    for (let s = 0; s < RUN.steps; s++) stack.step(plan.map((m) => ({ temperature: m.temperature, alpha: m.alpha, beta: 0, gamma: 0, delta: 0 })), RUN.hyper.batchSize, learningRate(s, RUN.hyper.lr, RUN.warmupSteps, RUN.steps)).dispose();
+    for (let s = 0; s < RUN.steps; s++)
+      stack
+        .step(
+          plan.map((m) => ({ temperature: m.temperature, alpha: m.alpha, beta: 0, gamma: 0, delta: 0 })),
+          RUN.hyper.batchSize,
+          learningRate(s, RUN.hyper.lr, RUN.warmupSteps, RUN.steps),
+        )
+        .dispose();
     const index = indexSplit(t, t.val, VAL_ROWS);
     const acc: number[] = [];
     for (let k = 0; k < plan.length; k++) {
@@ -149,7 +184,14 @@ describe('SweepRun', () => {
     const t = task();
     const teacher = teacherFor(t);
     const reports: SweepReport[] = [];
-    const config: SweepConfig = { ...SWEEP, seeds: [1], controls: [], temperatures: [2], students: ['tiny', '1x2x32'], run: { ...RUN, steps: 2, evalEvery: 2 } };
+    const config: SweepConfig = {
+      ...SWEEP,
+      seeds: [1],
+      controls: [],
+      temperatures: [2],
+      students: ['tiny', '1x2x32'],
+      run: { ...RUN, steps: 2, evalEvery: 2 },
+    };
     const run = new SweepRun(t, config, teacher, undefined, { onReport: (r) => reports.push(r) });
     expect(await run.run()).toBe(true);
     expect(reports.map((r) => [r.group, r.student, r.final])).toEqual([

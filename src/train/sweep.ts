@@ -18,7 +18,15 @@ import type { GPT } from '../model/gpt';
 import { stackedMatMulMode } from '../model/stackedOps';
 import { taskShape, type MemoryLimits } from '../memory';
 import { checkSweepMemory, type SweepMemoryEstimate } from '../sweepMemory';
-import { assertValidSweep, membersPerGroup, planMembers, studentParameters, type MemberPlan, type SweepConfig, type SweepReport } from '../sweepConfig';
+import {
+  assertValidSweep,
+  membersPerGroup,
+  planMembers,
+  studentParameters,
+  type MemberPlan,
+  type SweepConfig,
+  type SweepReport,
+} from '../sweepConfig';
 import { evaluateModel, indexSplit, type ScoredIndex } from './evaluate';
 import { scoredRowOf } from './gain';
 import { VAL_ROWS, type RunControl } from './run';
@@ -56,7 +64,15 @@ export function checkSweepFits(config: SweepConfig, task: Task, limits: MemoryLi
   const shape = taskShape(task);
   const estimates = config.students.map((student) =>
     checkSweepMemory(
-      { teacher: config.run.teacher, student, batchSize: config.run.hyper.batchSize, members: plan.length, sources, intermediate: false, splitMatMuls: stackedMatMulMode() === 'split' },
+      {
+        teacher: config.run.teacher,
+        student,
+        batchSize: config.run.hyper.batchSize,
+        members: plan.length,
+        sources,
+        intermediate: false,
+        splitMatMuls: stackedMatMulMode() === 'split',
+      },
       shape,
       limits,
     ),
@@ -64,7 +80,13 @@ export function checkSweepFits(config: SweepConfig, task: Task, limits: MemoryLi
   return estimates.reduce((a, b) => (b.peak > a.peak ? b : a));
 }
 
-const hyperOf = (m: MemberPlan): MemberHyper => ({ temperature: m.temperature, alpha: m.alpha, beta: 0, gamma: 0, delta: 0 });
+const hyperOf = (m: MemberPlan): MemberHyper => ({
+  temperature: m.temperature,
+  alpha: m.alpha,
+  beta: 0,
+  gamma: 0,
+  delta: 0,
+});
 
 export class SweepRun {
   readonly plan: MemberPlan[];
@@ -87,12 +109,19 @@ export class SweepRun {
     this.plan = planMembers(config);
     if (this.plan.length !== membersPerGroup(config)) throw new Error('planMembers and membersPerGroup disagree');
     this.valIndex = indexSplit(task, task.val, VAL_ROWS);
-    this.scored = { k: this.valIndex.k, labels: this.valIndex.labels, rowOf: scoredRowOf(this.valIndex, task.val.seqLen) };
+    this.scored = {
+      k: this.valIndex.k,
+      labels: this.valIndex.labels,
+      rowOf: scoredRowOf(this.valIndex, task.val.seqLen),
+    };
   }
 
   /** Trains and reports every group in order; resolves true when all finished, false when stopped. */
   async run(): Promise<boolean> {
-    if (this.teacherAccuracy === null) this.teacherAccuracy = (await evaluateModel(this.teacher, this.task, this.task.val, this.valIndex)).metrics.accuracy;
+    if (this.teacherAccuracy === null)
+      this.teacherAccuracy = (
+        await evaluateModel(this.teacher, this.task, this.task.val, this.valIndex)
+      ).metrics.accuracy;
     for (let g = 0; g < this.config.students.length; g++) {
       if (this.control.stopped()) return false;
       if (!(await this.runGroup(g))) return false;
@@ -113,7 +142,11 @@ export class SweepRun {
     const pending: tf.Tensor[] = [];
     try {
       if (!(await stack.cacheTeacher({ stopped: () => this.control.stopped() }))) return false;
-      this.callbacks.onPhase?.(group, 'training', `training ${this.plan.length} students (${student}) for ${run.steps} steps`);
+      this.callbacks.onPhase?.(
+        group,
+        'training',
+        `training ${this.plan.length} students (${student}) for ${run.steps} steps`,
+      );
       const hypers = this.plan.map(hyperOf);
       let last = Date.now();
       for (let step = 0; step < run.steps; step++) {
@@ -135,7 +168,12 @@ export class SweepRun {
           if (this.control.stopped()) return false;
           this.reports.push(report);
           this.callbacks.onReport?.(report);
-          if (done < run.steps) this.callbacks.onPhase?.(group, 'training', `training ${this.plan.length} students (${student}) for ${run.steps} steps`);
+          if (done < run.steps)
+            this.callbacks.onPhase?.(
+              group,
+              'training',
+              `training ${this.plan.length} students (${student}) for ${run.steps} steps`,
+            );
         }
       }
       return true;

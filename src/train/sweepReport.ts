@@ -3,7 +3,15 @@
 // (src/train/seedStats.ts), and the post-hoc temperature scaling of the baselines. Plain JS, no
 // tfjs: the numbers on the Experiments page are computed here, from the models' outputs.
 
-import { referenceCell, type CalibrationReport, type MemberPlan, type SweepConfig, type SweepControlReport, type SweepCellReport, type SweepReport } from '../sweepConfig';
+import {
+  referenceCell,
+  type CalibrationReport,
+  type MemberPlan,
+  type SweepConfig,
+  type SweepControlReport,
+  type SweepCellReport,
+  type SweepReport,
+} from '../sweepConfig';
 import { reliability, softmaxRows } from './metrics';
 import { seedGain } from './seedStats';
 import { fitTemperature, meanNll as nllAt } from './temperatureScaling';
@@ -49,7 +57,11 @@ const logOf = (p: Float32Array) => Float32Array.from(p, (x) => Math.log(Math.max
  * before and after on the other half, beside the reference cell's distilled student there. Means
  * over seeds. Null when there are too few rows to split.
  */
-export function calibration(outputs: readonly MemberOutput[], scored: ScoredRows, ref: { t: number; a: number }): CalibrationReport | null {
+export function calibration(
+  outputs: readonly MemberOutput[],
+  scored: ScoredRows,
+  ref: { t: number; a: number },
+): CalibrationReport | null {
   const { fit, held, fitRows, heldRows } = halves(scored.rowOf);
   if (!fit.length || !held.length) return null;
   const k = scored.k;
@@ -57,7 +69,13 @@ export function calibration(outputs: readonly MemberOutput[], scored: ScoredRows
   const heldLabels = Int32Array.from(held, (i) => scored.labels[i]);
   const per: Omit<CalibrationReport, 'fitRows' | 'heldOutRows'>[] = [];
   for (const base of outputs.filter((o) => o.plan.role.kind === 'baseline')) {
-    const distilled = outputs.find((o) => o.plan.seed === base.plan.seed && o.plan.role.kind === 'cell' && o.plan.role.t === ref.t && o.plan.role.a === ref.a);
+    const distilled = outputs.find(
+      (o) =>
+        o.plan.seed === base.plan.seed &&
+        o.plan.role.kind === 'cell' &&
+        o.plan.role.t === ref.t &&
+        o.plan.role.a === ref.a,
+    );
     if (!distilled) continue;
     const fitted = fitTemperature(logOf(pick(base.probs, k, fit)), fitLabels);
     const heldLogits = logOf(pick(base.probs, k, held));
@@ -125,7 +143,13 @@ export function sweepReport(ctx: ReportContext, outputs: readonly MemberOutput[]
     if (control === 'temperature-scaling') continue;
     const members = outputs.filter((o) => o.plan.role.kind === 'control' && o.plan.role.control === control);
     if (!members.length) continue;
-    controls.push({ control, temperature: members[0].plan.temperature, alpha: members[0].plan.alpha, accuracy: mean(members.map((m) => m.accuracy)), gain: gainOf(members) });
+    controls.push({
+      control,
+      temperature: members[0].plan.temperature,
+      alpha: members[0].plan.alpha,
+      accuracy: mean(members.map((m) => m.accuracy)),
+      gain: gainOf(members),
+    });
   }
   const reference = referenceCell(c);
   return {

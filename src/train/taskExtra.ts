@@ -40,7 +40,12 @@ export interface AppliedHyper {
  * The applied schedule of one phase, restricted to `keys`: a change of a key the role does not read
  * (T moved during the teacher phase) is no change for it. Steps after `lastStep` did not run.
  */
-export function appliedHyper(history: readonly HyperRecord[], phase: TrainPhase, keys: readonly (keyof Hyper)[], lastStep = Infinity): AppliedHyper {
+export function appliedHyper(
+  history: readonly HyperRecord[],
+  phase: TrainPhase,
+  keys: readonly (keyof Hyper)[],
+  lastStep = Infinity,
+): AppliedHyper {
   const schedule: ScheduleEntry[] = [];
   for (const r of history) {
     if (r.phase !== phase || r.step > lastStep) continue;

@@ -65,7 +65,12 @@ describe('TeacherCache', () => {
         const w = teacherTargets(cache.rawLogits, T);
         return [w.probs, w.offsets];
       });
-      const [gp, go, wp, wo] = await Promise.all([got.probs.data(), got.offsets.data(), want[0].data(), want[1].data()]);
+      const [gp, go, wp, wo] = await Promise.all([
+        got.probs.data(),
+        got.offsets.data(),
+        want[0].data(),
+        want[1].data(),
+      ]);
       for (const r of rows) {
         for (let j = 0; j < 4; j++) expect(gp[r * 4 + j]).toBeCloseTo(wp[r * 4 + j], 6);
         for (let j = 0; j < 2; j++) expect(go[r * 2 + j]).toBeCloseTo(wo[r * 2 + j], 6);

@@ -95,11 +95,17 @@ export class TeacherCache {
     const next = tf.tidy(() => {
       const fresh = this.compute(idx); // (P·S, V)
       const at = tf.tensor2d(idx, [P, 1], 'int32');
-      const logits = tf.tensorScatterUpdate(this.logits.reshape([N, S * V]), at, fresh.reshape([P, S * V])).reshape([N * S, V]);
+      const logits = tf
+        .tensorScatterUpdate(this.logits.reshape([N, S * V]), at, fresh.reshape([P, S * V]))
+        .reshape([N * S, V]);
       if (!this.targets) return [logits];
       const t = teacherTargets(fresh, this.targets.temperature);
-      const probs = tf.tensorScatterUpdate(this.targets.probs.reshape([N, S * V]), at, t.probs.reshape([P, S * V])).reshape([N * S, V]);
-      const offsets = tf.tensorScatterUpdate(this.targets.offsets.reshape([N, S * 2]), at, t.offsets.reshape([P, S * 2])).reshape([N * S, 2]);
+      const probs = tf
+        .tensorScatterUpdate(this.targets.probs.reshape([N, S * V]), at, t.probs.reshape([P, S * V]))
+        .reshape([N * S, V]);
+      const offsets = tf
+        .tensorScatterUpdate(this.targets.offsets.reshape([N, S * 2]), at, t.offsets.reshape([P, S * 2]))
+        .reshape([N * S, 2]);
       return [logits, probs, offsets];
     }) as tf.Tensor2D[];
     this.logits.dispose();
@@ -116,7 +122,9 @@ export class TeacherCache {
    * device drains and a worker answers messages). Returns false when `stopped` turned true part way;
    * the rows done so far stay cached.
    */
-  async fillAll(opts: { chunk?: number; onProgress?(done: number, total: number): void; stopped?(): boolean } = {}): Promise<boolean> {
+  async fillAll(
+    opts: { chunk?: number; onProgress?(done: number, total: number): void; stopped?(): boolean } = {},
+  ): Promise<boolean> {
     const chunk = opts.chunk ?? 128;
     let start = 0;
     while (this.missing > 0) {

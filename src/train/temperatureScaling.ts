@@ -38,7 +38,8 @@ export function meanNll(logits: ArrayLike<number>, labels: ArrayLike<number>, te
   let total = 0;
   for (let i = 0; i < M; i++) {
     const y = labels[i];
-    if (!(Number.isInteger(y) && y >= 0 && y < C)) throw new Error(`meanNll: label ${y} of row ${i} is outside 0…${C - 1}`);
+    if (!(Number.isInteger(y) && y >= 0 && y < C))
+      throw new Error(`meanNll: label ${y} of row ${i} is outside 0…${C - 1}`);
     let max = -Infinity;
     for (let c = 0; c < C; c++) max = Math.max(max, logits[i * C + c] / temperature);
     let sum = 0;
@@ -52,7 +53,11 @@ export function meanNll(logits: ArrayLike<number>, labels: ArrayLike<number>, te
  * Fits T > 0 minimising meanNll(logits, labels, T) by golden-section search over log T. Probability
  * rows work as logits too (log p differs from z by a per-row constant, which softmax ignores).
  */
-export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<number>, search: TemperatureSearch = {}): TemperatureFit {
+export function fitTemperature(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  search: TemperatureSearch = {},
+): TemperatureFit {
   const lo0 = Math.log(search.min ?? 0.05);
   const hi0 = Math.log(search.max ?? 20);
   const tol = search.tolerance ?? 1e-6;

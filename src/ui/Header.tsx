@@ -23,7 +23,10 @@ function BackendBadge() {
       {backend.fallbackReason ? (
         <span className="badge-reason" data-testid="backend-reason">
           {' '}
-          — {backend.forced && backend.forced === backend.name ? backend.fallbackReason : t('backend.fellBack', { reason: backend.fallbackReason })}
+          —{' '}
+          {backend.forced && backend.forced === backend.name
+            ? backend.fallbackReason
+            : t('backend.fellBack', { reason: backend.fallbackReason })}
         </span>
       ) : null}
     </div>
@@ -36,7 +39,14 @@ export function LanguageToggle() {
   return (
     <div className="lang-toggle" role="group" aria-label={t('language.label')}>
       {LANGS.map((l) => (
-        <button key={l} type="button" lang={LOCALE[l]} aria-pressed={l === lang} className={l === lang ? 'active' : ''} onClick={() => setLanguage(l)}>
+        <button
+          key={l}
+          type="button"
+          lang={LOCALE[l]}
+          aria-pressed={l === lang}
+          className={l === lang ? 'active' : ''}
+          onClick={() => setLanguage(l)}
+        >
           {t(LANG_NAME[l])}
         </button>
       ))}

@@ -37,11 +37,19 @@ export function Hero() {
             </a>
           </>
         ) : (
-          <button type="button" className="primary hero-start" data-testid="hero-start" onClick={() => c.start()} disabled={!!taskError}>
+          <button
+            type="button"
+            className="primary hero-start"
+            data-testid="hero-start"
+            onClick={() => c.start()}
+            disabled={!!taskError}
+          >
             {status === 'done' || status === 'error' ? t('insight.hero.restart') : t('insight.hero.start')}
           </button>
         )}
-        <p className="muted small">{fast && backend ? t('insight.hero.time', { backend }) : t('insight.hero.timeUnknown')}</p>
+        <p className="muted small">
+          {fast && backend ? t('insight.hero.time', { backend }) : t('insight.hero.timeUnknown')}
+        </p>
       </div>
     </section>
   );

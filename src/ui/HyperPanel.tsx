@@ -31,7 +31,11 @@ export function HyperPanel() {
             step={range.step}
             value={toControl(m, hyper[k])}
             display={displayValue(m, hyper[k], locale)}
-            valueText={m.display === 'exp1' ? new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 }).format(hyper[k]) : displayValue(m, hyper[k], locale)}
+            valueText={
+              m.display === 'exp1'
+                ? new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 }).format(hyper[k])
+                : displayValue(m, hyper[k], locale)
+            }
             onChange={(v) => set(k)(fromControl(m, v))}
           />
         );

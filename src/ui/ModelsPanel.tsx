@@ -36,7 +36,11 @@ function TeacherSource() {
       <>
         {t('models.trainsFirst', { steps: config.teacherSteps })}
         {shipped?.available && shipped.size ? (
-          <button type="button" className="link" onClick={() => c.setConfig({ ...config, teacherSteps: 0, teacher: shipped.size! })}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => c.setConfig({ ...config, teacherSteps: 0, teacher: shipped.size! })}
+          >
             {t('models.useShipped', { size: shipped.size })}
           </button>
         ) : null}
@@ -50,7 +54,11 @@ function TeacherSource() {
     message = (
       <>
         <span className="warn">{noShippedMessage(t, shipped, config)}.</span>{' '}
-        <button type="button" className="link" onClick={() => c.setConfig({ ...config, teacherSteps: AUTO_TEACHER_STEPS })}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => c.setConfig({ ...config, teacherSteps: AUTO_TEACHER_STEPS })}
+        >
           {t('models.trainFirst', { steps: AUTO_TEACHER_STEPS })}
         </button>
         {shipped.available && shipped.size ? (
@@ -97,8 +105,20 @@ export function ModelsPanel() {
       <h2>{t('models.title')}</h2>
       <p className="muted small">{t('models.note')}</p>
       <div className="size-pair">
-        <SizePicker key={`t-${config.teacher}`} role="Teacher" value={config.teacher} stats={teacher} onChange={(spec) => c.setConfig({ ...config, teacher: spec }, { teacherExplicit: true })} />
-        <SizePicker key={`s-${config.student}`} role="Student" value={config.student} stats={student} onChange={(spec) => c.setConfig({ ...config, student: spec })} />
+        <SizePicker
+          key={`t-${config.teacher}`}
+          role="Teacher"
+          value={config.teacher}
+          stats={teacher}
+          onChange={(spec) => c.setConfig({ ...config, teacher: spec }, { teacherExplicit: true })}
+        />
+        <SizePicker
+          key={`s-${config.student}`}
+          role="Student"
+          value={config.student}
+          stats={student}
+          onChange={(spec) => c.setConfig({ ...config, student: spec })}
+        />
       </div>
       <p className="compression">
         {t('models.compression')}{' '}

@@ -35,7 +35,12 @@ function Progress() {
   if (run.phase === 'caching' && run.cache) {
     return (
       <div className="progress-row">
-        <progress className="progress" max={run.cache.total} value={run.cache.done} aria-label={t('run.cachingProgress')} />
+        <progress
+          className="progress"
+          max={run.cache.total}
+          value={run.cache.done}
+          aria-label={t('run.cachingProgress')}
+        />
         <span className="muted small">
           {t('run.cached', { done: fmt.int(run.cache.done), total: fmt.int(run.cache.total) })}
         </span>
@@ -51,7 +56,12 @@ function Progress() {
     return (
       <>
         <div className="progress-row">
-          <progress className="progress" max={run.totalSteps} value={step} aria-label={t('run.phaseProgress', { phase: t(PHASE_TEXT[run.phase]) })} />
+          <progress
+            className="progress"
+            max={run.totalSteps}
+            value={step}
+            aria-label={t('run.phaseProgress', { phase: t(PHASE_TEXT[run.phase]) })}
+          />
         </div>
         {cache ? (
           <p className="muted small" data-testid="cache-progress">
@@ -78,7 +88,8 @@ export function RunControls() {
   const confirmReset = () => !runAtRisk(run) || window.confirm(t('run.resetConfirm', { steps: counter.step }));
   // Time left in the phase now training, from its current speed (long phases only: over 10 s).
   const left = counter.total - counter.step;
-  const etaRaw = speed && speed.stepsPerSec > 0 && speed.phase === counter.phase && left > 0 ? left / speed.stepsPerSec : null;
+  const etaRaw =
+    speed && speed.stepsPerSec > 0 && speed.phase === counter.phase && left > 0 ? left / speed.stepsPerSec : null;
   const eta = etaRaw !== null && etaRaw > 10 ? etaRaw : null;
 
   return (
@@ -99,14 +110,22 @@ export function RunControls() {
         <button type="button" onClick={() => c.step()} disabled={status === 'running' || (!active && !canStart)}>
           {t('run.step')}
         </button>
-        <button type="button" onClick={() => confirmReset() && c.reset()} disabled={status === 'idle' && run.phase === 'idle' && !run.started}>
+        <button
+          type="button"
+          onClick={() => confirmReset() && c.reset()}
+          disabled={status === 'idle' && run.phase === 'idle' && !run.started}
+        >
           {t('run.reset')}
         </button>
       </div>
       <div className="run-status">
         <div className="step-counter">
           <span className="muted" data-testid="step-label">
-            {counter.phase === 'teacher' ? t('run.teacherStepLabel') : counter.phase === 'distill' ? t('run.distillStepLabel') : t('run.stepCounter')}
+            {counter.phase === 'teacher'
+              ? t('run.teacherStepLabel')
+              : counter.phase === 'distill'
+                ? t('run.distillStepLabel')
+                : t('run.stepCounter')}
           </span>{' '}
           <strong data-testid="step" aria-live="off">
             {counter.step}
@@ -119,11 +138,18 @@ export function RunControls() {
           <span className="muted small">
             {' '}
             · {status === 'paused' ? t('run.paused') : t(PHASE_TEXT[run.phase])}
-            {speed && status === 'running' ? ` · ${t('run.stepsPerSec', { value: fmt.fixed(speed.stepsPerSec, 1) })}` : ''}
+            {speed && status === 'running'
+              ? ` · ${t('run.stepsPerSec', { value: fmt.fixed(speed.stepsPerSec, 1) })}`
+              : ''}
             {eta !== null && status === 'running' ? (
               <span data-testid="eta">
                 {' · '}
-                {t('insight.eta.left', { time: eta < 60 ? t('insight.eta.seconds', { n: Math.max(1, Math.round(eta)) }) : t('insight.eta.minutes', { m: Math.floor(eta / 60), s: Math.round(eta % 60) }) })}
+                {t('insight.eta.left', {
+                  time:
+                    eta < 60
+                      ? t('insight.eta.seconds', { n: Math.max(1, Math.round(eta)) })
+                      : t('insight.eta.minutes', { m: Math.floor(eta / 60), s: Math.round(eta % 60) }),
+                })}
               </span>
             ) : null}
           </span>

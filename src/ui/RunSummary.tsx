@@ -31,7 +31,13 @@ export function RunSummary() {
   );
   if (!s) return null;
   return (
-    <section className={`card run-summary verdict-${s.verdict}`} aria-label={t('insight.summary.aria')} data-testid="run-summary" data-verdict={s.verdict} data-final={report.split === 'test'}>
+    <section
+      className={`card run-summary verdict-${s.verdict}`}
+      aria-label={t('insight.summary.aria')}
+      data-testid="run-summary"
+      data-verdict={s.verdict}
+      data-final={report.split === 'test'}
+    >
       <h2>{t('insight.summary.title')}</h2>
       {s.lines.map((l, i) => (
         <p key={i} className={i === 0 ? 'muted small' : undefined}>

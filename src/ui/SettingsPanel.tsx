@@ -26,7 +26,8 @@ function NumberField({ k, config }: { k: RunNumericKey; config: RunConfig }) {
         title={f.hint ? t(f.hint as TKey) : undefined}
         onChange={(e) => {
           const v = e.target.valueAsNumber;
-          if (Number.isFinite(v) && v >= f.min && v <= f.max && (!f.integer || Number.isInteger(v))) c.setConfig({ ...config, [k]: v });
+          if (Number.isFinite(v) && v >= f.min && v <= f.max && (!f.integer || Number.isInteger(v)))
+            c.setConfig({ ...config, [k]: v });
         }}
       />
     </div>

@@ -1,5 +1,14 @@
 import { useId, useState } from 'react';
-import { PRESET_NAMES, PRESETS, SIZE_BOUNDS, resolveSize, sizeSpec, validateSize, type ModelSize, type SizeSpec } from '../config';
+import {
+  PRESET_NAMES,
+  PRESETS,
+  SIZE_BOUNDS,
+  resolveSize,
+  sizeSpec,
+  validateSize,
+  type ModelSize,
+  type SizeSpec,
+} from '../config';
 import type { TKey } from '../i18n/catalog';
 import { Tr, useT } from './i18n';
 import type { ModelStats } from './modelStats';
@@ -17,7 +26,11 @@ const presetLabel = (name: string) => {
 };
 
 const ROLE_KEY: Record<Props['role'], TKey> = { Teacher: 'role.Teacher', Student: 'role.Student' };
-const FIELD_KEY: Record<keyof ModelSize, TKey> = { nLayer: 'models.layers', nHead: 'models.heads', nEmbd: 'models.width' };
+const FIELD_KEY: Record<keyof ModelSize, TKey> = {
+  nLayer: 'models.layers',
+  nHead: 'models.heads',
+  nEmbd: 'models.width',
+};
 
 export function SizePicker({ role, value, stats, onChange }: Props) {
   const { t, fmt } = useT();

@@ -24,7 +24,10 @@ const TASK_DESCRIPTION: Record<TaskId, TKey> = {
 /** The task's description: the worker's own (English, with its numbers) in English, the catalog's in other languages. */
 function Description({ info }: { info: TaskInfo }) {
   const { t, lang } = useT();
-  const text = lang === 'en' ? info.description : t(TASK_DESCRIPTION[info.id], { count: info.classes?.length ?? 0, labels: (info.classes ?? []).join(', ') });
+  const text =
+    lang === 'en'
+      ? info.description
+      : t(TASK_DESCRIPTION[info.id], { count: info.classes?.length ?? 0, labels: (info.classes ?? []).join(', ') });
   return <p className="description">{text}</p>;
 }
 
@@ -82,7 +85,10 @@ export function TaskPanel() {
           <Description info={info} />
           <p className="muted small">
             {t('task.rows', {
-              kind: info.kind === 'classification' ? t('task.classes', { count: info.classes?.length ?? 0 }) : t('task.generation'),
+              kind:
+                info.kind === 'classification'
+                  ? t('task.classes', { count: info.classes?.length ?? 0 })
+                  : t('task.generation'),
               vocab: fmt.int(info.vocabSize),
               labelled: fmt.int(info.labelledRows),
               transfer: fmt.int(info.transferRows),

@@ -68,7 +68,9 @@ export const LOSS_COLOR: Record<LossKey, string> = PALETTES.light.loss;
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
 function darkQuery(): MediaQueryList | null {
-  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia(DARK_QUERY) : null;
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function'
+    ? window.matchMedia(DARK_QUERY)
+    : null;
 }
 
 function subscribe(listener: () => void): () => void {
@@ -79,7 +81,11 @@ function subscribe(listener: () => void): () => void {
 
 /** The palette of the colour scheme the browser asks for (light when it says nothing); follows changes. */
 export function usePalette(): Palette {
-  const dark = useSyncExternalStore(subscribe, () => darkQuery()?.matches ?? false, () => false);
+  const dark = useSyncExternalStore(
+    subscribe,
+    () => darkQuery()?.matches ?? false,
+    () => false,
+  );
   return dark ? PALETTES.dark : PALETTES.light;
 }
 

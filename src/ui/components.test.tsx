@@ -50,7 +50,11 @@ describe('knobs', () => {
     const runId = store.getState().run.runId;
     emit({ type: 'phase', runId, phase: 'distill', detail: '', totalSteps: 100 });
     fireEvent.change(a, { target: { value: '0.4' } });
-    expect(sent.at(-1)).toEqual({ type: 'setHyper', runId, hyper: { ...DEFAULT_CONFIG.hyper, temperature: 2, alpha: 0.4 } });
+    expect(sent.at(-1)).toEqual({
+      type: 'setHyper',
+      runId,
+      hyper: { ...DEFAULT_CONFIG.hyper, temperature: 2, alpha: 0.4 },
+    });
     expect(screen.getByTestId('formula').getAttribute('aria-label')).toContain('0.6·CE');
   });
 });
@@ -65,7 +69,12 @@ describe('run controls', () => {
     expect(sent.find((c) => c.type === 'start')).toMatchObject({ runId, paused: false });
     expect(screen.getByRole('button', { name: 'Start' })).toHaveProperty('disabled', true);
     emit({ type: 'phase', runId, phase: 'teacher', detail: 'training', totalSteps: 10 });
-    emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 1, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
+    emit({
+      type: 'points',
+      runId,
+      points: [{ phase: 'teacher', step: 1, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }],
+      speed: null,
+    });
     expect(screen.getByTestId('step').textContent).toBe('1');
     expect(screen.getByTestId('phase').textContent).toBe('teacher');
     // One counter: the step within the phase, of the phase's total; no second count beside the bar.
@@ -91,7 +100,12 @@ describe('run controls', () => {
     expect(screen.getByTestId('step').textContent).toBe('0');
     expect(screen.queryByTestId('error')).toBeNull();
     // A late event of the old run does not bring anything back.
-    emit({ type: 'points', runId, points: [{ phase: 'teacher', step: 2, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }], speed: null });
+    emit({
+      type: 'points',
+      runId,
+      points: [{ phase: 'teacher', step: 2, lr: 0, temperature: 4, alpha: 0.7, values: { total: 2 } }],
+      speed: null,
+    });
     expect(screen.getByTestId('step').textContent).toBe('0');
   });
 
@@ -100,7 +114,12 @@ describe('run controls', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     const runId = store.getState().run.runId;
     emit({ type: 'phase', runId, phase: 'distill', detail: 'distilling', totalSteps: 600 });
-    emit({ type: 'points', runId, points: [{ phase: 'distill', step: 42, lr: 0, temperature: 4, alpha: 0.7, values: { total: 1 } }], speed: null });
+    emit({
+      type: 'points',
+      runId,
+      points: [{ phase: 'distill', step: 42, lr: 0, temperature: 4, alpha: 0.7, values: { total: 1 } }],
+      speed: null,
+    });
     const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false);
     fireEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/42 steps of training/));
@@ -117,7 +136,14 @@ describe('run controls', () => {
     const { store, emit } = setup(<RunControls />);
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     const runId = store.getState().run.runId;
-    const pt = (phase: 'teacher' | 'distill', step: number) => ({ phase, step, lr: 0, temperature: 4, alpha: 0.7, values: { total: 1 } });
+    const pt = (phase: 'teacher' | 'distill', step: number) => ({
+      phase,
+      step,
+      lr: 0,
+      temperature: 4,
+      alpha: 0.7,
+      values: { total: 1 },
+    });
     emit({ type: 'phase', runId, phase: 'teacher', detail: '', totalSteps: 50 });
     emit({ type: 'points', runId, points: Array.from({ length: 50 }, (_, i) => pt('teacher', i + 1)), speed: null });
     emit({ type: 'phase', runId, phase: 'distill', detail: '', totalSteps: 300 });
@@ -145,9 +171,12 @@ describe('run controls', () => {
 describe('model sizes', () => {
   it('says "same size" when teacher and student match, and "more" when the student is bigger', () => {
     const { store } = setup(<ModelsPanel />);
-    const shown = () => `${screen.getByTestId('compression').textContent} ${screen.getByTestId('compression').nextElementSibling!.textContent}`;
+    const shown = () =>
+      `${screen.getByTestId('compression').textContent} ${screen.getByTestId('compression').nextElementSibling!.textContent}`;
     expect(shown()).toMatch(/^\d+(\.\d)?× fewer parameters in the student/);
-    act(() => store.dispatch({ type: 'config', config: { ...DEFAULT_CONFIG, teacher: 'teacher-s', student: 'teacher-s' } }));
+    act(() =>
+      store.dispatch({ type: 'config', config: { ...DEFAULT_CONFIG, teacher: 'teacher-s', student: 'teacher-s' } }),
+    );
     expect(shown()).toMatch(/^same size the student has as many parameters as the teacher/);
     expect(shown()).not.toMatch(/fewer/);
     act(() => store.dispatch({ type: 'config', config: { ...DEFAULT_CONFIG, teacher: 'tiny', student: 'teacher-s' } }));
@@ -180,7 +209,10 @@ describe('probability bars', () => {
     student: { logits: [0, 1], nLayer: 1, nHead: 1, attention: [[[1, 0, 0.5, 0.5]]] },
     layerMap: [0],
   };
-  const values = (col: HTMLElement) => within(col).getAllByText(/%$/).map((e) => e.textContent);
+  const values = (col: HTMLElement) =>
+    within(col)
+      .getAllByText(/%$/)
+      .map((e) => e.textContent);
 
   it('shows teacher and student side by side at T = 1 and re-softens at the current T', () => {
     const { rerender } = render(<ProbabilityBars result={result} temperature={1} />);

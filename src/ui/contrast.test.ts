@@ -5,7 +5,8 @@ import { contrast, mixHex, readableOn } from './contrast';
 describe('palette contrast (WCAG 2)', () => {
   for (const pal of Object.values(PALETTES)) {
     it(`${pal.scheme}: model and loss colours reach 4.5:1 on the card (text and lines alike), axis text too`, () => {
-      for (const c of [...Object.values(pal.role), ...Object.values(pal.loss), pal.axis]) expect(contrast(c, pal.card), c).toBeGreaterThanOrEqual(4.5);
+      for (const c of [...Object.values(pal.role), ...Object.values(pal.loss), pal.axis])
+        expect(contrast(c, pal.card), c).toBeGreaterThanOrEqual(4.5);
       expect(contrast(pal.grid, pal.card)).toBeLessThan(2); // the grid stays in the background
     });
     it(`${pal.scheme}: a confusion cell's count reads at 4.5:1 at every shade`, () => {

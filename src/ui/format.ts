@@ -1,11 +1,14 @@
 // Number formatting shared by the panels.
 
-export const pct = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`);
+export const pct = (v: number | undefined, digits = 1) =>
+  v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
 
-export const num = (v: number | undefined, digits = 3) => (v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(digits)).toString());
+export const num = (v: number | undefined, digits = 3) =>
+  v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(digits)).toString();
 
 /** Signed percentage points: "+3.2 pts". */
-export const pts = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} pts`);
+export const pts = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v) ? '—' : `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} pts`;
 
 /** 1234567 → "1.23M", 12345 → "12.3k". */
 export function compact(n: number): string {

@@ -7,7 +7,9 @@ import { mb, pts } from './format';
 describe('the formula with live values', () => {
   it('prints (1 − α), α·T², β, γ, δ with the current values', () => {
     const text = formulaText({ ...DEFAULT_HYPER, temperature: 2, alpha: 0.25, beta: 0.5 });
-    expect(text).toBe('L = 0.75·CE(y, softmax(zs)) + 0.25·4·KL(softmax(zt/2) ‖ softmax(zs/2)) + 0.5·feat + 0·att + 0·rel');
+    expect(text).toBe(
+      'L = 0.75·CE(y, softmax(zs)) + 0.25·4·KL(softmax(zt/2) ‖ softmax(zs/2)) + 0.5·feat + 0·att + 0·rel',
+    );
     expect(FORMULA).toMatch(/\(1 − α\)·CE \+ α·T²·KL/);
   });
 
@@ -22,14 +24,32 @@ describe('model stats', () => {
   it('says "same size" for equal sizes and "more" for a student bigger than its teacher, never "1.0× fewer" or "0.5× fewer"', () => {
     const stats = (params: number) => ({ size: { nLayer: 1, nHead: 1, nEmbd: 8 }, params });
     const same = modelStats('teacher-s', 99, 22)!;
-    expect(compressionLabel(same, modelStats('3x4x64', 99, 22))).toEqual({ value: 'same size', text: 'the student has as many parameters as the teacher' });
-    expect(compressionLabel(stats(1000), stats(2000))).toEqual({ value: '2.0×', text: 'more parameters in the student than in the teacher' });
-    expect(compressionLabel(stats(2500), stats(1000))).toEqual({ value: '2.5×', text: 'fewer parameters in the student' });
-    expect(compressionLabel(stats(12_400), stats(1000))).toEqual({ value: '12×', text: 'fewer parameters in the student' });
+    expect(compressionLabel(same, modelStats('3x4x64', 99, 22))).toEqual({
+      value: 'same size',
+      text: 'the student has as many parameters as the teacher',
+    });
+    expect(compressionLabel(stats(1000), stats(2000))).toEqual({
+      value: '2.0×',
+      text: 'more parameters in the student than in the teacher',
+    });
+    expect(compressionLabel(stats(2500), stats(1000))).toEqual({
+      value: '2.5×',
+      text: 'fewer parameters in the student',
+    });
+    expect(compressionLabel(stats(12_400), stats(1000))).toEqual({
+      value: '12×',
+      text: 'fewer parameters in the student',
+    });
     // Near 1, where one decimal would read "1.0×": the percentage.
     expect(compressionLabel(stats(1000), stats(970))).toEqual({ value: '3%', text: 'fewer parameters in the student' });
-    expect(compressionLabel(stats(1000), stats(1040))).toEqual({ value: '4%', text: 'more parameters in the student than in the teacher' });
-    expect(compressionLabel(stats(100_000), stats(99_999))).toEqual({ value: '1%', text: 'fewer parameters in the student' });
+    expect(compressionLabel(stats(1000), stats(1040))).toEqual({
+      value: '4%',
+      text: 'more parameters in the student than in the teacher',
+    });
+    expect(compressionLabel(stats(100_000), stats(99_999))).toEqual({
+      value: '1%',
+      text: 'fewer parameters in the student',
+    });
     expect(compressionLabel(null, stats(1))).toBeNull();
   });
 
@@ -41,7 +61,10 @@ describe('model stats', () => {
     expect(s.params).toBe(99 * 16 + 22 * 16 + (32 + 768 + 256 + 1024 + 1024) + 16);
     expect(compressionRatio(t, s)).toBeCloseTo(t.params / s.params, 12);
     expect(modelStats('3x5x64', 99, 22)).toBeNull(); // 64 is not divisible by 5
-    expect(compressionLabel(t, s)).toEqual({ value: `${Math.round(t.params / s.params)}×`, text: 'fewer parameters in the student' });
+    expect(compressionLabel(t, s)).toEqual({
+      value: `${Math.round(t.params / s.params)}×`,
+      text: 'fewer parameters in the student',
+    });
     expect(mb(250_000)).toBe('1.00 MB');
     expect(pts(0.034)).toBe('+3.4 pts');
     expect(pts(-0.01)).toBe('−1.0 pts');

@@ -43,7 +43,8 @@ afterEach(() => {
 });
 
 /** Identifiers, units and symbols that stay as they are in any language. */
-const ALLOWED = /\b(?:KD|KL|CE|CSV|JSON|NLL|ECE|F1|fp32|softmax|logits|zt|zs|exp|ln|p_i|q_i|Transformer|English|WebGPU|safetensors|nanoGPT|PyTorch|zip|tiny|student-[sm]|teacher-[sml]|transfer|txt|csv|text|label|bits|nats|Gram|feat|att|rel|CE|MB|GPU|T|L|i|p|q|y)\b/g;
+const ALLOWED =
+  /\b(?:KD|KL|CE|CSV|JSON|NLL|ECE|F1|fp32|softmax|logits|zt|zs|exp|ln|p_i|q_i|Transformer|English|WebGPU|safetensors|nanoGPT|PyTorch|zip|tiny|student-[sm]|teacher-[sml]|transfer|txt|csv|text|label|bits|nats|Gram|feat|att|rel|CE|MB|GPU|T|L|i|p|q|y)\b/g;
 
 /** The words of English left in a text once the allowed identifiers are taken out. */
 function englishWords(text: string): string[] {
@@ -54,10 +55,18 @@ describe('the UI in Chinese', () => {
   it('has no English left in its headings, buttons, labels, legends and table heads', () => {
     act(() => setLanguage('zh'));
     setup();
-    const labels = Array.from(document.querySelectorAll('h1, h2, h3, h4, button, label, summary, legend, th, option, .placeholder, .chart-empty')).map((el) => el.textContent ?? '');
-    const names = Array.from(document.querySelectorAll('[aria-label]')).map((el) => el.getAttribute('aria-label') ?? '');
+    const labels = Array.from(
+      document.querySelectorAll(
+        'h1, h2, h3, h4, button, label, summary, legend, th, option, .placeholder, .chart-empty',
+      ),
+    ).map((el) => el.textContent ?? '');
+    const names = Array.from(document.querySelectorAll('[aria-label]')).map(
+      (el) => el.getAttribute('aria-label') ?? '',
+    );
     expect(labels.length).toBeGreaterThan(60);
-    const leftovers = [...labels, ...names].filter((text) => englishWords(text).length).map((text) => `"${text.trim()}" (${englishWords(text).join(', ')})`);
+    const leftovers = [...labels, ...names]
+      .filter((text) => englishWords(text).length)
+      .map((text) => `"${text.trim()}" (${englishWords(text).join(', ')})`);
     expect(leftovers).toEqual([]);
     expect(screen.getByRole('button', { name: '开始' })).toBeTruthy();
     expect(screen.getByRole('slider', { name: /温度/ })).toBeTruthy();
@@ -93,13 +102,35 @@ describe('a lesson card', () => {
     fireEvent.click(within(lessons).getByRole('radio', { name: /The distilled student, clearly/ }));
     fireEvent.click(within(lessons).getByRole('button', { name: 'Run: α = 1 (teacher only)' }));
     const start = sent.find((c) => c.type === 'start');
-    expect(start).toMatchObject({ type: 'start', config: { task: 'sentiment', teacher: 'teacher-s', steps: 600, hyper: { alpha: 1, temperature: 4 } } });
+    expect(start).toMatchObject({
+      type: 'start',
+      config: { task: 'sentiment', teacher: 'teacher-s', steps: 600, hyper: { alpha: 1, temperature: 4 } },
+    });
     const runId = store.getState().run.runId;
     const pause = () => act(() => new Promise<void>((r) => setTimeout(r, 800))); // the card redraws at most every 700 ms
     await pause();
     expect(within(lessons).getByTestId('lesson-lines').textContent).toMatch(/Waiting for the first validation/);
-    const m = (accuracy: number, agreement: number) => ({ accuracy, nll: 1, perplexity: 2.7, ece: 0.1, reliability: [], agreement, confusion: [[accuracy * 100, 100 - accuracy * 100]] });
-    emit({ type: 'eval', runId, report: { phase: 'distill', step: 100, split: 'val', teacher: m(0.8, 1), student: m(0.55, 0.7), baseline: m(0.5, 0.5) } });
+    const m = (accuracy: number, agreement: number) => ({
+      accuracy,
+      nll: 1,
+      perplexity: 2.7,
+      ece: 0.1,
+      reliability: [],
+      agreement,
+      confusion: [[accuracy * 100, 100 - accuracy * 100]],
+    });
+    emit({
+      type: 'eval',
+      runId,
+      report: {
+        phase: 'distill',
+        step: 100,
+        split: 'val',
+        teacher: m(0.8, 1),
+        student: m(0.55, 0.7),
+        baseline: m(0.5, 0.5),
+      },
+    });
     await pause();
     const text = within(lessons).getByTestId('lesson-lines').textContent ?? '';
     expect(text).toMatch(/distilled student 55\.0%, baseline 50\.0%; KD gain \+5\.0 pts/);
@@ -107,7 +138,9 @@ describe('a lesson card', () => {
     // +5 points on 100 validation rows is within the noise (0.7 standard errors): not “clearly” better.
     expect(within(lessons).getByText(/did not go the way you predicted/)).toBeTruthy();
     act(() => setLanguage('zh'));
-    expect(within(lessons).getByTestId('lesson-lines').textContent).toMatch(/蒸馏学生 55\.0%，基线学生 50\.0%；KD 增益 \+5\.0 个百分点/);
+    expect(within(lessons).getByTestId('lesson-lines').textContent).toMatch(
+      /蒸馏学生 55\.0%，基线学生 50\.0%；KD 增益 \+5\.0 个百分点/,
+    );
   });
 });
 
@@ -127,6 +160,8 @@ describe('the worked KL example', () => {
     fireEvent.change(q, { target: { value: '0.5, 0.3, 0.2' } });
     expect(within(card).getByRole('alert').textContent).toMatch(/p has 2 entries and q has 3/);
     fireEvent.change(q, { target: { value: '1.5, -0.5' } });
-    expect(within(card).getByRole('alert').textContent).toMatch(/q: entry 2 is -0\.5, and probabilities cannot be negative/);
+    expect(within(card).getByRole('alert').textContent).toMatch(
+      /q: entry 2 is -0\.5, and probabilities cannot be negative/,
+    );
   });
 });

@@ -33,19 +33,36 @@ export interface Format {
 export function makeFormat(lang: Lang, t: TFn): Format {
   const locale = LOCALE[lang];
   const fixed = (v: number, digits: number) =>
-    new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(v);
+    new Intl.NumberFormat(locale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      useGrouping: false,
+    }).format(v);
   return {
     int: (n) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n),
     pct: (v, digits = 1) =>
       v === undefined || !Number.isFinite(v)
         ? '—'
-        : new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v),
-    pts: (v) => (v === undefined || !Number.isFinite(v) ? '—' : t('format.pts', { value: `${v >= 0 ? '+' : '−'}${fixed(Math.abs(v * 100), 1)}` })),
+        : new Intl.NumberFormat(locale, {
+            style: 'percent',
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+          }).format(v),
+    pts: (v) =>
+      v === undefined || !Number.isFinite(v)
+        ? '—'
+        : t('format.pts', { value: `${v >= 0 ? '+' : '−'}${fixed(Math.abs(v * 100), 1)}` }),
     num: (v, digits = 3) => num(v, digits),
     fixed,
-    compact: (n) => (lang === 'en' ? compactEn(n) : new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n)),
+    compact: (n) =>
+      lang === 'en'
+        ? compactEn(n)
+        : new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n),
     mb: (params) => mbEn(params),
-    time: (d) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d),
+    time: (d) =>
+      new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(
+        d,
+      ),
   };
 }
 

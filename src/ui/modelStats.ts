@@ -27,9 +27,13 @@ export function compressionRatio(teacher: ModelStats | null, student: ModelStats
  * size", or for a student bigger than its teacher "2.0× more parameters in the student than in
  * the teacher". Near 1 (where "1.0×" would hide the difference) it says the percentage.
  */
-export function compressionLabel(teacher: ModelStats | null, student: ModelStats | null): { value: string; text: string } | null {
+export function compressionLabel(
+  teacher: ModelStats | null,
+  student: ModelStats | null,
+): { value: string; text: string } | null {
   if (!teacher || !student || teacher.params <= 0 || student.params <= 0) return null;
-  if (teacher.params === student.params) return { value: 'same size', text: 'the student has as many parameters as the teacher' };
+  if (teacher.params === student.params)
+    return { value: 'same size', text: 'the student has as many parameters as the teacher' };
   const smaller = student.params < teacher.params;
   const ratio = smaller ? teacher.params / student.params : student.params / teacher.params; // > 1
   const where = smaller ? 'fewer parameters in the student' : 'more parameters in the student than in the teacher';

@@ -8,7 +8,14 @@ import { summarize, verdictFor, type SummaryInput } from './summary';
 
 const EN = flatten(en);
 const fmt = makeFormat('en', (k, v) => fill(EN[k], v));
-const m = (accuracy: number, agreement?: number): Metrics => ({ accuracy, nll: 1, perplexity: 2.7, ece: 0.1, reliability: [], agreement });
+const m = (accuracy: number, agreement?: number): Metrics => ({
+  accuracy,
+  nll: 1,
+  perplexity: 2.7,
+  ece: 0.1,
+  reliability: [],
+  agreement,
+});
 
 function input(over: Partial<EvalReport> = {}, x: Partial<SummaryInput> = {}): SummaryInput {
   const report: EvalReport = {
@@ -21,10 +28,21 @@ function input(over: Partial<EvalReport> = {}, x: Partial<SummaryInput> = {}): S
     gain: { gain: 0.18, se: 0.025, n: 500, rows: 500 },
     ...over,
   };
-  return { report, final: report.split === 'test', task: 'sentiment', kind: 'classification', classes: 5, hyper: DEFAULT_HYPER, teacherParams: 155_000, studentParams: 28_600, ...x };
+  return {
+    report,
+    final: report.split === 'test',
+    task: 'sentiment',
+    kind: 'classification',
+    classes: 5,
+    hyper: DEFAULT_HYPER,
+    teacherParams: 155_000,
+    studentParams: 28_600,
+    ...x,
+  };
 }
 
-const text = (s: ReturnType<typeof summarize>) => [...s!.lines, ...s!.warnings, s!.next].map((l) => fill(EN[l.key], l.values)).join('\n');
+const text = (s: ReturnType<typeof summarize>) =>
+  [...s!.lines, ...s!.warnings, s!.next].map((l) => fill(EN[l.key], l.values)).join('\n');
 
 describe('the run summary', () => {
   it('says who beat whom, by how much and how sure, what the teacher knew and what T and α did', () => {
@@ -56,7 +74,13 @@ describe('the run summary', () => {
   });
 
   it('explains why KD does not help on modular addition with a small student', () => {
-    const s = summarize(input({ teacher: m(1), student: m(0.1), baseline: m(0.12), gain: { gain: -0.02, se: 0.02, n: 169, rows: 169 } }, { task: 'modadd', classes: 13 }), fmt)!;
+    const s = summarize(
+      input(
+        { teacher: m(1), student: m(0.1), baseline: m(0.12), gain: { gain: -0.02, se: 0.02, n: 169, rows: 169 } },
+        { task: 'modadd', classes: 13 },
+      ),
+      fmt,
+    )!;
     expect(s.verdict).toBe('noise');
     expect(s.warnings.map((w) => w.key)).toEqual(['insight.warn.modaddTiny']);
   });

@@ -42,8 +42,16 @@ export function verdictFor(gain: number, se: number): Verdict {
   return 'noise';
 }
 
-const RESULT: Record<Verdict, TKey> = { helps: 'insight.summary.helps', noise: 'insight.summary.noise', hurts: 'insight.summary.hurts' };
-const NEXT: Record<Verdict, TKey> = { helps: 'insight.summary.next.helps', noise: 'insight.summary.next.noise', hurts: 'insight.summary.next.hurts' };
+const RESULT: Record<Verdict, TKey> = {
+  helps: 'insight.summary.helps',
+  noise: 'insight.summary.noise',
+  hurts: 'insight.summary.hurts',
+};
+const NEXT: Record<Verdict, TKey> = {
+  helps: 'insight.summary.next.helps',
+  noise: 'insight.summary.next.noise',
+  hurts: 'insight.summary.next.hurts',
+};
 
 /** Null until the report has both students and their paired gain. */
 export function summarize(x: SummaryInput, fmt: Format): Summary | null {
@@ -54,7 +62,10 @@ export function summarize(x: SummaryInput, fmt: Format): Summary | null {
   const pts = (v: number) => fmt.pts(v);
   const lines: Line[] = [];
   const warnings: Line[] = [];
-  lines.push({ key: x.final ? 'insight.summary.final' : 'insight.summary.interim', values: { rows: fmt.int(rows), step: r.step } });
+  lines.push({
+    key: x.final ? 'insight.summary.final' : 'insight.summary.interim',
+    values: { rows: fmt.int(rows), step: r.step },
+  });
   lines.push({
     key: RESULT[verdict],
     values: {
@@ -68,12 +79,26 @@ export function summarize(x: SummaryInput, fmt: Format): Summary | null {
   const chance = x.kind === 'classification' && x.classes ? 1 / x.classes : null;
   if (r.teacher) {
     const agreement = { agreement: fmt.pct(r.student.agreement), baselineAgreement: fmt.pct(r.baseline.agreement) };
-    if (chance !== null) lines.push({ key: 'insight.summary.teacher', values: { teacher: fmt.pct(r.teacher.accuracy), chance: fmt.pct(chance, 0), ...agreement } });
-    else lines.push({ key: 'insight.summary.teacherGen', values: { teacher: fmt.pct(r.teacher.accuracy), ...agreement } });
+    if (chance !== null)
+      lines.push({
+        key: 'insight.summary.teacher',
+        values: { teacher: fmt.pct(r.teacher.accuracy), chance: fmt.pct(chance, 0), ...agreement },
+      });
+    else
+      lines.push({ key: 'insight.summary.teacherGen', values: { teacher: fmt.pct(r.teacher.accuracy), ...agreement } });
   }
   const h = x.hyper;
   if (h.alpha === 0) lines.push({ key: 'insight.summary.knobsAlphaZero', values: {} });
-  else lines.push({ key: 'insight.summary.knobs', values: { t: fmt.num(h.temperature, 3), alpha: fmt.num(h.alpha, 3), alphaPct: fmt.pct(h.alpha, 0), hardPct: fmt.pct(1 - h.alpha, 0) } });
+  else
+    lines.push({
+      key: 'insight.summary.knobs',
+      values: {
+        t: fmt.num(h.temperature, 3),
+        alpha: fmt.num(h.alpha, 3),
+        alphaPct: fmt.pct(h.alpha, 0),
+        hardPct: fmt.pct(1 - h.alpha, 0),
+      },
+    });
   if (x.teacherParams && x.studentParams && x.teacherParams > x.studentParams) {
     lines.push({ key: 'insight.summary.size', values: { ratio: fmt.fixed(x.teacherParams / x.studentParams, 1) } });
   }
@@ -81,12 +106,19 @@ export function summarize(x: SummaryInput, fmt: Format): Summary | null {
   // Warnings: what makes this run's numbers misleading.
   if (r.teacher && chance !== null) {
     const t = r.teacher.accuracy;
-    if (t < chance + Math.max(0.05, 0.15 * (1 - chance))) warnings.push({ key: 'insight.warn.teacherChance', values: { teacher: fmt.pct(t), chance: fmt.pct(chance, 0) } });
-    else if (t < chance + (1 - chance) / 3) warnings.push({ key: 'insight.warn.teacherWeak', values: { teacher: fmt.pct(t) } });
+    if (t < chance + Math.max(0.05, 0.15 * (1 - chance)))
+      warnings.push({ key: 'insight.warn.teacherChance', values: { teacher: fmt.pct(t), chance: fmt.pct(chance, 0) } });
+    else if (t < chance + (1 - chance) / 3)
+      warnings.push({ key: 'insight.warn.teacherWeak', values: { teacher: fmt.pct(t) } });
   }
   if (verdict === 'noise' && !x.final && r.step > 0) warnings.push({ key: 'insight.warn.noise', values: {} });
   if (x.task === 'modadd' && verdict !== 'helps') warnings.push({ key: 'insight.warn.modaddTiny', values: {} });
-  else if (x.final && r.teacher && verdict !== 'helps' && r.teacher.accuracy - Math.max(r.student.accuracy, r.baseline.accuracy) > 0.3) {
+  else if (
+    x.final &&
+    r.teacher &&
+    verdict !== 'helps' &&
+    r.teacher.accuracy - Math.max(r.student.accuracy, r.baseline.accuracy) > 0.3
+  ) {
     warnings.push({ key: 'insight.warn.capacity', values: {} });
   }
   return { verdict, lines, warnings, next: { key: NEXT[verdict], values: {} } };

@@ -31,7 +31,10 @@ function gpu(): GpuLike | undefined {
 /** Why WebGPU cannot start here, or null when an adapter is available. */
 async function webgpuProblem(): Promise<{ problem: string | null; adapter?: string }> {
   const g = gpu();
-  if (!g) return { problem: 'this browser has no WebGPU (navigator.gpu is missing; it needs a secure context and a recent browser)' };
+  if (!g)
+    return {
+      problem: 'this browser has no WebGPU (navigator.gpu is missing; it needs a secure context and a recent browser)',
+    };
   try {
     const adapter = await g.requestAdapter();
     if (!adapter) return { problem: 'WebGPU exists but no GPU adapter is available (requestAdapter returned null)' };
@@ -50,7 +53,11 @@ function configureWasm(): void {
   if (wasmConfigured) return;
   wasmConfigured = true;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmPlain,
+    'tfjs-backend-wasm-simd.wasm': wasmSimd,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+  });
 }
 
 /** How the wasm backend runs here: SIMD or not (threads are off, see above). */
@@ -74,11 +81,14 @@ async function tryBackend(name: BackendName): Promise<BackendAttempt & { adapter
     if (check.problem) return { name, ok: false, reason: check.problem };
     adapter = check.adapter;
   }
-  if (!tf.findBackendFactory(name)) return { name, ok: false, reason: `the ${name} backend is not available in this environment` };
+  if (!tf.findBackendFactory(name))
+    return { name, ok: false, reason: `the ${name} backend is not available in this environment` };
   try {
     const ok = await tf.setBackend(name);
-    if (!ok) return { name, ok: false, reason: `tf.setBackend('${name}') returned false (the backend failed to initialise)` };
-    if (tf.getBackend() !== name) return { name, ok: false, reason: `asked for ${name} but tfjs runs ${tf.getBackend()}` };
+    if (!ok)
+      return { name, ok: false, reason: `tf.setBackend('${name}') returned false (the backend failed to initialise)` };
+    if (tf.getBackend() !== name)
+      return { name, ok: false, reason: `asked for ${name} but tfjs runs ${tf.getBackend()}` };
     // A tiny op proves the backend computes (WebGL can register and still fail on first use).
     const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
     const v = await probe.data();

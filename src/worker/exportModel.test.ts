@@ -38,10 +38,17 @@ const PER_STEP: Hyper[] = [
 
 function scriptedControl(): RunControl {
   let calls = 0;
-  return { hyper: () => PER_STEP[Math.min(calls++, PER_STEP.length - 1)], beforeStep: async () => {}, stopped: () => false };
+  return {
+    hyper: () => PER_STEP[Math.min(calls++, PER_STEP.length - 1)],
+    beforeStep: async () => {},
+    stopped: () => false,
+  };
 }
 
-const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'good great fun' : 'bad awful dull'} film ${i},${i % 2 ? 'pos' : 'neg'}`);
+const rows = Array.from(
+  { length: 40 },
+  (_, i) => `${i % 2 ? 'good great fun' : 'bad awful dull'} film ${i},${i % 2 ? 'pos' : 'neg'}`,
+);
 const CSV = 'text,label\n' + rows.join('\n');
 
 let run: DistillationRun;
@@ -76,7 +83,11 @@ describe('app export (exportRole)', () => {
     ]);
     expect(baseline.training.hyper).toEqual({ lr: 0.001, batchSize: 4 });
     const teacher = JSON.parse((await exportRole(run, 'teacher')).configJson);
-    expect(teacher.training).toMatchObject({ phase: 'teacher', steps: 2, schedule: [{ step: 1, lr: 0.003, batchSize: 4 }] });
+    expect(teacher.training).toMatchObject({
+      phase: 'teacher',
+      steps: 2,
+      schedule: [{ step: 1, lr: 0.003, batchSize: 4 }],
+    });
     expect(teacher.seed).toBe(CONFIG.seed);
   });
 
@@ -102,7 +113,9 @@ describe('app export (exportRole)', () => {
         logits.dispose();
         const decoded = decodePrediction(last, extra, vocab);
         // The class the app's student gives: the best of the class tokens at the last position.
-        const ref = tf.tidy(() => run.distiller!.student.forward(tf.tensor2d([tokens], [1, tokens.length], 'int32')).logits);
+        const ref = tf.tidy(
+          () => run.distiller!.student.forward(tf.tensor2d([tokens], [1, tokens.length], 'int32')).logits,
+        );
         const refLast = Array.from((await ref.data()).slice(-vocab.length));
         ref.dispose();
         const classes = run.task.classes!;

@@ -40,7 +40,12 @@ describe('worker: PyTorch script export', () => {
     const events: WorkerEvent[] = [];
     const session = new Session({
       post: (e) => events.push(e),
-      chooseBackend: async () => ({ name: 'cpu', fallbackReason: 'test', forced: 'cpu', attempts: [{ name: 'cpu', ok: true }] }),
+      chooseBackend: async () => ({
+        name: 'cpu',
+        fallbackReason: 'test',
+        forced: 'cpu',
+        attempts: [{ name: 'cpu', ok: true }],
+      }),
       loadAsset: async () => null,
       flushMs: 0,
       predictEveryMs: 0,
@@ -50,11 +55,14 @@ describe('worker: PyTorch script export', () => {
     await session.handle({ type: 'start', runId: 1, config: CONFIG, paused: true });
     // Paused before the teacher's first step: there is no final teacher to export yet.
     await session.handle({ type: 'exportScript', runId: 1 });
-    expect(events.filter((e) => e.type === 'error').at(-1)).toMatchObject({ message: expect.stringContaining('teacher is still training') });
+    expect(events.filter((e) => e.type === 'error').at(-1)).toMatchObject({
+      message: expect.stringContaining('teacher is still training'),
+    });
 
     await session.handle({ type: 'resume', runId: 1 });
     const t0 = Date.now();
-    while (!events.some((e) => e.type === 'phase' && e.phase === 'done') && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
+    while (!events.some((e) => e.type === 'phase' && e.phase === 'done') && Date.now() - t0 < 60_000)
+      await new Promise((r) => setTimeout(r, 10));
     await session.handle({ type: 'exportScript', runId: 1 });
     const ev = events.find((e): e is Extract<WorkerEvent, { type: 'exportedScript' }> => e.type === 'exportedScript');
     expect(ev).toBeDefined();
@@ -62,10 +70,17 @@ describe('worker: PyTorch script export', () => {
     const files = unzipSync(new Uint8Array(ev!.zip));
     const dec = new TextDecoder();
     expect(Object.keys(files).every((p) => p.startsWith('kd-modadd-seed7/'))).toBe(true);
-    expect(dec.decode(files['kd-modadd-seed7/kd_train.py'])).toBe(readFileSync('src/export/python/kd_train.py', 'utf8'));
+    expect(dec.decode(files['kd-modadd-seed7/kd_train.py'])).toBe(
+      readFileSync('src/export/python/kd_train.py', 'utf8'),
+    );
     expect(dec.decode(files['kd-modadd-seed7/nanogpt.py'])).toBe(readFileSync('src/export/python/nanogpt.py', 'utf8'));
     const run = JSON.parse(dec.decode(files['kd-modadd-seed7/run.json']));
-    expect(run).toMatchObject({ steps: 3, seed: 7, teacher_source: 'trained', exported_by: { source: 'app', backend: 'cpu' } });
+    expect(run).toMatchObject({
+      steps: 3,
+      seed: 7,
+      teacher_source: 'trained',
+      exported_by: { source: 'app', backend: 'cpu' },
+    });
     expect(files['kd-modadd-seed7/teacher/model.safetensors'].length).toBeGreaterThan(1000);
   });
 });

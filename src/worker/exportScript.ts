@@ -14,9 +14,19 @@ import type { DistillationRun } from '../train/run';
  * `name`.zip holding the folder `name`/. The teacher must be final, so distillation must have
  * started; the steps already taken keep the hyperparameters they ran with, the rest take `current`.
  */
-export async function exportScriptZip(run: DistillationRun, current: Hyper): Promise<{ name: string; zip: Uint8Array }> {
-  if (!run.model('student')) throw new Error('the teacher is still training: the script starts from the final teacher, so export once distillation has started');
-  const files = await buildKdScript(run, { kdTrain, nanogpt }, { plan: distillPlan(run, current), exportedBy: { source: 'app', backend: tf.getBackend() } });
+export async function exportScriptZip(
+  run: DistillationRun,
+  current: Hyper,
+): Promise<{ name: string; zip: Uint8Array }> {
+  if (!run.model('student'))
+    throw new Error(
+      'the teacher is still training: the script starts from the final teacher, so export once distillation has started',
+    );
+  const files = await buildKdScript(
+    run,
+    { kdTrain, nanogpt },
+    { plan: distillPlan(run, current), exportedBy: { source: 'app', backend: tf.getBackend() } },
+  );
   const folder = `kd-${run.task.id}-seed${run.config.seed}`;
   const entries: Record<string, Uint8Array> = {};
   for (const f of files) entries[`${folder}/${f.path}`] = f.data;

@@ -6,7 +6,14 @@ import { EOS_TOKEN } from '../data';
 import { mapLayer } from '../distill/losses';
 import type { GPT } from '../model/gpt';
 import { continuePrompt, forwardLatencies, inspectModel } from '../train/inspect';
-import { MODEL_ROLES, type Latency, type ModelPrediction, type ModelRole, type PredictionResult, type WorkerEvent } from './protocol';
+import {
+  MODEL_ROLES,
+  type Latency,
+  type ModelPrediction,
+  type ModelRole,
+  type PredictionResult,
+  type WorkerEvent,
+} from './protocol';
 import type { ActiveRun } from './activeRun';
 
 /** Latency is re-measured at most this often while training (it holds the training loop meanwhile). */
@@ -89,7 +96,8 @@ export class Predictor {
       const result = await this.inspect(a, input, continuations);
       if (result && !a.stopped) this.post({ type: 'prediction', runId: a.runId, result });
     } catch (e) {
-      if (!a.stopped && input !== null) this.post({ type: 'predictionError', runId: a.runId, input, message: (e as Error).message });
+      if (!a.stopped && input !== null)
+        this.post({ type: 'predictionError', runId: a.runId, input, message: (e as Error).message });
     } finally {
       this.busy = false;
       this.lastCost = performance.now() - t0;
@@ -124,7 +132,8 @@ export class Predictor {
         attention: ins.attention.map((layer) => layer.map((head) => Array.from(head))),
       };
       if (continuations && task.kind === 'generation') {
-        const maxNew = eos >= 0 ? Math.max(1, Math.min(MAX_NEW_TOKENS, model.config.blockSize - ids.length)) : MAX_NEW_TOKENS;
+        const maxNew =
+          eos >= 0 ? Math.max(1, Math.min(MAX_NEW_TOKENS, model.config.blockSize - ids.length)) : MAX_NEW_TOKENS;
         const opts = { maxNew, stopId: eos >= 0 ? eos : undefined, banned: [0, 1] };
         const greedy = await continuePrompt(model, ids, opts);
         const sampled = await continuePrompt(model, ids, { ...opts, seed: a.config.seed });
@@ -139,7 +148,10 @@ export class Predictor {
     }
     const t = models.teacher;
     const s = models.student;
-    if (t && s) result.layerMap = Array.from({ length: s.config.nLayer }, (_, i) => mapLayer(i, s.config.nLayer, t.config.nLayer));
+    if (t && s)
+      result.layerMap = Array.from({ length: s.config.nLayer }, (_, i) =>
+        mapLayer(i, s.config.nLayer, t.config.nLayer),
+      );
     return result;
   }
 

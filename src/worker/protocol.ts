@@ -7,7 +7,16 @@
 // Start and Reset and drops events from any other run, so late events after a reset never show.
 
 import { resolveSize, type Hyper, type RunConfig, type SizeSpec, type TaskId } from '../config';
-import { STEP_VALUES, type EvalReport, type ModelMetrics, type ModelRole, type Phase, type StepPoint, type StepValue, type TrainPhase } from '../report';
+import {
+  STEP_VALUES,
+  type EvalReport,
+  type ModelMetrics,
+  type ModelRole,
+  type Phase,
+  type StepPoint,
+  type StepValue,
+  type TrainPhase,
+} from '../report';
 
 export { MODEL_ROLES } from '../report';
 export type { EvalReport, ModelRole, Phase, ReliabilityBin, TrainPhase } from '../report';

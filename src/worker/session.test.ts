@@ -57,7 +57,12 @@ function makeSession(loadAsset: AssetLoader = noAssets, memoryLimits?: () => Mem
   const rec = new Recorder();
   const session = new Session({
     post: rec.post,
-    chooseBackend: async () => ({ name: 'cpu', fallbackReason: 'test', forced: 'cpu', attempts: [{ name: 'cpu', ok: true }] }),
+    chooseBackend: async () => ({
+      name: 'cpu',
+      fallbackReason: 'test',
+      forced: 'cpu',
+      attempts: [{ name: 'cpu', ok: true }],
+    }),
     loadAsset,
     flushMs: 0,
     predictEveryMs: 0,
@@ -124,7 +129,12 @@ describe('worker session', () => {
   it('step does exactly one step while paused, and pause stops the steps', async () => {
     const { rec, session } = makeSession();
     live = session;
-    await session.handle({ type: 'start', runId: 7, config: { ...CONFIG, teacherSteps: 2, steps: 1000 }, paused: true });
+    await session.handle({
+      type: 'start',
+      runId: 7,
+      config: { ...CONFIG, teacherSteps: 2, steps: 1000 },
+      paused: true,
+    });
     await sleep(200);
     expect(rec.points()).toEqual([]);
     await session.handle({ type: 'step', runId: 7 });
@@ -175,14 +185,24 @@ describe('worker session', () => {
     expect(rec.points('distill')[1]).toMatchObject({ step: 2, temperature: 2, alpha: 0.25 });
     const marks = rec.of('hyperApplied');
     expect(marks).toHaveLength(1);
-    expect(marks[0]).toMatchObject({ runId: 2, phase: 'distill', step: 2, changes: { temperature: { from: 4, to: 2 }, alpha: { from: 0.7, to: 0.25 } } });
+    expect(marks[0]).toMatchObject({
+      runId: 2,
+      phase: 'distill',
+      step: 2,
+      changes: { temperature: { from: 4, to: 2 }, alpha: { from: 0.7, to: 0.25 } },
+    });
   });
 
   it('reset disposes every tensor; events after it carry the old run id', async () => {
     const { rec, session } = makeSession();
     live = session;
     const before = tf.memory().numTensors;
-    await session.handle({ type: 'start', runId: 3, config: { ...CONFIG, teacherSteps: 2, steps: 1000 }, paused: false });
+    await session.handle({
+      type: 'start',
+      runId: 3,
+      config: { ...CONFIG, teacherSteps: 2, steps: 1000 },
+      paused: false,
+    });
     await rec.waitFor(() => rec.points('distill').length >= 4);
     void session.handle({ type: 'predict', runId: 3, input: '3 + 4 =', continuations: true });
     const resetAt = rec.events.length;
@@ -218,7 +238,11 @@ describe('worker session', () => {
     live = session;
     await session.handle({ type: 'init', forcedBackend: null, assetsBase: '/base/' });
     await session.handle({ type: 'setConfig', config: { ...CONFIG, teacherSteps: 0 } });
-    expect(rec.of('taskInfo')[0]).toMatchObject({ task: 'modadd', error: null, info: { kind: 'classification', seqLen: 5 } });
+    expect(rec.of('taskInfo')[0]).toMatchObject({
+      task: 'modadd',
+      error: null,
+      info: { kind: 'classification', seqLen: 5 },
+    });
     expect(rec.of('shippedTeacher')[0].info).toEqual({ task: 'modadd', available: true, size: 'tiny' });
     await session.handle({ type: 'start', runId: 1, config: { ...CONFIG, teacherSteps: 0, steps: 3 }, paused: false });
     await rec.waitFor((e) => e.type === 'phase' && e.phase === 'done');
@@ -227,9 +251,16 @@ describe('worker session', () => {
     expect(rec.points('teacher')).toEqual([]);
 
     // A different teacher size cannot use it: a teacher is trained first.
-    await session.handle({ type: 'start', runId: 2, config: { ...CONFIG, teacher: 'student-s', teacherSteps: 0, steps: 1 }, paused: true });
+    await session.handle({
+      type: 'start',
+      runId: 2,
+      config: { ...CONFIG, teacher: 'student-s', teacherSteps: 0, steps: 1 },
+      paused: true,
+    });
     expect(rec.of('notice')[0]).toMatchObject({ runId: 2, teacherSteps: AUTO_TEACHER_STEPS });
-    expect(rec.of('notice')[0].message).toMatch(/no shipped teacher for this task\/size; train one first.*shipped one is tiny; you chose student-s/);
+    expect(rec.of('notice')[0].message).toMatch(
+      /no shipped teacher for this task\/size; train one first.*shipped one is tiny; you chose student-s/,
+    );
     await session.handle({ type: 'step', runId: 2 });
     await rec.waitFor((e) => e.type === 'points' && e.runId === 2);
     expect(rec.points('teacher')).toHaveLength(1);
@@ -240,8 +271,21 @@ describe('worker session', () => {
     // The largest teacher the bounds allow, on this backend's own limits (cpu: a 3 GiB budget).
     const { rec, session } = makeSession();
     live = session;
-    await session.handle({ type: 'start', runId: 1, config: { ...CONFIG, task: 'sentiment', teacher: '12x16x512', teacherSteps: 300, hyper: { ...CONFIG.hyper, batchSize: 32 } }, paused: false });
-    expect(rec.of('error')[0].message).toMatch(/^this config needs about 3\.4 GiB \(at its peak, training the teacher\); the cpu backend's budget is 3 GiB/);
+    await session.handle({
+      type: 'start',
+      runId: 1,
+      config: {
+        ...CONFIG,
+        task: 'sentiment',
+        teacher: '12x16x512',
+        teacherSteps: 300,
+        hyper: { ...CONFIG.hyper, batchSize: 32 },
+      },
+      paused: false,
+    });
+    expect(rec.of('error')[0].message).toMatch(
+      /^this config needs about 3\.4 GiB \(at its peak, training the teacher\); the cpu backend's budget is 3 GiB/,
+    );
     expect(rec.of('phase').map((e) => e.phase)).toEqual(['loading', 'error']);
     expect(rec.points()).toEqual([]);
     expect(session.current).toBeNull();
@@ -263,12 +307,23 @@ describe('worker session', () => {
     const { rec, session } = makeSession();
     live = session;
     await session.handle({ type: 'setConfig', config: CONFIG });
-    await session.handle({ type: 'upload', name: 'bad.csv', bytes: new TextEncoder().encode('text,label\nonly one row,a\n').buffer as ArrayBuffer });
+    await session.handle({
+      type: 'upload',
+      name: 'bad.csv',
+      bytes: new TextEncoder().encode('text,label\nonly one row,a\n').buffer as ArrayBuffer,
+    });
     expect(rec.of('uploadError')[0].message.length).toBeGreaterThan(10);
     await session.handle({ type: 'upload', name: 'notes.pdf', bytes: new Uint8Array([1, 2]).buffer as ArrayBuffer });
     expect(rec.of('uploadError')[1].message).toMatch(/\.txt.*\.csv/);
-    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'good great fun' : 'bad awful dull'} film ${i},${i % 2 ? 'pos' : 'neg'}`);
-    await session.handle({ type: 'upload', name: 'mine.csv', bytes: new TextEncoder().encode('text,label\n' + rows.join('\n')).buffer as ArrayBuffer });
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${i % 2 ? 'good great fun' : 'bad awful dull'} film ${i},${i % 2 ? 'pos' : 'neg'}`,
+    );
+    await session.handle({
+      type: 'upload',
+      name: 'mine.csv',
+      bytes: new TextEncoder().encode('text,label\n' + rows.join('\n')).buffer as ArrayBuffer,
+    });
     expect(rec.of('uploaded')[0]).toMatchObject({ task: 'custom-csv', name: 'mine.csv' });
     // The upload describes its task itself, right after 'uploaded': no setConfig round trip.
     const afterUpload = rec.events.slice(rec.events.indexOf(rec.of('uploaded')[0]) + 1).map((e) => e.type);
@@ -299,6 +354,12 @@ describe('worker session', () => {
     const ex = rec.of('exported')[0];
     expect(ex.role).toBe('student');
     expect(ex.safetensors.byteLength).toBeGreaterThan(1000);
-    expect(JSON.parse(ex.configJson)).toMatchObject({ n_layer: 1, n_head: 2, n_embd: 16, task: 'modadd', role: 'student' });
+    expect(JSON.parse(ex.configJson)).toMatchObject({
+      n_layer: 1,
+      n_head: 2,
+      n_embd: 16,
+      task: 'modadd',
+      role: 'student',
+    });
   });
 });

@@ -216,7 +216,12 @@ export class Session {
       this.taskCache = { key: this.taskKey(config), task };
       const what = task.classes ? `${task.classes.length} classes` : `${task.vocab.length} distinct tokens`;
       const rows = task.teacherTrain.count + task.val.count + task.test.count;
-      this.deps.post({ type: 'uploaded', task: file.task, name, summary: `${rows.toLocaleString('en-US')} examples, ${what}` });
+      this.deps.post({
+        type: 'uploaded',
+        task: file.task,
+        name,
+        summary: `${rows.toLocaleString('en-US')} examples, ${what}`,
+      });
     } catch (e) {
       this.deps.post({ type: 'uploadError', name, message: (e as Error).message });
       return;
@@ -263,7 +268,10 @@ export class Session {
     }
     // Refused before the models and the teacher cache are allocated, rather than failing (wasm:
     // Aborted(); a GPU: a lost device) deep into the run.
-    const memory = memoryProblem(estimateMemory(effective, taskShape(task)), (this.deps.memoryLimits ?? currentMemoryLimits)());
+    const memory = memoryProblem(
+      estimateMemory(effective, taskShape(task)),
+      (this.deps.memoryLimits ?? currentMemoryLimits)(),
+    );
     if (memory) {
       teacher?.dispose();
       this.active = null;

@@ -12,8 +12,19 @@ import type { BackendInfo, BackendName } from './protocol';
 export type { SweepConfig, SweepReport } from '../sweepConfig';
 
 /** What the sweep worker is doing. */
-export type SweepStatus = 'idle' | 'loading' | 'teacher' | 'caching' | 'training' | 'evaluating' | 'done' | 'stopped' | 'error';
-export const SWEEP_STATUSES: readonly SweepStatus[] = ['idle', 'loading', 'teacher', 'caching', 'training', 'evaluating', 'done', 'stopped', 'error'];
+export type SweepStatus =
+  'idle' | 'loading' | 'teacher' | 'caching' | 'training' | 'evaluating' | 'done' | 'stopped' | 'error';
+export const SWEEP_STATUSES: readonly SweepStatus[] = [
+  'idle',
+  'loading',
+  'teacher',
+  'caching',
+  'training',
+  'evaluating',
+  'done',
+  'stopped',
+  'error',
+];
 
 /** The memory estimate of the sweep's largest group, before anything was allocated (src/sweepMemory.ts). */
 export interface SweepMemoryInfo {

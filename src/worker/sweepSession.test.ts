@@ -51,7 +51,12 @@ function makeSession(limits?: () => MemoryLimits) {
   const rec = new Recorder();
   const session = new SweepSession({
     post: rec.post,
-    chooseBackend: async () => ({ name: 'cpu', fallbackReason: 'test', forced: 'cpu', attempts: [{ name: 'cpu', ok: true }] }),
+    chooseBackend: async () => ({
+      name: 'cpu',
+      fallbackReason: 'test',
+      forced: 'cpu',
+      attempts: [{ name: 'cpu', ok: true }],
+    }),
     loadAsset: async () => null,
     flushMs: 0,
     ...(limits ? { memoryLimits: limits } : {}),
@@ -128,7 +133,11 @@ describe('sweep session', () => {
     const before = tf.memory().numTensors;
     const { rec, session } = makeSession();
     live = session;
-    await session.handle({ type: 'sweepStart', runId: 3, config: { ...SWEEP, run: { ...SWEEP.run, steps: 200, evalEvery: 100 } } });
+    await session.handle({
+      type: 'sweepStart',
+      runId: 3,
+      config: { ...SWEEP, run: { ...SWEEP.run, steps: 200, evalEvery: 100 } },
+    });
     await rec.waitFor((e) => e.type === 'sweepProgress' && e.step >= 2);
     await session.handle({ type: 'sweepStop', runId: 3 });
     const stoppedAt = rec.events.length;

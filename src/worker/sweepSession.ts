@@ -15,7 +15,13 @@ import { currentMemoryLimits } from '../train/memoryLimits';
 import { DistillationRun } from '../train/run';
 import { checkSweepFits, SweepRun } from '../train/sweep';
 import { yieldToEvents } from './activeRun';
-import { AUTO_TEACHER_STEPS, noShippedTeacherMessage, shippedTeacherFits, type BackendInfo, type BackendName } from './protocol';
+import {
+  AUTO_TEACHER_STEPS,
+  noShippedTeacherMessage,
+  shippedTeacherFits,
+  type BackendInfo,
+  type BackendName,
+} from './protocol';
 import { SpeedMeter } from './speed';
 import type { SweepCommand, SweepEvent, SweepStatus } from './sweepProtocol';
 import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
@@ -116,13 +122,20 @@ export class SweepSession {
   private async drive(a: ActiveSweep, config: SweepConfig): Promise<void> {
     const problems = validateSweep(config);
     if (problems.length) throw new Error(`the sweep is not valid: ${problems.join('; ')}`);
-    if (!BUILTIN_TASKS.includes(config.run.task)) throw new Error(`sweeps run on the built-in tasks (${BUILTIN_TASKS.join(', ')}); "${config.run.task}" is your own data`);
+    if (!BUILTIN_TASKS.includes(config.run.task))
+      throw new Error(
+        `sweeps run on the built-in tasks (${BUILTIN_TASKS.join(', ')}); "${config.run.task}" is your own data`,
+      );
     this.status(a, 'loading', 'preparing the task');
     const task = buildTask(config.run.task, taskOptions(config.run));
     // Refused before the teacher, the stack and its caches are allocated.
     const limits = (this.deps.memoryLimits ?? currentMemoryLimits)();
     const estimate = checkSweepFits(config, task, limits);
-    this.deps.post({ type: 'sweepMemory', runId: a.runId, memory: { members: membersPerGroup(config), peakBytes: estimate.peak, limitBytes: limits.totalBytes } });
+    this.deps.post({
+      type: 'sweepMemory',
+      runId: a.runId,
+      memory: { members: membersPerGroup(config), peakBytes: estimate.peak, limitBytes: limits.totalBytes },
+    });
     a.teacher = await this.teacherFor(a, config, task);
     if (!a.teacher || a.stopped) return;
     const control = { beforeStep: yieldToEvents, stopped: () => a.stopped };
@@ -139,7 +152,14 @@ export class SweepSession {
         onProgress: (p) => {
           if (a.stopped) return;
           a.speed.record(performance.now(), p.step);
-          this.deps.post({ type: 'sweepProgress', runId: a.runId, group: p.group, step: p.step, steps: p.steps, stepsPerSec: a.speed.stepsPerSec() });
+          this.deps.post({
+            type: 'sweepProgress',
+            runId: a.runId,
+            group: p.group,
+            step: p.step,
+            steps: p.steps,
+            stepsPerSec: a.speed.stepsPerSec(),
+          });
         },
         onReport: (report) => {
           if (!a.stopped) this.deps.post({ type: 'sweepReport', runId: a.runId, report });
@@ -148,7 +168,13 @@ export class SweepSession {
       this.deps.flushMs ?? 250,
     );
     const finished = await a.run.run();
-    if (finished) this.status(a, 'done', `finished ${config.students.length} group(s) of ${a.run.plan.length} students`, config.students.length - 1);
+    if (finished)
+      this.status(
+        a,
+        'done',
+        `finished ${config.students.length} group(s) of ${a.run.plan.length} students`,
+        config.students.length - 1,
+      );
   }
 
   /** The shipped teacher when one fits the sweep's task and size; else one trained as the single run trains it. */
@@ -161,13 +187,21 @@ export class SweepSession {
         if (!weights) throw new Error('the shipped teacher has a config.json but no model.safetensors');
         return importModel(weights, shipped.configJson, false).model;
       }
-      this.status(a, 'teacher', `${noShippedTeacherMessage(shipped.info, run)}: training a teacher for ${AUTO_TEACHER_STEPS} steps first`);
+      this.status(
+        a,
+        'teacher',
+        `${noShippedTeacherMessage(shipped.info, run)}: training a teacher for ${AUTO_TEACHER_STEPS} steps first`,
+      );
       run = { ...run, teacherSteps: AUTO_TEACHER_STEPS };
     } else {
       this.status(a, 'teacher', `training the teacher for ${run.teacherSteps} steps`);
     }
     // The single run's teacher phase (same seed, same batches, same schedule), then its teacher kept.
-    const trainer = new DistillationRun(task, run, { hyper: () => run.hyper, beforeStep: yieldToEvents, stopped: () => a.stopped });
+    const trainer = new DistillationRun(task, run, {
+      hyper: () => run.hyper,
+      beforeStep: yieldToEvents,
+      stopped: () => a.stopped,
+    });
     try {
       await trainer.trainTeacher();
     } catch (e) {

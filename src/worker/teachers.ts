@@ -18,7 +18,10 @@ export interface ShippedTeacherFiles {
 
 /** Reads a task's shipped config.json and checks that it fits the task's vocabulary and length. */
 export async function probeShippedTeacher(task: Task, load: AssetLoader): Promise<ShippedTeacherFiles> {
-  const none = (reason: string): ShippedTeacherFiles => ({ info: { task: task.id, available: false, reason }, configJson: null });
+  const none = (reason: string): ShippedTeacherFiles => ({
+    info: { task: task.id, available: false, reason },
+    configJson: null,
+  });
   if (!BUILTIN_TASKS.includes(task.id)) return none('there is no shipped teacher for your own data');
   let bytes: Uint8Array | null;
   try {
@@ -38,7 +41,8 @@ export async function probeShippedTeacher(task: Task, load: AssetLoader): Promis
   if (vocab.length !== task.vocab.length || vocab.some((t, i) => t !== task.vocab[i])) {
     return none('the shipped teacher was trained with a different vocabulary');
   }
-  if (config.blockSize < task.seqLen) return none(`the shipped teacher reads at most ${config.blockSize} tokens; the task needs ${task.seqLen}`);
+  if (config.blockSize < task.seqLen)
+    return none(`the shipped teacher reads at most ${config.blockSize} tokens; the task needs ${task.seqLen}`);
   const size: SizeSpec = sizeSpec({ nLayer: config.nLayer, nHead: config.nHead, nEmbd: config.nEmbd });
   return { info: { task: task.id, available: true, size }, configJson };
 }

@@ -86,14 +86,18 @@ async function settledStep(page: Page, gapMs = 2500, timeout = 40_000): Promise<
 function showsProbability(text: string, who: RegExp): boolean {
   const lines = text.split('\n').map((l) => l.trim());
   const prob = /\d+(?:\.\d+)?\s*%/;
-  return lines.some((l, i) => who.test(l) && (prob.test(l.replace(who, '')) || (!!lines[i + 1] && /^\(?\d+(?:\.\d+)?\s*%\)?$/.test(lines[i + 1]))));
+  return lines.some(
+    (l, i) =>
+      who.test(l) &&
+      (prob.test(l.replace(who, '')) || (!!lines[i + 1] && /^\(?\d+(?:\.\d+)?\s*%\)?$/.test(lines[i + 1]))),
+  );
 }
 
 /** SVG line paths that recharts drew inside a chart (with more than one point). */
 async function drawnLines(chart: Locator): Promise<number> {
-  const ds = await chart.locator('.recharts-line path, path.recharts-curve').evaluateAll((els) =>
-    els.map((e) => e.getAttribute('d') ?? ''),
-  );
+  const ds = await chart
+    .locator('.recharts-line path, path.recharts-curve')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? ''));
   return ds.filter((d) => /^M[^M]*L/.test(d.trim())).length;
 }
 
@@ -202,7 +206,10 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
     it('runs on the webgpu backend (not a fallback)', async () => {
       const badge = page().getByTestId('backend');
       await expect
-        .poll(async () => (await badge.textContent()) ?? '', { timeout: 60_000, message: 'backend badge names a backend' })
+        .poll(async () => (await badge.textContent()) ?? '', {
+          timeout: 60_000,
+          message: 'backend badge names a backend',
+        })
         .toMatch(/webgpu|webgl|cpu/i);
       const text = (await badge.textContent()) ?? '';
       expect(text, `backend badge says "${text}"`).toMatch(/webgpu/i);
@@ -239,7 +246,9 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
           message: 'phase reaches distillation',
         })
         .toMatch(/distil/i);
-      await expect.poll(() => counterLabel(page()), { message: 'the counter counts distillation steps' }).toMatch(/distillation step/i);
+      await expect
+        .poll(() => counterLabel(page()), { message: 'the counter counts distillation steps' })
+        .toMatch(/distillation step/i);
       await stepAbove(page(), 0, TO_DISTILL_MS);
       await expect
         .poll(() => drawnLines(page().getByTestId('loss-chart')), {
@@ -252,10 +261,16 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
       await panel.waitFor({ state: 'visible', timeout: 15_000 });
       const text = async () => (await panel.innerText()) ?? '';
       await expect
-        .poll(async () => showsProbability(await text(), /teacher/i), { timeout: 30_000, message: 'a teacher probability' })
+        .poll(async () => showsProbability(await text(), /teacher/i), {
+          timeout: 30_000,
+          message: 'a teacher probability',
+        })
         .toBe(true);
       await expect
-        .poll(async () => showsProbability(await text(), /student/i), { timeout: 30_000, message: 'a student probability' })
+        .poll(async () => showsProbability(await text(), /student/i), {
+          timeout: 30_000,
+          message: 'a student probability',
+        })
         .toBe(true);
 
       await expect
@@ -348,7 +363,9 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
       await page()
         .getByLabel(/Upload/)
         .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-      const alert = page().getByRole('alert').filter({ hasText: /line\s*3/i });
+      const alert = page()
+        .getByRole('alert')
+        .filter({ hasText: /line\s*3/i });
       await expect.poll(() => alert.count(), { timeout: 15_000, message: 'an alert naming line 3' }).toBeGreaterThan(0);
       const message = (await alert.first().innerText()).trim();
       expect(message).toMatch(/field/i);
@@ -390,9 +407,7 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
       app = await openPage(browser!, server!.url, '/?' + TINY + '&backend=cpu');
       const page = app.page;
       const badge = page.getByTestId('backend');
-      await expect
-        .poll(async () => (await badge.textContent()) ?? '', { timeout: 60_000 })
-        .toMatch(/\bcpu\b/i);
+      await expect.poll(async () => (await badge.textContent()) ?? '', { timeout: 60_000 }).toMatch(/\bcpu\b/i);
       // The reason for the fallback is shown (in the badge, its title, or next to it).
       const reason = [(await badge.textContent()) ?? '', (await badge.getAttribute('title')) ?? ''].join(' ');
       expect(reason, `backend badge: "${reason}"`).toMatch(/forced|request|url|backend=cpu|chosen|selected/i);
@@ -407,7 +422,9 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
     // panel with content and check the narrow (phone) layout.
     it('fits a 390 px wide phone screen without sideways scrolling once every panel has content', async () => {
       const page = app!.page;
-      await expect.poll(() => counterLabel(page), { timeout: 120_000, message: 'the counter counts distillation steps' }).toMatch(/distillation step/i);
+      await expect
+        .poll(() => counterLabel(page), { timeout: 120_000, message: 'the counter counts distillation steps' })
+        .toMatch(/distillation step/i);
       await stepAbove(page, 12, 120_000); // past the first distillation validation (eval-every 10)
       await page.getByRole('button', { name: 'Pause', exact: true }).click();
       await page.setViewportSize({ width: 390, height: 844 });
@@ -421,13 +438,21 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
           // Report the outermost element that sticks out, not all its children.
           if (box.width > 0 && box.right > width + 1 && (!parent || parent.right <= width + 1)) {
             const cls = (el.getAttribute('class') ?? '').trim().replace(/\s+/g, '.');
-            const where = el.closest('[data-testid], section')?.getAttribute('data-testid') ?? el.closest('section')?.getAttribute('aria-label') ?? '';
-            culprits.push(`${el.tagName.toLowerCase()}${cls ? '.' + cls : ''} (${Math.round(box.width)} px wide, right edge at ${Math.round(box.right)} px${where ? ', in ' + where : ''})`);
+            const where =
+              el.closest('[data-testid], section')?.getAttribute('data-testid') ??
+              el.closest('section')?.getAttribute('aria-label') ??
+              '';
+            culprits.push(
+              `${el.tagName.toLowerCase()}${cls ? '.' + cls : ''} (${Math.round(box.width)} px wide, right edge at ${Math.round(box.right)} px${where ? ', in ' + where : ''})`,
+            );
           }
         }
         return { width, scrollWidth: document.documentElement.scrollWidth, culprits: culprits.slice(0, 10) };
       });
-      expect(layout.scrollWidth, `page is ${layout.scrollWidth} px wide at a ${layout.width} px viewport; sticking out: ${layout.culprits.join('; ')}`).toBeLessThanOrEqual(layout.width);
+      expect(
+        layout.scrollWidth,
+        `page is ${layout.scrollWidth} px wide at a ${layout.width} px viewport; sticking out: ${layout.culprits.join('; ')}`,
+      ).toBeLessThanOrEqual(layout.width);
     });
   });
 });

@@ -19,9 +19,28 @@ async function axeSerious(page: Page): Promise<string[]> {
     await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
   }
   return page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } };
-    const r = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
+    const w = window as unknown as {
+      axe: {
+        run(
+          ctx: Document,
+          opts: object,
+        ): Promise<{
+          violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+        }>;
+      };
+    };
+    const r = await w.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+            .slice(0, 5)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      );
   });
 }
 
@@ -49,7 +68,12 @@ describe.skipIf(!RUN)('Experiments: a small sweep in the built app, on wasm', ()
       console.error(app.log.format(`browser log at failure of "${task.name}"`));
       const dir = join(REPO_ROOT, 'test-results');
       mkdirSync(dir, { recursive: true });
-      await app.page.screenshot({ path: join(dir, `experiments-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => {});
+      await app.page
+        .screenshot({
+          path: join(dir, `experiments-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`),
+          fullPage: true,
+        })
+        .catch(() => {});
     });
   });
 
@@ -65,25 +89,38 @@ describe.skipIf(!RUN)('Experiments: a small sweep in the built app, on wasm', ()
     await p.getByRole('group', { name: /Seeds/ }).getByRole('checkbox', { name: '2' }).uncheck();
     await p.getByRole('spinbutton', { name: /^steps/ }).fill('20');
     await p.getByRole('spinbutton', { name: /^evaluate every/ }).fill('10');
-    await expect.poll(async () => (await p.getByTestId('experiments').textContent()) ?? '').toMatch(/8 students per stack, 1 stack/);
+    await expect
+      .poll(async () => (await p.getByTestId('experiments').textContent()) ?? '')
+      .toMatch(/8 students per stack, 1 stack/);
     await p.getByTestId('sweep-start').click();
-    await expect.poll(async () => p.getByTestId('sweep-status').getAttribute('data-status'), { timeout: 10_000 }).not.toBe('idle');
+    await expect
+      .poll(async () => p.getByTestId('sweep-status').getAttribute('data-status'), { timeout: 10_000 })
+      .not.toBe('idle');
   });
 
   it('fills the heat-map with numbers, then the controls, calibration and the reading', async () => {
     const p = page();
     await expect.poll(async () => p.getByTestId('sweep-cell').count(), { timeout: 180_000, interval: 500 }).toBe(4);
-    for (const text of await p.getByTestId('sweep-cell').allTextContents()) expect(text).toMatch(/[+−]\d+\.\d pts± \d+\.\d pts\d+\.\d%/);
-    await expect.poll(async () => p.getByTestId('sweep-status').getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('done');
+    for (const text of await p.getByTestId('sweep-cell').allTextContents())
+      expect(text).toMatch(/[+−]\d+\.\d pts± \d+\.\d pts\d+\.\d%/);
+    await expect
+      .poll(async () => p.getByTestId('sweep-status').getAttribute('data-status'), { timeout: 180_000, interval: 500 })
+      .toBe('done');
     const heatmap = p.getByTestId('sweep-heatmap');
     expect(await heatmap.textContent()).toMatch(/validation at step 20 of 20/);
-    expect(await heatmap.getByRole('img').getAttribute('aria-label')).toMatch(/T = 4, α = 0\.9: [+−]\d+\.\d pts ± \d+\.\d pts/);
+    expect(await heatmap.getByRole('img').getAttribute('aria-label')).toMatch(
+      /T = 4, α = 0\.9: [+−]\d+\.\d pts ± \d+\.\d pts/,
+    );
     for (const control of ['random-teacher', 'permuted', 'label-smoothing']) {
-      expect(await p.getByTestId(`sweep-control-${control}`).textContent()).toMatch(/\d+\.\d%[+−]\d+\.\d pts ± \d+\.\d pts/);
+      expect(await p.getByTestId(`sweep-control-${control}`).textContent()).toMatch(
+        /\d+\.\d%[+−]\d+\.\d pts ± \d+\.\d pts/,
+      );
     }
     expect(await p.getByTestId('sweep-calibration').textContent()).toMatch(/temperature-scaled \(T = \d+\.\d\d\)/);
     expect(await p.getByTestId('sweep-reading').textContent()).toMatch(/Best cell: T = \d, α = 0\.\d/);
-    expect(await p.getByTestId('experiments').textContent()).toMatch(/Memory estimate before the start: [\d.]+ MiB for 8 students/);
+    expect(await p.getByTestId('experiments').textContent()).toMatch(
+      /Memory estimate before the start: [\d.]+ MiB for 8 students/,
+    );
   });
 
   it('axe-core: no serious or critical WCAG 2 AA violation with the results shown, light and dark; no console error', async () => {

@@ -142,7 +142,9 @@ async function startPreviewOn(port: number, outDir: string, timeoutMs: number): 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`vite preview exited (code ${child.exitCode}, signal ${child.signalCode}) before answering:\n${output}`);
+      throw new Error(
+        `vite preview exited (code ${child.exitCode}, signal ${child.signalCode}) before answering:\n${output}`,
+      );
     }
     try {
       const res = await fetch(url + '/', { signal: AbortSignal.timeout(2000) });
@@ -164,7 +166,7 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}. Install Debian's chromium (sudo apt-get install -y chromium) ` +
-        'or set CHROMIUM_PATH to a Chromium/Chrome binary. (Playwright\'s own headless shell has no WebGPU.)',
+        "or set CHROMIUM_PATH to a Chromium/Chrome binary. (Playwright's own headless shell has no WebGPU.)",
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
@@ -299,7 +301,7 @@ export async function assertWebGPUAdapter(page: Page): Promise<AdapterReport> {
   const hint =
     `Chromium at ${CHROMIUM_PATH} was launched with: ${CHROMIUM_ARGS.join(' ')}. ` +
     'WebGPU needs --enable-unsafe-webgpu (and SwiftShader via --use-webgpu-adapter=swiftshader ' +
-    '--enable-features=Vulkan on a machine without a GPU), Debian\'s chromium (not Playwright\'s ' +
+    "--enable-features=Vulkan on a machine without a GPU), Debian's chromium (not Playwright's " +
     'headless shell), and a secure origin (http://127.0.0.1, not file://).';
   if (!r.ok) throw new Error(`No WebGPU adapter in the page at ${page.url()}: ${r.reason}. ${hint}`);
   if (!r.worker?.ok) throw new Error(`No WebGPU adapter inside a module Web Worker: ${r.worker?.reason}. ${hint}`);

@@ -9,7 +9,15 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { firstInt, launchBrowser, openPage, REPO_ROOT, startPreview, type AppPage, type PreviewServer } from './harness';
+import {
+  firstInt,
+  launchBrowser,
+  openPage,
+  REPO_ROOT,
+  startPreview,
+  type AppPage,
+  type PreviewServer,
+} from './harness';
 
 const RUN = process.env.DP_E2E === '1';
 const require = createRequire(import.meta.url);
@@ -28,14 +36,36 @@ async function axe(page: Page): Promise<AxeViolation[]> {
     await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   }
   return page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } };
-    const r = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 8).map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`) }));
+    const w = window as unknown as {
+      axe: {
+        run(
+          ctx: Document,
+          opts: object,
+        ): Promise<{
+          violations: {
+            id: string;
+            impact: string | null;
+            help: string;
+            nodes: { target: string[]; failureSummary?: string }[];
+          }[];
+        }>;
+      };
+    };
+    const r = await w.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 8).map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`),
+    }));
   });
 }
 
 const serious = (vs: AxeViolation[]) => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-const describeViolations = (vs: AxeViolation[]) => vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
+const describeViolations = (vs: AxeViolation[]) =>
+  vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
 
 describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
   let server: PreviewServer | undefined;
@@ -61,17 +91,26 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
       console.error(app.log.format(`browser log at failure of "${task.name}"`));
       const dir = join(REPO_ROOT, 'test-results');
       mkdirSync(dir, { recursive: true });
-      await app.page.screenshot({ path: join(dir, `insight-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => {});
+      await app.page
+        .screenshot({
+          path: join(dir, `insight-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`),
+          fullPage: true,
+        })
+        .catch(() => {});
     });
   });
 
   it('runs under its Content-Security-Policy, and a violation would be seen', async () => {
-    const policy = await page().evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '');
+    const policy = await page().evaluate(
+      () => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+    );
     expect(policy).toMatch(/script-src 'self';/);
     await page().evaluate(() => {
       const w = window as unknown as { __csp: string[] };
       w.__csp = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     // The listener works: an inline script is refused (and logged, which the last test allows for).
     await page().evaluate(() => {
@@ -106,7 +145,9 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
   it('Start steps within seconds: no up-front pass of the teacher over the training set', async () => {
     const t0 = Date.now();
     await page().getByTestId('hero-start').click();
-    await expect.poll(async () => firstInt(await page().getByTestId('step').textContent()), { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => firstInt(await page().getByTestId('step').textContent()), { timeout: 30_000, interval: 200 })
+      .toBeGreaterThan(0);
     const seconds = (Date.now() - t0) / 1000;
     expect(seconds, `first step after ${seconds.toFixed(1)} s`).toBeLessThan(20);
     expect(await page().getByTestId('hero').textContent()).toMatch(/running/i);
@@ -114,11 +155,15 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
 
   it('shows the KD gain with its standard error and says in words whether it is noise', async () => {
     const gain = page().getByTestId('kd-gain');
-    await expect.poll(async () => (await gain.textContent()) ?? '', { timeout: 90_000, message: 'gain ± SE' }).toMatch(/[+−]\d+\.\d ± \d+\.\d pts/);
+    await expect
+      .poll(async () => (await gain.textContent()) ?? '', { timeout: 90_000, message: 'gain ± SE' })
+      .toMatch(/[+−]\d+\.\d ± \d+\.\d pts/);
     const verdict = page().getByTestId('kd-verdict');
     expect(['helps', 'noise', 'hurts']).toContain(await verdict.getAttribute('data-verdict'));
     // The interim summary in words appears with the first real validation.
-    await expect.poll(async () => (await page().getByTestId('run-summary').textContent()) ?? '', { timeout: 30_000 }).toMatch(/baseline/);
+    await expect
+      .poll(async () => (await page().getByTestId('run-summary').textContent()) ?? '', { timeout: 30_000 })
+      .toMatch(/baseline/);
   });
 
   it('every slider says its value in words a screen reader can read (not the log of it)', async () => {
@@ -130,9 +175,16 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
   });
 
   it('charts are named images, not empty Tab stops', async () => {
-    const focusable = await page().evaluate(() => [...document.querySelectorAll('.recharts-wrapper [tabindex], .recharts-surface[tabindex]')].filter((e) => e.getAttribute('tabindex') !== '-1').length);
+    const focusable = await page().evaluate(
+      () =>
+        [...document.querySelectorAll('.recharts-wrapper [tabindex], .recharts-surface[tabindex]')].filter(
+          (e) => e.getAttribute('tabindex') !== '-1',
+        ).length,
+    );
     expect(focusable).toBe(0);
-    const names = await page().locator('.chart-card [role="img"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const names = await page()
+      .locator('.chart-card [role="img"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     expect(names.length).toBeGreaterThanOrEqual(2);
     for (const n of names) expect(n.length).toBeGreaterThan(10);
   });

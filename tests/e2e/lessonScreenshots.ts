@@ -30,7 +30,10 @@ async function main(): Promise<void> {
       const app = await openPage(browser, server.url, '/?backend=cpu', { width: 1400, height: 900 }, l.locale);
       const { page } = app;
       const lessons = page.getByTestId('lessons');
-      await lessons.locator('.lesson-tab').nth(LESSON - 1).click();
+      await lessons
+        .locator('.lesson-tab')
+        .nth(LESSON - 1)
+        .click();
       await lessons.locator('.lesson-choice input').first().check();
       await lessons.locator('.lesson-runs button').first().click();
       const started = Date.now();
@@ -42,7 +45,10 @@ async function main(): Promise<void> {
         if (/%/.test(text) && !l.waiting.test(text)) break;
       }
       console.log(`[${l.lang}] lesson ${LESSON} after ${((Date.now() - started) / 1000).toFixed(0)} s:\n${text}\n`);
-      await page.getByRole('button', { name: l.pause, exact: true }).click().catch(() => {});
+      await page
+        .getByRole('button', { name: l.pause, exact: true })
+        .click()
+        .catch(() => {});
       await sleep(1500);
       const card = join(OUT, `lesson-${LESSON}-${l.lang}.png`);
       await lessons.screenshot({ path: card });

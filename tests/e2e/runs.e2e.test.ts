@@ -30,17 +30,31 @@ const require = createRequire(import.meta.url);
 
 /** axe-core's serious and critical WCAG 2 A/AA violations inside the runs section. */
 async function runsViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
   return page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: string, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } };
-    const r = await w.axe.run('#runs', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const w = window as unknown as {
+      axe: {
+        run(
+          ctx: string,
+          opts: object,
+        ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
+      };
+    };
+    const r = await w.axe.run('#runs', {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
 }
 
 async function finishRun(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Start', exact: true }).click();
-  await expect.poll(async () => (await page.getByTestId('phase').textContent()) ?? '', { timeout: 180_000, interval: 500 }).toBe('done');
+  await expect
+    .poll(async () => (await page.getByTestId('phase').textContent()) ?? '', { timeout: 180_000, interval: 500 })
+    .toBe('done');
 }
 
 describe.skipIf(!RUN)('the runs table, in the built app', () => {
@@ -67,12 +81,19 @@ describe.skipIf(!RUN)('the runs table, in the built app', () => {
       console.error(app.log.format(`browser log at failure of "${task.name}"`));
       const dir = join(REPO_ROOT, 'test-results');
       mkdirSync(dir, { recursive: true });
-      await app.page.screenshot({ path: join(dir, `runs-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => {});
+      await app.page
+        .screenshot({
+          path: join(dir, `runs-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`),
+          fullPage: true,
+        })
+        .catch(() => {});
     });
   });
 
   it('keeps a finished run: it appears in Runs with its test metrics', async () => {
-    await expect.poll(async () => (await page().getByTestId('runs').textContent()) ?? '', { timeout: 30_000 }).toContain('No runs kept yet');
+    await expect
+      .poll(async () => (await page().getByTestId('runs').textContent()) ?? '', { timeout: 30_000 })
+      .toContain('No runs kept yet');
     await finishRun(page());
     await expect.poll(() => rows(page()).count(), { timeout: 20_000 }).toBe(1);
     const row = rows(page()).first();
@@ -94,7 +115,12 @@ describe.skipIf(!RUN)('the runs table, in the built app', () => {
     await expect.poll(() => charts.count()).toBe(2);
     expect(await charts.first().getAttribute('aria-label')).toMatch(/for 2 runs/);
     const heads = await page().getByTestId('compare-metrics').locator('thead th').allTextContents();
-    expect(heads).toEqual(['Metric', expect.stringMatching(/^1\. sentiment/), expect.stringMatching(/^2\. sentiment/), 'Δ vs first']);
+    expect(heads).toEqual([
+      'Metric',
+      expect.stringMatching(/^1\. sentiment/),
+      expect.stringMatching(/^2\. sentiment/),
+      'Δ vs first',
+    ]);
     for (const colorScheme of ['light', 'dark'] as const) {
       await page().emulateMedia({ colorScheme });
       expect(await runsViolations(page()), colorScheme).toEqual([]);
@@ -107,7 +133,9 @@ describe.skipIf(!RUN)('the runs table, in the built app', () => {
     await page().getByRole('button', { name: 'Delete them' }).click();
     await expect.poll(() => rows(page()).count(), { timeout: 20_000 }).toBe(0);
     await page().reload({ waitUntil: 'load' });
-    await expect.poll(async () => (await page().getByTestId('runs').textContent()) ?? '', { timeout: 30_000 }).toContain('No runs kept yet');
+    await expect
+      .poll(async () => (await page().getByTestId('runs').textContent()) ?? '', { timeout: 30_000 })
+      .toContain('No runs kept yet');
     expect(app!.log.pageErrors).toEqual([]);
   });
 });

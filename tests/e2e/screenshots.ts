@@ -38,7 +38,10 @@ async function main(): Promise<void> {
     }
     console.log(`ran to step ${step} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     // Freeze the picture: pause so both widths show the same run.
-    await page.getByRole('button', { name: 'Pause', exact: true }).click().catch(() => {});
+    await page
+      .getByRole('button', { name: 'Pause', exact: true })
+      .click()
+      .catch(() => {});
     await sleep(1500);
     for (const vp of VIEWPORTS) {
       await page.setViewportSize({ width: vp.width, height: vp.height });

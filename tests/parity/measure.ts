@@ -24,7 +24,16 @@ export type ParityBackend = (typeof PARITY_BACKENDS)[number];
 const ROWS = 6;
 const SEED = 5;
 /** Every term on, so every kernel of the objective runs. */
-export const PARITY_HYPER: Hyper = { ...DEFAULT_HYPER, temperature: 3, alpha: 0.6, beta: 0.5, gamma: 0.5, delta: 0.5, lr: 1e-3, batchSize: 8 };
+export const PARITY_HYPER: Hyper = {
+  ...DEFAULT_HYPER,
+  temperature: 3,
+  alpha: 0.6,
+  beta: 0.5,
+  gamma: 0.5,
+  delta: 0.5,
+  lr: 1e-3,
+  batchSize: 8,
+};
 
 /** name → values, in a fixed order. */
 export type Measurement = Map<string, Float32Array>;
@@ -58,7 +67,10 @@ export async function measureTask(taskId: Exclude<TaskId, 'custom-text' | 'custo
   // One scope for the forward passes and the reference terms: every tensor made in it goes at endScope.
   tf.engine().startScope();
   const idx = tf.tensor2d(slice(rows.inputs), [ROWS, T], 'int32');
-  const forwards = { teacher: teacher.forward(idx, { collect: true }), student: student.forward(idx, { collect: true }) };
+  const forwards = {
+    teacher: teacher.forward(idx, { collect: true }),
+    student: student.forward(idx, { collect: true }),
+  };
   for (const role of ['teacher', 'student'] as const) {
     const f = forwards[role];
     await read(out, `${role} logits`, f.logits);
@@ -96,7 +108,9 @@ export async function measureTask(taskId: Exclude<TaskId, 'custom-text' | 'custo
     return tf.stack([l.total, l.hard, l.soft, l.feature, l.attention, l.relation]);
   })();
   const termValues = (await terms.data()) as Float32Array;
-  ['total', 'hard', 'soft', 'feature', 'attention', 'relation'].forEach((name, i) => out.set(`loss ${name}`, termValues.slice(i, i + 1)));
+  ['total', 'hard', 'soft', 'feature', 'attention', 'relation'].forEach((name, i) =>
+    out.set(`loss ${name}`, termValues.slice(i, i + 1)),
+  );
   tf.engine().endScope();
   student.dispose();
 
@@ -107,7 +121,9 @@ export async function measureTask(taskId: Exclude<TaskId, 'custom-text' | 'custo
   const prompt = task.encodePrompt(task.examples[0]);
   const inspection = await inspectModel(teacher, prompt, task.classes ? task.classes.map((c) => c.tokenId) : null);
   out.set('teacher inspection logits', inspection.logits);
-  inspection.attention.forEach((heads, l) => out.set(`teacher inspection attention ${l}`, Float32Array.from(heads.flatMap((h) => [...h]))));
+  inspection.attention.forEach((heads, l) =>
+    out.set(`teacher inspection attention ${l}`, Float32Array.from(heads.flatMap((h) => [...h]))),
+  );
 
   // One full distillation step, all terms on: the fused objective, the student's and the
   // baseline's gradients (read as AdamW's first moment after one update: m = (1 − β1)·g, g clipped to norm 1 as in a run).
@@ -123,16 +139,25 @@ export async function measureTask(taskId: Exclude<TaskId, 'custom-text' | 'custo
   // Flat moments split back into parameters, so each is judged against its own scale.
   const names = parameterNames(step.student.config);
   const sizes = names.map((n) => parameterShape(step.student.config, n).reduce((a, b) => a * b, 1));
-  for (const [role, m] of [['student', studentMoments.m], ['baseline', baselineMoments.m]] as const) {
+  for (const [role, m] of [
+    ['student', studentMoments.m],
+    ['baseline', baselineMoments.m],
+  ] as const) {
     const g = (await m.data()) as Float32Array;
     let offset = 0;
     names.forEach((name, i) => {
-      out.set(`${role} grad ${name}`, g.slice(offset, offset + sizes[i]).map((x) => x * scale));
+      out.set(
+        `${role} grad ${name}`,
+        g.slice(offset, offset + sizes[i]).map((x) => x * scale),
+      );
       offset += sizes[i];
     });
   }
   const projections = (await projectionMoments.m.data()) as Float32Array;
-  out.set('student grad projections', projections.map((x) => x * scale));
+  out.set(
+    'student grad projections',
+    projections.map((x) => x * scale),
+  );
   step.dispose();
   teacher.dispose();
   const leaked = tf.memory().numTensors - before;

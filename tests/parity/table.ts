@@ -13,11 +13,17 @@ for (const task of ['sentiment', 'grammar', 'modadd'] as const) {
     console.error(`${task} ${b}: ${Date.now() - t0} ms`);
   }
   for (const name of m.cpu.keys()) {
-    const cells = [['cpu', 'wasm'], ['cpu', 'webgpu'], ['wasm', 'webgpu']].map(([a, b]) => {
+    const cells = [
+      ['cpu', 'wasm'],
+      ['cpu', 'webgpu'],
+      ['wasm', 'webgpu'],
+    ].map(([a, b]) => {
       const d = compare(name, m[a].get(name)!, m[b].get(name)!);
       return `${(d.diff / Math.max(d.scale, 1e-30)).toExponential(1)}`;
     });
-    console.log(`${task}\t${name}\tscale ${compare(name, m.cpu.get(name)!, m.cpu.get(name)!).scale.toExponential(2)}\t${cells.join('\t')}`);
+    console.log(
+      `${task}\t${name}\tscale ${compare(name, m.cpu.get(name)!, m.cpu.get(name)!).scale.toExponential(2)}\t${cells.join('\t')}`,
+    );
   }
 }
 process.exit(0);

@@ -1,4 +1,16 @@
-import { Area, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { AccuracyRow } from '../../client/state';
 import { MODEL_ROLES } from '../../worker/protocol';
 import { usePalette } from '../colors';
@@ -30,7 +42,14 @@ function KdGain() {
   const gain = last?.gain;
   const cls = verdict === 'helps' ? 'gain-pos' : verdict === 'hurts' ? 'gain-neg' : 'gain-noise';
   const se = last?.gainSe;
-  const text = gain === undefined ? '—' : se !== undefined && last!.step > 0 ? t('format.pts', { value: `${gain >= 0 ? '+' : '−'}${fmt.fixed(Math.abs(gain * 100), 1)} ± ${fmt.fixed(se * 100, 1)}` }) : fmt.pts(gain);
+  const text =
+    gain === undefined
+      ? '—'
+      : se !== undefined && last!.step > 0
+        ? t('format.pts', {
+            value: `${gain >= 0 ? '+' : '−'}${fmt.fixed(Math.abs(gain * 100), 1)} ± ${fmt.fixed(se * 100, 1)}`,
+          })
+        : fmt.pts(gain);
   const words: Record<GainVerdict, string> = {
     start: t('insight.gain.start'),
     helps: t('insight.gain.helps'),
@@ -40,7 +59,11 @@ function KdGain() {
   return (
     <div className="kd-gain" aria-live="polite">
       <span className="muted small">{t('accuracy.gain')}</span>
-      <strong className={verdict ? cls : ''} data-testid="kd-gain" title={valRows ? t('insight.gain.seHint', { rows: fmt.int(valRows) }) : undefined}>
+      <strong
+        className={verdict ? cls : ''}
+        data-testid="kd-gain"
+        title={valRows ? t('insight.gain.seHint', { rows: fmt.int(valRows) }) : undefined}
+      >
         {text}
       </strong>
       {verdict ? (
@@ -53,7 +76,10 @@ function KdGain() {
 }
 
 /** At least ±1 point around zero, so a flat gain does not get a meaningless axis. */
-const GAIN_DOMAIN: [(min: number) => number, (max: number) => number] = [(min) => Math.min(min, -0.01), (max) => Math.max(max, 0.01)];
+const GAIN_DOMAIN: [(min: number) => number, (max: number) => number] = [
+  (min) => Math.min(min, -0.01),
+  (max) => Math.max(max, 0.01),
+];
 
 function GainChart() {
   const { t, fmt } = useT();
@@ -80,7 +106,13 @@ function GainChart() {
               ticks={stepTicks(rows[0].step, last.step)}
               tick={{ fontSize: 10, fill: pal.axis }}
               stroke={pal.axis}
-              label={{ value: t('insight.axis.step'), position: 'insideBottom', offset: -10, fontSize: 10, fill: pal.axis }}
+              label={{
+                value: t('insight.axis.step'),
+                position: 'insideBottom',
+                offset: -10,
+                fontSize: 10,
+                fill: pal.axis,
+              }}
             />
             <YAxis
               tick={{ fontSize: 10, fill: pal.axis }}
@@ -89,15 +121,40 @@ function GainChart() {
               domain={GAIN_DOMAIN}
               ticks={percentTicks(lo, hi, 4)}
               tickFormatter={(v: number) => fmt.fixed(v * 100, 0)}
-              label={{ value: t('insight.axis.gainPts'), angle: -90, position: 'insideLeft', offset: 4, fontSize: 10, fill: pal.axis, style: { textAnchor: 'middle' } }}
+              label={{
+                value: t('insight.axis.gainPts'),
+                angle: -90,
+                position: 'insideLeft',
+                offset: 4,
+                fontSize: 10,
+                fill: pal.axis,
+                style: { textAnchor: 'middle' },
+              }}
             />
             <ReferenceLine y={0} stroke={pal.reference} />
             <Tooltip
-              formatter={(v) => (Array.isArray(v) ? `${fmt.pts(Number(v[0]))} … ${fmt.pts(Number(v[1]))}` : fmt.pts(Number(v)))}
+              formatter={(v) =>
+                Array.isArray(v) ? `${fmt.pts(Number(v[0]))} … ${fmt.pts(Number(v[1]))}` : fmt.pts(Number(v))
+              }
               labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })}
             />
-            <Area dataKey="gainBand" name={t('insight.gain.band')} stroke="none" fill={pal.role.student} fillOpacity={0.18} isAnimationActive={false} connectNulls />
-            <Line dataKey="gain" name={t('accuracy.gainLine')} stroke={pal.role.student} strokeWidth={1.8} dot={{ r: 2 }} isAnimationActive={false} />
+            <Area
+              dataKey="gainBand"
+              name={t('insight.gain.band')}
+              stroke="none"
+              fill={pal.role.student}
+              fillOpacity={0.18}
+              isAnimationActive={false}
+              connectNulls
+            />
+            <Line
+              dataKey="gain"
+              name={t('accuracy.gainLine')}
+              stroke={pal.role.student}
+              strokeWidth={1.8}
+              dot={{ r: 2 }}
+              isAnimationActive={false}
+            />
           </ComposedChart>
         </ResponsiveContainer>
       </div>
@@ -118,7 +175,9 @@ export function AccuracyChart() {
   const rows = distilling ? distillAccuracy : teacherAccuracy;
   const lastRow = rows[rows.length - 1];
   const summary = lastRow
-    ? `${kind === 'generation' ? t('accuracy.titleGeneration') : t('accuracy.title')}, ${t('loss.stepLabel', { step: String(lastRow.step) })}: ${MODEL_ROLES.filter((r) => lastRow[r] !== undefined)
+    ? `${kind === 'generation' ? t('accuracy.titleGeneration') : t('accuracy.title')}, ${t('loss.stepLabel', { step: String(lastRow.step) })}: ${MODEL_ROLES.filter(
+        (r) => lastRow[r] !== undefined,
+      )
         .map((r) => `${roleLabel(t, r)} ${fmt.pct(lastRow[r])}`)
         .join(', ')}`
     : '';
@@ -143,7 +202,13 @@ export function AccuracyChart() {
                 tick={{ fontSize: 11, fill: pal.axis }}
                 stroke={pal.axis}
                 allowDecimals={false}
-                label={{ value: distilling ? t('insight.axis.step') : t('insight.axis.teacherStep'), position: 'insideBottom', offset: -10, fontSize: 11, fill: pal.axis }}
+                label={{
+                  value: distilling ? t('insight.axis.step') : t('insight.axis.teacherStep'),
+                  position: 'insideBottom',
+                  offset: -10,
+                  fontSize: 11,
+                  fill: pal.axis,
+                }}
               />
               <YAxis
                 domain={[0, 1]}
@@ -152,9 +217,20 @@ export function AccuracyChart() {
                 stroke={pal.axis}
                 width={52}
                 tickFormatter={(v: number) => fmt.fixed(v * 100, 0)}
-                label={{ value: t('insight.axis.accuracy'), angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, fill: pal.axis, style: { textAnchor: 'middle' } }}
+                label={{
+                  value: t('insight.axis.accuracy'),
+                  angle: -90,
+                  position: 'insideLeft',
+                  offset: 4,
+                  fontSize: 11,
+                  fill: pal.axis,
+                  style: { textAnchor: 'middle' },
+                }}
               />
-              <Tooltip formatter={(v) => fmt.pct(Number(v))} labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })} />
+              <Tooltip
+                formatter={(v) => fmt.pct(Number(v))}
+                labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })}
+              />
               <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12, paddingBottom: 4 }} />
               {MODEL_ROLES.map((r) => (
                 <Line

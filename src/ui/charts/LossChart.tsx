@@ -1,5 +1,15 @@
 import { memo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { LossRow, Marker } from '../../client/state';
 import { LOSS_KEYS, type LossKey } from '../../worker/protocol';
 import { LOSS_LABEL, PALETTES, usePalette } from '../colors';
@@ -20,16 +30,18 @@ export function visibleKeys(rows: readonly LossRow[]): LossKey[] {
  */
 export function markerLines(markers: readonly Marker[], distilling: boolean, color = PALETTES.light.reference) {
   const phase = distilling ? 'distill' : 'teacher';
-  return markers.filter((m) => m.phase === phase).map((m, i) => (
-    <ReferenceLine
-      key={`m-${m.step}-${i}`}
-      x={m.step}
-      stroke={color}
-      strokeDasharray="4 3"
-      ifOverflow="extendDomain"
-      label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: color }}
-    />
-  ));
+  return markers
+    .filter((m) => m.phase === phase)
+    .map((m, i) => (
+      <ReferenceLine
+        key={`m-${m.step}-${i}`}
+        x={m.step}
+        stroke={color}
+        strokeDasharray="4 3"
+        ifOverflow="extendDomain"
+        label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: color }}
+      />
+    ));
 }
 
 /** Losses stream in 4 times a second; the chart redraws at most this often (the main thread's largest cost). */
@@ -55,7 +67,11 @@ const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: Plot
   return (
     <div className="chart-box chart-fill" role="img" aria-label={summary}>
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={rows as LossRow[]} margin={{ top: 8, right: 12, bottom: 16, left: 6 }} accessibilityLayer={false}>
+        <LineChart
+          data={rows as LossRow[]}
+          margin={{ top: 8, right: 12, bottom: 16, left: 6 }}
+          accessibilityLayer={false}
+        >
           <CartesianGrid stroke={pal.grid} />
           <XAxis
             dataKey="step"
@@ -65,19 +81,36 @@ const LossPlot = memo(function LossPlot({ rows, distilling, markers, log }: Plot
             tick={{ fontSize: 11, fill: pal.axis }}
             stroke={pal.axis}
             allowDecimals={false}
-            label={{ value: distilling ? t('insight.axis.step') : t('insight.axis.teacherStep'), position: 'insideBottom', offset: -10, fontSize: 11, fill: pal.axis }}
+            label={{
+              value: distilling ? t('insight.axis.step') : t('insight.axis.teacherStep'),
+              position: 'insideBottom',
+              offset: -10,
+              fontSize: 11,
+              fill: pal.axis,
+            }}
           />
           <YAxis
             tick={{ fontSize: 11, fill: pal.axis }}
             stroke={pal.axis}
-            label={{ value: t('insight.axis.loss'), angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, fill: pal.axis, style: { textAnchor: 'middle' } }}
+            label={{
+              value: t('insight.axis.loss'),
+              angle: -90,
+              position: 'insideLeft',
+              offset: 4,
+              fontSize: 11,
+              fill: pal.axis,
+              style: { textAnchor: 'middle' },
+            }}
             width={52}
             scale={log ? 'log' : 'auto'}
             domain={log ? ['auto', 'auto'] : [0, 'auto']}
             allowDataOverflow={log}
             tickFormatter={(v: number) => num(v, 2)}
           />
-          <Tooltip formatter={(v) => num(Number(v), 4)} labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })} />
+          <Tooltip
+            formatter={(v) => num(Number(v), 4)}
+            labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })}
+          />
           <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12, paddingBottom: 4 }} />
           {keys.map((k) => (
             <Line
@@ -127,9 +160,7 @@ export function LossChart() {
       ) : (
         <LossPlot rows={rows} distilling={distilling} markers={markers} log={log} />
       )}
-      <p className="muted small">
-        {distilling ? t('loss.distillNote') : t('loss.teacherNote')}
-      </p>
+      <p className="muted small">{distilling ? t('loss.distillNote') : t('loss.teacherNote')}</p>
     </section>
   );
 }

@@ -14,7 +14,8 @@ export function roundTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const step = niceStep(hi - lo, count);
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 

@@ -18,7 +18,15 @@ export function CapacityLadder({ reports }: { reports: SweepReport[] }) {
   const bestOf = (r: SweepReport) => r.cells.reduce((a, b) => (b.gain.gain > a.gain.gain ? b : a));
   const se2 = (se: number) => fmt.pts(2 * se).replace(/^\+/, '');
   const ref0 = refOf(reports[0]);
-  const summary = reports.map((r) => t('experiments.ladder.point', { student: r.student, gain: fmt.pts(refOf(r).gain.gain), se2: se2(refOf(r).gain.se) })).join('; ');
+  const summary = reports
+    .map((r) =>
+      t('experiments.ladder.point', {
+        student: r.student,
+        gain: fmt.pts(refOf(r).gain.gain),
+        se2: se2(refOf(r).gain.se),
+      }),
+    )
+    .join('; ');
   // y: gain in points, covering every ± 2 SE bar and 0; x: the sizes in order, evenly spaced.
   const lo = Math.min(0, ...reports.map((r) => refOf(r).gain.gain - 2 * refOf(r).gain.se));
   const hi = Math.max(0, ...reports.map((r) => refOf(r).gain.gain + 2 * refOf(r).gain.se));
@@ -28,7 +36,12 @@ export function CapacityLadder({ reports }: { reports: SweepReport[] }) {
   return (
     <div className="sweep-ladder" data-testid="sweep-ladder">
       <h3>{t('experiments.ladder.title')}</h3>
-      <svg width={W} height={H} role="img" aria-label={t('experiments.ladder.aria', { t: fmt.num(ref0.temperature), a: fmt.num(ref0.alpha), summary })}>
+      <svg
+        width={W}
+        height={H}
+        role="img"
+        aria-label={t('experiments.ladder.aria', { t: fmt.num(ref0.temperature), a: fmt.num(ref0.alpha), summary })}
+      >
         <line x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} stroke={pal.reference} strokeDasharray="4 3" />
         <text x={PAD.left - 6} y={y(hi) + 4} textAnchor="end" fontSize="10" fill={pal.axis}>
           {fmt.pts(hi)}
@@ -40,7 +53,14 @@ export function CapacityLadder({ reports }: { reports: SweepReport[] }) {
           const c = refOf(r);
           return (
             <g key={r.group}>
-              <line x1={x(i)} x2={x(i)} y1={y(c.gain.gain - 2 * c.gain.se)} y2={y(c.gain.gain + 2 * c.gain.se)} stroke={pal.role.student} strokeWidth={2} />
+              <line
+                x1={x(i)}
+                x2={x(i)}
+                y1={y(c.gain.gain - 2 * c.gain.se)}
+                y2={y(c.gain.gain + 2 * c.gain.se)}
+                stroke={pal.role.student}
+                strokeWidth={2}
+              />
               <circle cx={x(i)} cy={y(c.gain.gain)} r={4} fill={pal.role.student} />
               <text x={x(i)} y={H - 10} textAnchor="middle" fontSize="10" fill={pal.axis}>
                 {r.student}
@@ -55,7 +75,9 @@ export function CapacityLadder({ reports }: { reports: SweepReport[] }) {
             <th scope="col">{t('experiments.ladder.colSize')}</th>
             <th scope="col">{t('experiments.ladder.colParams')}</th>
             <th scope="col">{t('experiments.ladder.colBaseline')}</th>
-            <th scope="col">{t('experiments.ladder.colRef', { t: fmt.num(ref0.temperature), a: fmt.num(ref0.alpha) })}</th>
+            <th scope="col">
+              {t('experiments.ladder.colRef', { t: fmt.num(ref0.temperature), a: fmt.num(ref0.alpha) })}
+            </th>
             <th scope="col">{t('experiments.ladder.colBest')}</th>
           </tr>
         </thead>
@@ -72,7 +94,13 @@ export function CapacityLadder({ reports }: { reports: SweepReport[] }) {
                   {fmt.pts(c.gain.gain)} ± {se2(c.gain.se)}
                   {r.final ? '' : ` ${t('experiments.ladder.partial', { step: r.step })}`}
                 </td>
-                <td>{t('experiments.ladder.best', { gain: fmt.pts(b.gain.gain), t: fmt.num(b.temperature), a: fmt.num(b.alpha) })}</td>
+                <td>
+                  {t('experiments.ladder.best', {
+                    gain: fmt.pts(b.gain.gain),
+                    t: fmt.num(b.temperature),
+                    a: fmt.num(b.alpha),
+                  })}
+                </td>
               </tr>
             );
           })}

@@ -52,7 +52,9 @@ export function ControlsPanel({ report }: { report: SweepReport }) {
       ) : null}
       {cal ? (
         <table className="metrics-table small" data-testid="sweep-calibration">
-          <caption>{t('experiments.calibration.title', { fit: fmt.int(cal.fitRows), held: fmt.int(cal.heldOutRows) })}</caption>
+          <caption>
+            {t('experiments.calibration.title', { fit: fmt.int(cal.fitRows), held: fmt.int(cal.heldOutRows) })}
+          </caption>
           <thead>
             <tr>
               <th scope="col">{t('experiments.controls.colModel')}</th>

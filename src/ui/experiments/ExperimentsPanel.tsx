@@ -29,7 +29,8 @@ const STATUS: Record<SweepStatus, TKey> = {
   error: 'experiments.status.error',
 };
 
-const fmtBytes = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : `${(b / 1024 ** 2).toFixed(1)} MiB`);
+const fmtBytes = (b: number) =>
+  b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : `${(b / 1024 ** 2).toFixed(1)} MiB`;
 
 function ExperimentsBody() {
   const { t, fmt } = useT();
@@ -42,14 +43,28 @@ function ExperimentsBody() {
   const problems = running ? [] : c.problems(runConfig);
   const members = problems.length ? null : membersPerGroup(preview);
   const reports = s.reports.filter((r): r is NonNullable<typeof r> => !!r);
-  const shown = reports.find((r) => r.group === chosenGroup) ?? reports.find((r) => r.group === s.group) ?? reports[reports.length - 1];
+  const shown =
+    reports.find((r) => r.group === chosenGroup) ??
+    reports.find((r) => r.group === s.group) ??
+    reports[reports.length - 1];
   const groups = s.config?.students.length ?? 1;
   return (
     <div className="experiments-body">
       <p className="small">{t('experiments.intro')}</p>
-      <p className="small muted">{t('experiments.form.fromSettings', { task: runConfig.task, teacher: runConfig.teacher, batch: runConfig.hyper.batchSize, lr: fmt.num(runConfig.hyper.lr), t: fmt.num(runConfig.hyper.temperature), a: fmt.num(runConfig.hyper.alpha) })}</p>
+      <p className="small muted">
+        {t('experiments.form.fromSettings', {
+          task: runConfig.task,
+          teacher: runConfig.teacher,
+          batch: runConfig.hyper.batchSize,
+          lr: fmt.num(runConfig.hyper.lr),
+          t: fmt.num(runConfig.hyper.temperature),
+          a: fmt.num(runConfig.hyper.alpha),
+        })}
+      </p>
       <SweepForm disabled={running} />
-      {members !== null ? <p className="small">{t('experiments.form.members', { members, groups: preview.students.length })}</p> : null}
+      {members !== null ? (
+        <p className="small">{t('experiments.form.members', { members, groups: preview.students.length })}</p>
+      ) : null}
       {problems.length ? (
         <p className="notice small" role="alert">
           {t('experiments.invalid', { problems: problems.join('; ') })}
@@ -61,18 +76,36 @@ function ExperimentsBody() {
             {t('experiments.stop')}
           </button>
         ) : (
-          <button type="button" className="primary" disabled={problems.length > 0} onClick={() => c.start(runConfig)} data-testid="sweep-start">
+          <button
+            type="button"
+            className="primary"
+            disabled={problems.length > 0}
+            onClick={() => c.start(runConfig)}
+            data-testid="sweep-start"
+          >
             {t('experiments.start')}
           </button>
         )}
       </div>
       <p className="small" aria-live="polite" data-testid="sweep-status" data-status={s.status}>
         <b>{t(STATUS[s.status])}</b>
-        {s.progress && running ? ` · ${t('experiments.progress', { group: s.progress.group + 1, groups, student: s.config?.students[s.progress.group] ?? '', step: s.progress.step, steps: s.progress.steps })}` : ''}
-        {s.progress?.stepsPerSec && running ? ` · ${t('experiments.speed', { sps: fmt.num(s.progress.stepsPerSec, 2) })}` : ''}
+        {s.progress && running
+          ? ` · ${t('experiments.progress', { group: s.progress.group + 1, groups, student: s.config?.students[s.progress.group] ?? '', step: s.progress.step, steps: s.progress.steps })}`
+          : ''}
+        {s.progress?.stepsPerSec && running
+          ? ` · ${t('experiments.speed', { sps: fmt.num(s.progress.stepsPerSec, 2) })}`
+          : ''}
         {s.backend ? ` · ${t('experiments.backend', { backend: s.backend.name })}` : ''}
       </p>
-      {s.memory ? <p className="small muted">{t('experiments.memory', { members: s.memory.members, peak: fmtBytes(s.memory.peakBytes), limit: fmtBytes(s.memory.limitBytes) })}</p> : null}
+      {s.memory ? (
+        <p className="small muted">
+          {t('experiments.memory', {
+            members: s.memory.members,
+            peak: fmtBytes(s.memory.peakBytes),
+            limit: fmtBytes(s.memory.limitBytes),
+          })}
+        </p>
+      ) : null}
       {s.error ? (
         <p className="notice small" role="alert" data-testid="sweep-error">
           {s.error}
@@ -83,7 +116,13 @@ function ExperimentsBody() {
           <legend className="small">{t('experiments.group')}</legend>
           {reports.map((r) => (
             <label key={r.group} className="small">
-              <input type="radio" name="sweep-group" checked={shown?.group === r.group} onChange={() => setChosenGroup(r.group)} /> {r.student}
+              <input
+                type="radio"
+                name="sweep-group"
+                checked={shown?.group === r.group}
+                onChange={() => setChosenGroup(r.group)}
+              />{' '}
+              {r.student}
             </label>
           ))}
         </fieldset>
@@ -105,7 +144,12 @@ export function ExperimentsPanel() {
   const { t } = useT();
   const [open, setOpen] = useState(false);
   return (
-    <details className="card experiments" id="experiments" data-testid="experiments" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+    <details
+      className="card experiments"
+      id="experiments"
+      data-testid="experiments"
+      onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
+    >
       <summary>{t('experiments.summary')}</summary>
       {open ? <ExperimentsBody /> : null}
     </details>

@@ -15,7 +15,12 @@ export function GainHeatmap({ report }: { report: SweepReport }) {
   const se2 = (se: number) => fmt.pts(2 * se).replace(/^\+/, '');
   const cellText = (i: number) => {
     const c = report.cells[i];
-    return t('experiments.heatmap.cell', { t: fmt.num(c.temperature), a: fmt.num(c.alpha), gain: fmt.pts(c.gain.gain), se2: se2(c.gain.se) });
+    return t('experiments.heatmap.cell', {
+      t: fmt.num(c.temperature),
+      a: fmt.num(c.alpha),
+      gain: fmt.pts(c.gain.gain),
+      se2: se2(c.gain.se),
+    });
   };
   const summary = report.cells.map((_, i) => cellText(i)).join('; ');
   const A = report.alphas.length;
@@ -23,9 +28,21 @@ export function GainHeatmap({ report }: { report: SweepReport }) {
     <figure className="heatmap" data-testid="sweep-heatmap">
       <figcaption className="small">
         <b>{t('experiments.heatmap.title')}</b>{' '}
-        <span className="muted">{t('experiments.heatmap.step', { step: report.step, steps: report.steps, seeds: report.seeds.length, rows: fmt.int(report.rows) })}</span>
+        <span className="muted">
+          {t('experiments.heatmap.step', {
+            step: report.step,
+            steps: report.steps,
+            seeds: report.seeds.length,
+            rows: fmt.int(report.rows),
+          })}
+        </span>
       </figcaption>
-      <div className="heatmap-grid" role="img" aria-label={t('experiments.heatmap.aria', { summary })} style={{ gridTemplateColumns: `auto repeat(${A}, minmax(6.5em, 1fr))` }}>
+      <div
+        className="heatmap-grid"
+        role="img"
+        aria-label={t('experiments.heatmap.aria', { summary })}
+        style={{ gridTemplateColumns: `auto repeat(${A}, minmax(6.5em, 1fr))` }}
+      >
         <span className="heatmap-corner small muted">{t('experiments.heatmap.corner')}</span>
         {report.alphas.map((a) => (
           <span key={a} className="heatmap-head small">
@@ -59,7 +76,12 @@ export function GainHeatmap({ report }: { report: SweepReport }) {
           </div>
         ))}
       </div>
-      <p className="small muted">{t('experiments.heatmap.legend', { baseline: fmt.pct(report.baselineAccuracy), teacher: fmt.pct(report.teacherAccuracy) })}</p>
+      <p className="small muted">
+        {t('experiments.heatmap.legend', {
+          baseline: fmt.pct(report.baselineAccuracy),
+          teacher: fmt.pct(report.teacherAccuracy),
+        })}
+      </p>
     </figure>
   );
 }

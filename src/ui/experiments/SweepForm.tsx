@@ -20,13 +20,35 @@ function toggle<T>(xs: readonly T[], x: T): T[] {
   return xs.includes(x) ? xs.filter((v) => v !== x) : [...xs, x];
 }
 
-function Choices<T extends number | string>({ legend, name, options, chosen, label, onChange, disabled }: { legend: string; name: string; options: readonly T[]; chosen: readonly T[]; label: (v: T) => string; onChange: (v: T[]) => void; disabled: boolean }) {
+function Choices<T extends number | string>({
+  legend,
+  name,
+  options,
+  chosen,
+  label,
+  onChange,
+  disabled,
+}: {
+  legend: string;
+  name: string;
+  options: readonly T[];
+  chosen: readonly T[];
+  label: (v: T) => string;
+  onChange: (v: T[]) => void;
+  disabled: boolean;
+}) {
   return (
     <fieldset className="sweep-choices" disabled={disabled}>
       <legend className="small">{legend}</legend>
       {options.map((v) => (
         <label key={String(v)} className="small">
-          <input type="checkbox" name={name} checked={chosen.includes(v)} onChange={() => onChange(toggle(chosen, v))} /> {label(v)}
+          <input
+            type="checkbox"
+            name={name}
+            checked={chosen.includes(v)}
+            onChange={() => onChange(toggle(chosen, v))}
+          />{' '}
+          {label(v)}
         </label>
       ))}
     </fieldset>
@@ -43,20 +65,72 @@ export function SweepForm({ disabled }: { disabled: boolean }) {
   const num = (v: number) => fmt.num(v);
   return (
     <div className="sweep-form" data-testid="sweep-form">
-      <Choices legend={t('experiments.form.temperatures')} name="sweep-t" options={union(SWEEP_CHOICES.temperatures, form.temperatures)} chosen={form.temperatures} label={(v) => `T = ${num(v)}`} onChange={(v) => set({ temperatures: v })} disabled={disabled} />
-      <Choices legend={t('experiments.form.alphas')} name="sweep-alpha" options={union(SWEEP_CHOICES.alphas, form.alphas)} chosen={form.alphas} label={(v) => `α = ${num(v)}`} onChange={(v) => set({ alphas: v })} disabled={disabled} />
-      <Choices legend={t('experiments.form.seeds')} name="sweep-seed" options={union(SWEEP_CHOICES.seeds, form.seeds)} chosen={form.seeds} label={(v) => String(v)} onChange={(v) => set({ seeds: v })} disabled={disabled} />
-      <Choices<SweepControl> legend={t('experiments.form.controls')} name="sweep-control" options={SWEEP_CONTROLS} chosen={form.controls} label={(v) => t(CONTROL_KEY[v])} onChange={(v) => set({ controls: v })} disabled={disabled} />
-      <Choices<SizeSpec> legend={t('experiments.form.students')} name="sweep-student" options={union(SWEEP_CHOICES.students, form.students)} chosen={form.students} label={(v) => v} onChange={(v) => set({ students: v })} disabled={disabled} />
+      <Choices
+        legend={t('experiments.form.temperatures')}
+        name="sweep-t"
+        options={union(SWEEP_CHOICES.temperatures, form.temperatures)}
+        chosen={form.temperatures}
+        label={(v) => `T = ${num(v)}`}
+        onChange={(v) => set({ temperatures: v })}
+        disabled={disabled}
+      />
+      <Choices
+        legend={t('experiments.form.alphas')}
+        name="sweep-alpha"
+        options={union(SWEEP_CHOICES.alphas, form.alphas)}
+        chosen={form.alphas}
+        label={(v) => `α = ${num(v)}`}
+        onChange={(v) => set({ alphas: v })}
+        disabled={disabled}
+      />
+      <Choices
+        legend={t('experiments.form.seeds')}
+        name="sweep-seed"
+        options={union(SWEEP_CHOICES.seeds, form.seeds)}
+        chosen={form.seeds}
+        label={(v) => String(v)}
+        onChange={(v) => set({ seeds: v })}
+        disabled={disabled}
+      />
+      <Choices<SweepControl>
+        legend={t('experiments.form.controls')}
+        name="sweep-control"
+        options={SWEEP_CONTROLS}
+        chosen={form.controls}
+        label={(v) => t(CONTROL_KEY[v])}
+        onChange={(v) => set({ controls: v })}
+        disabled={disabled}
+      />
+      <Choices<SizeSpec>
+        legend={t('experiments.form.students')}
+        name="sweep-student"
+        options={union(SWEEP_CHOICES.students, form.students)}
+        chosen={form.students}
+        label={(v) => v}
+        onChange={(v) => set({ students: v })}
+        disabled={disabled}
+      />
       <fieldset className="sweep-choices" disabled={disabled}>
         <legend className="small">{t('experiments.form.length')}</legend>
         <label className="small">
           {t('experiments.form.steps')}{' '}
-          <input type="number" min={1} step={50} value={form.steps} onChange={(e) => set({ steps: Math.max(1, Math.round(Number(e.target.value) || 1)) })} />
+          <input
+            type="number"
+            min={1}
+            step={50}
+            value={form.steps}
+            onChange={(e) => set({ steps: Math.max(1, Math.round(Number(e.target.value) || 1)) })}
+          />
         </label>
         <label className="small">
           {t('experiments.form.evalEvery')}{' '}
-          <input type="number" min={1} step={10} value={form.evalEvery} onChange={(e) => set({ evalEvery: Math.max(1, Math.round(Number(e.target.value) || 1)) })} />
+          <input
+            type="number"
+            min={1}
+            step={10}
+            value={form.evalEvery}
+            onChange={(e) => set({ evalEvery: Math.max(1, Math.round(Number(e.target.value) || 1)) })}
+          />
         </label>
       </fieldset>
     </div>

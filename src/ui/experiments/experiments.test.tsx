@@ -23,8 +23,19 @@ const g = (gain: number, se: number): GainEstimate => ({ gain, se, seRows: se, s
 /** A 2 × 2 grid whose reference cell (T = 4, α = 0.5) gains 20 points; controls reproduce 30 %, 10 %, −5 % of it. */
 function report(over: Partial<SweepReport> = {}): SweepReport {
   return {
-    group: 0, student: 'student-s', parameters: 29_000, step: 50, steps: 300, final: false, members: 16, teacherAccuracy: 0.748, baselineAccuracy: 0.4,
-    temperatures: [1, 4], alphas: [0.5, 0.9], seeds: [1, 2], reference: { t: 1, a: 0 },
+    group: 0,
+    student: 'student-s',
+    parameters: 29_000,
+    step: 50,
+    steps: 300,
+    final: false,
+    members: 16,
+    teacherAccuracy: 0.748,
+    baselineAccuracy: 0.4,
+    temperatures: [1, 4],
+    alphas: [0.5, 0.9],
+    seeds: [1, 2],
+    reference: { t: 1, a: 0 },
     cells: [
       { temperature: 1, alpha: 0.5, accuracy: 0.45, gain: g(0.05, 0.03) },
       { temperature: 1, alpha: 0.9, accuracy: 0.5, gain: g(0.1, 0.02) },
@@ -36,8 +47,19 @@ function report(over: Partial<SweepReport> = {}): SweepReport {
       { control: 'permuted', temperature: 4, alpha: 0.5, accuracy: 0.46, gain: g(0.06, 0.02) },
       { control: 'label-smoothing', temperature: 1, alpha: 0.1, accuracy: 0.42, gain: g(0.02, 0.02) },
     ],
-    calibration: { temperature: 1.8, nllBefore: 1.4, nllAfter: 1.2, eceBefore: 0.15, eceAfter: 0.05, distilledNll: 1.1, distilledEce: 0.04, fitRows: 250, heldOutRows: 250 },
-    n: 500, rows: 500,
+    calibration: {
+      temperature: 1.8,
+      nllBefore: 1.4,
+      nllAfter: 1.2,
+      eceBefore: 0.15,
+      eceAfter: 0.05,
+      distilledNll: 1.1,
+      distilledEce: 0.04,
+      fitRows: 250,
+      heldOutRows: 250,
+    },
+    n: 500,
+    rows: 500,
     ...over,
   };
 }
@@ -47,30 +69,57 @@ afterEach(cleanup);
 describe('the sweep in words', () => {
   it('reads the grid, apportions the reference gain among the controls, and compares calibration, from the numbers', () => {
     const r = interpretSweep(report(), fmt);
-    expect(fill(EN[r.grid.key], r.grid.values)).toBe('Best cell: T = 4, α = 0.5, <b>+20.0 pts</b> ± 4.0 pts; 2 of 4 cells are more than 2 standard errors above zero (2 seed(s)).');
-    expect(r.controls.map((l) => l.key)).toEqual(['experiments.read.controlsHead', 'experiments.read.regularLittle', 'experiments.read.darkMost']);
+    expect(fill(EN[r.grid.key], r.grid.values)).toBe(
+      'Best cell: T = 4, α = 0.5, <b>+20.0 pts</b> ± 4.0 pts; 2 of 4 cells are more than 2 standard errors above zero (2 seed(s)).',
+    );
+    expect(r.controls.map((l) => l.key)).toEqual([
+      'experiments.read.controlsHead',
+      'experiments.read.regularLittle',
+      'experiments.read.darkMost',
+    ]);
     expect(r.controls[0].values).toMatchObject({ t: '4', a: '0.5', gain: '+20.0 pts' });
     expect(r.controls[1].values).toEqual({ smoothing: '10%', random: '-5%' });
     // The permuted teacher reproduces 30 %: the other 70 % needs the ranking of the wrong answers.
     expect(r.controls[2].values).toEqual({ permuted: '30%', dark: '70%' });
-    expect(r.calibration.map((l) => l.key)).toEqual(['experiments.read.calibrationHead', 'experiments.read.calibrationKd']);
-    expect(r.calibration[0].values).toMatchObject({ before: '1.400', after: '1.200', dNll: '1.100', eceAfter: '5.0%', t: '1.80' });
+    expect(r.calibration.map((l) => l.key)).toEqual([
+      'experiments.read.calibrationHead',
+      'experiments.read.calibrationKd',
+    ]);
+    expect(r.calibration[0].values).toMatchObject({
+      before: '1.400',
+      after: '1.200',
+      dNll: '1.100',
+      eceAfter: '5.0%',
+      t: '1.80',
+    });
   });
 
   it('says regularisation when label smoothing reproduces most of the gain, noise when the reference gain is noise, and which calibrates better', () => {
     const base = report();
     const regular = interpretSweep(report({ controls: [{ ...base.controls[2], gain: g(0.15, 0.02) }] }), fmt);
-    expect(regular.controls.map((l) => l.key)).toEqual(['experiments.read.controlsHead', 'experiments.read.regularMuch']);
+    expect(regular.controls.map((l) => l.key)).toEqual([
+      'experiments.read.controlsHead',
+      'experiments.read.regularMuch',
+    ]);
     expect(regular.controls[1].values).toEqual({ smoothing: '75%', random: '—' });
     const pseudo = interpretSweep(report({ controls: [{ ...base.controls[1], gain: g(0.16, 0.02) }] }), fmt);
-    expect(pseudo.controls[1]).toEqual({ key: 'experiments.read.darkLittle', values: { permuted: '80%', dark: '20%' } });
+    expect(pseudo.controls[1]).toEqual({
+      key: 'experiments.read.darkLittle',
+      values: { permuted: '80%', dark: '20%' },
+    });
     const cells = base.cells.map((c, i) => (i === 2 ? { ...c, gain: g(0.02, 0.02) } : c));
-    expect(interpretSweep(report({ cells }), fmt).controls.map((l) => l.key)).toEqual(['experiments.read.controlsNoise']);
-    const cal = (nllAfter: number, eceAfter: number) => interpretSweep(report({ calibration: { ...base.calibration!, nllAfter, eceAfter } }), fmt).calibration[1].key;
+    expect(interpretSweep(report({ cells }), fmt).controls.map((l) => l.key)).toEqual([
+      'experiments.read.controlsNoise',
+    ]);
+    const cal = (nllAfter: number, eceAfter: number) =>
+      interpretSweep(report({ calibration: { ...base.calibration!, nllAfter, eceAfter } }), fmt).calibration[1].key;
     expect(cal(1.05, 0.03)).toBe('experiments.read.calibrationScaling');
     expect(cal(1.2, 0.02)).toBe('experiments.read.calibrationMixedNll');
     expect(cal(1.05, 0.05)).toBe('experiments.read.calibrationMixedEce');
-    expect(interpretSweep(report({ controls: [], calibration: null }), fmt)).toMatchObject({ controls: [], calibration: [] });
+    expect(interpretSweep(report({ controls: [], calibration: null }), fmt)).toMatchObject({
+      controls: [],
+      calibration: [],
+    });
   });
 });
 
@@ -147,7 +196,9 @@ describe('Experiments view', () => {
     emit({ type: 'sweepReport', runId, report: report({ final: true }) });
     emit({ type: 'sweepReport', runId, report: report({ group: 1, student: 'tiny', parameters: 5000, step: 100 }) });
     const ladder = screen.getByTestId('sweep-ladder');
-    expect(within(ladder).getByRole('img').getAttribute('aria-label')).toContain('student-s: +20.0 pts ± 4.0 pts; tiny: +20.0 pts ± 4.0 pts');
+    expect(within(ladder).getByRole('img').getAttribute('aria-label')).toContain(
+      'student-s: +20.0 pts ± 4.0 pts; tiny: +20.0 pts ± 4.0 pts',
+    );
     expect(within(ladder).getAllByRole('row')).toHaveLength(3);
   });
 });

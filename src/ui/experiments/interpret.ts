@@ -64,14 +64,20 @@ export function interpretSweep(r: SweepReport, fmt: Format): SweepReading {
       if (smoothing !== null || random !== null) {
         // What no teacher (label smoothing) or a teacher that knows nothing (random) reproduces: regularisation.
         const most = Math.max(smoothing ?? -Infinity, random ?? -Infinity);
-        controls.push({ key: most >= 0.5 ? 'experiments.read.regularMuch' : 'experiments.read.regularLittle', values: { smoothing: pct(smoothing), random: pct(random) } });
+        controls.push({
+          key: most >= 0.5 ? 'experiments.read.regularMuch' : 'experiments.read.regularLittle',
+          values: { smoothing: pct(smoothing), random: pct(random) },
+        });
       }
       const permuted = share('permuted');
       if (permuted !== null) {
         // The permuted teacher keeps each row's top answer and the whole distribution's shape; only the
         // ranking of the wrong answers is gone: what it does not reproduce is dark knowledge.
         const dark = ratio(1 - permuted);
-        controls.push({ key: dark >= 0.5 ? 'experiments.read.darkMost' : 'experiments.read.darkLittle', values: { permuted: pct(permuted), dark: fmt.pct(dark, 0) } });
+        controls.push({
+          key: dark >= 0.5 ? 'experiments.read.darkMost' : 'experiments.read.darkLittle',
+          values: { permuted: pct(permuted), dark: fmt.pct(dark, 0) },
+        });
       }
     }
   }
@@ -94,7 +100,17 @@ export function interpretSweep(r: SweepReport, fmt: Format): SweepReading {
     });
     const nll = c.distilledNll < c.nllAfter;
     const ece = c.distilledEce < c.eceAfter;
-    calibration.push({ key: nll && ece ? 'experiments.read.calibrationKd' : !nll && !ece ? 'experiments.read.calibrationScaling' : nll ? 'experiments.read.calibrationMixedNll' : 'experiments.read.calibrationMixedEce', values: {} });
+    calibration.push({
+      key:
+        nll && ece
+          ? 'experiments.read.calibrationKd'
+          : !nll && !ece
+            ? 'experiments.read.calibrationScaling'
+            : nll
+              ? 'experiments.read.calibrationMixedNll'
+              : 'experiments.read.calibrationMixedEce',
+      values: {},
+    });
   }
   return { grid, controls, calibration };
 }

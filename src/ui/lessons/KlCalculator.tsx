@@ -63,7 +63,10 @@ function Worked({ r }: { r: KlResult }) {
                   which: w,
                   scaled: list(steps.map((s) => s.scaled)),
                   exp: list(steps.map((s) => s.exp)),
-                  sum: dec(fmt, steps.reduce((a, s) => a + s.exp, 0)),
+                  sum: dec(
+                    fmt,
+                    steps.reduce((a, s) => a + s.exp, 0),
+                  ),
                   probs: list(steps.map((s) => s.prob)),
                 })}
               </li>
@@ -122,7 +125,13 @@ function Worked({ r }: { r: KlResult }) {
             <strong>{t('kl.total', { nats: dec(fmt, r.nats), bits: dec(fmt, r.bits) })}</strong>
           </p>
           {r.scaledByT2 !== undefined && r.temperature !== undefined ? (
-            <p className="small">{t('kl.scaled', { t2: fmt.num(r.temperature * r.temperature, 4), nats: dec(fmt, r.nats), scaled: dec(fmt, r.scaledByT2) })}</p>
+            <p className="small">
+              {t('kl.scaled', {
+                t2: fmt.num(r.temperature * r.temperature, 4),
+                nats: dec(fmt, r.nats),
+                scaled: dec(fmt, r.scaledByT2),
+              })}
+            </p>
           ) : null}
         </>
       )}
@@ -139,7 +148,8 @@ export function KlCalculator() {
   const [temperature, setTemperature] = useState('4');
   const [normalise, setNormalise] = useState(false);
   const fields = mode === 'probs' ? probs : logits;
-  const setField = (w: 'p' | 'q', v: string) => (mode === 'probs' ? setProbs({ ...probs, [w]: v }) : setLogits({ ...logits, [w]: v }));
+  const setField = (w: 'p' | 'q', v: string) =>
+    mode === 'probs' ? setProbs({ ...probs, [w]: v }) : setLogits({ ...logits, [w]: v });
   const out = workedKl({ mode, p: fields.p, q: fields.q, temperature: Number(temperature), normalise });
   const sumProblem = !out.ok && out.problems.some((p) => p.code === 'sum');
   return (
@@ -151,24 +161,40 @@ export function KlCalculator() {
           <legend className="small">{t('kl.mode')}</legend>
           {(['probs', 'logits'] as const).map((m) => (
             <label key={m} className="small">
-              <input type="radio" name={`${id}-mode`} value={m} checked={mode === m} onChange={() => setMode(m)} /> {m === 'probs' ? t('kl.modeProbs') : t('kl.modeLogits')}
+              <input type="radio" name={`${id}-mode`} value={m} checked={mode === m} onChange={() => setMode(m)} />{' '}
+              {m === 'probs' ? t('kl.modeProbs') : t('kl.modeLogits')}
             </label>
           ))}
         </fieldset>
         {(['p', 'q'] as const).map((w) => (
           <label key={w} className="kl-field">
-            <span className="small">{mode === 'probs' ? t(w === 'p' ? 'kl.p' : 'kl.q') : t(w === 'p' ? 'kl.zt' : 'kl.zs')}</span>
-            <input type="text" inputMode="decimal" value={fields[w]} onChange={(e) => setField(w, e.target.value)} spellCheck={false} />
+            <span className="small">
+              {mode === 'probs' ? t(w === 'p' ? 'kl.p' : 'kl.q') : t(w === 'p' ? 'kl.zt' : 'kl.zs')}
+            </span>
+            <input
+              type="text"
+              inputMode="decimal"
+              value={fields[w]}
+              onChange={(e) => setField(w, e.target.value)}
+              spellCheck={false}
+            />
           </label>
         ))}
         {mode === 'logits' ? (
           <label className="kl-field kl-t">
             <span className="small">{t('kl.temperature')}</span>
-            <input type="number" min={0.1} step={0.5} value={temperature} onChange={(e) => setTemperature(e.target.value)} />
+            <input
+              type="number"
+              min={0.1}
+              step={0.5}
+              value={temperature}
+              onChange={(e) => setTemperature(e.target.value)}
+            />
           </label>
         ) : (
           <label className="small kl-normalise">
-            <input type="checkbox" checked={normalise} onChange={(e) => setNormalise(e.target.checked)} /> {t('kl.normalise')}
+            <input type="checkbox" checked={normalise} onChange={(e) => setNormalise(e.target.checked)} />{' '}
+            {t('kl.normalise')}
           </label>
         )}
       </div>

@@ -66,33 +66,43 @@ export function LessonsPanel() {
       </div>
       <p className="muted small">{t('lessons.note')}</p>
       <div className="lessons-body">
-      <nav aria-label={t('lessons.list')}>
-        <ol className="lesson-list">
-          {LESSONS.map((l, i) => (
-            <li key={l.id}>
-              <button type="button" className={i === index ? 'lesson-tab active' : 'lesson-tab'} aria-current={i === index ? 'step' : undefined} onClick={() => setIndex(i)}>
-                <span className="lesson-n">{i + 1}</span> <span className="lesson-tab-title">{pick(l.title, lang)}</span>
-              </button>
-            </li>
-          ))}
-        </ol>
-      </nav>
-      <LessonCard
-        key={lesson.id}
-        lesson={lesson}
-        n={index + 1}
-        facts={facts}
-        answer={answers[lesson.id]}
-        onAnswer={(a) => setAnswers((all) => ({ ...all, [lesson.id]: a }))}
-        onRun={(v) => run(lesson, v)}
-        startedAt={mine && tracked ? tracked.at : null}
-      />
+        <nav aria-label={t('lessons.list')}>
+          <ol className="lesson-list">
+            {LESSONS.map((l, i) => (
+              <li key={l.id}>
+                <button
+                  type="button"
+                  className={i === index ? 'lesson-tab active' : 'lesson-tab'}
+                  aria-current={i === index ? 'step' : undefined}
+                  onClick={() => setIndex(i)}
+                >
+                  <span className="lesson-n">{i + 1}</span>{' '}
+                  <span className="lesson-tab-title">{pick(l.title, lang)}</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+        <LessonCard
+          key={lesson.id}
+          lesson={lesson}
+          n={index + 1}
+          facts={facts}
+          answer={answers[lesson.id]}
+          onAnswer={(a) => setAnswers((all) => ({ ...all, [lesson.id]: a }))}
+          onRun={(v) => run(lesson, v)}
+          startedAt={mine && tracked ? tracked.at : null}
+        />
       </div>
       <div className="lesson-nav">
         <button type="button" onClick={() => setIndex((i) => Math.max(0, i - 1))} disabled={index === 0}>
           ← {t('lessons.prev')}
         </button>
-        <button type="button" onClick={() => setIndex((i) => Math.min(LESSONS.length - 1, i + 1))} disabled={index === LESSONS.length - 1}>
+        <button
+          type="button"
+          onClick={() => setIndex((i) => Math.min(LESSONS.length - 1, i + 1))}
+          disabled={index === LESSONS.length - 1}
+        >
           {t('lessons.next')} →
         </button>
       </div>
@@ -130,13 +140,26 @@ function LessonCard({ lesson, n, facts, answer, onAnswer, onRun, startedAt }: Ca
         </legend>
         {lesson.choices.map((ch) => (
           <label key={ch.id} className="lesson-choice">
-            <input type="radio" name={`${id}-choice`} value={ch.id} checked={answer === ch.id} onChange={() => onAnswer(ch.id)} /> {pick(ch.text, lang)}
+            <input
+              type="radio"
+              name={`${id}-choice`}
+              value={ch.id}
+              checked={answer === ch.id}
+              onChange={() => onAnswer(ch.id)}
+            />{' '}
+            {pick(ch.text, lang)}
           </label>
         ))}
       </fieldset>
       <div className="lesson-runs">
         {lesson.variants.map((v) => (
-          <button key={v.id} type="button" className={facts.mine && facts.variant === v.id ? 'primary' : ''} onClick={() => onRun(v)} title={t('lessons.preset', { query: v.query })}>
+          <button
+            key={v.id}
+            type="button"
+            className={facts.mine && facts.variant === v.id ? 'primary' : ''}
+            onClick={() => onRun(v)}
+            title={t('lessons.preset', { query: v.query })}
+          >
             {lesson.variants.length > 1 ? t('lessons.runVariant', { variant: pick(v.label, lang) }) : t('lessons.run')}
           </button>
         ))}
@@ -144,14 +167,17 @@ function LessonCard({ lesson, n, facts, answer, onAnswer, onRun, startedAt }: Ca
       <div className="lesson-result" aria-live="polite">
         {facts.mine && variant ? (
           <p className="small muted">
-            {t('lessons.running', { variant: pick(variant.label, lang) })} {startedAt ? t('lessons.startedAt', { time: fmt.time(startedAt) }) : null}
+            {t('lessons.running', { variant: pick(variant.label, lang) })}{' '}
+            {startedAt ? t('lessons.startedAt', { time: fmt.time(startedAt) }) : null}
           </p>
         ) : (
           <p className="small muted">{t('lessons.notRunning')}</p>
         )}
         {chosen ? <p className="small">{t('lessons.yourAnswer', { answer: pick(chosen.text, lang) })}</p> : null}
         {verdict && answer ? (
-          <p className={verdict === answer ? 'lesson-verdict ok' : 'lesson-verdict warn'}>{verdict === answer ? t('lessons.verdictRight') : t('lessons.verdictWrong')}</p>
+          <p className={verdict === answer ? 'lesson-verdict ok' : 'lesson-verdict warn'}>
+            {verdict === answer ? t('lessons.verdictRight') : t('lessons.verdictWrong')}
+          </p>
         ) : facts.mine && answer ? (
           <p className="lesson-verdict muted small">{t('lessons.verdictOpen')}</p>
         ) : null}

@@ -37,7 +37,19 @@ describe('the loss lab', () => {
     const runId = store.getState().run.runId;
     const zt = [3, 1, -2, 0.5, 0];
     const zs = [2, 0.5, -1, 0, 1];
-    emit({ type: 'prediction', runId, result: { input: 'x', tokens: ['x'], kind: 'classification', labels: ['a', 'b', 'c', 'd', 'e'], teacher: model(zt), student: model(zs), layerMap: [] } });
+    emit({
+      type: 'prediction',
+      runId,
+      result: {
+        input: 'x',
+        tokens: ['x'],
+        kind: 'classification',
+        labels: ['a', 'b', 'c', 'd', 'e'],
+        teacher: model(zt),
+        student: model(zs),
+        layerMap: [],
+      },
+    });
     // Forward KL at T = 2, by hand.
     const sm = (z: number[]) => {
       const e = z.map((v) => Math.exp(v / 2));
@@ -47,7 +59,8 @@ describe('the loss lab', () => {
     const p = sm(zt);
     const q = sm(zs);
     const forward = p.reduce((a, pi, i) => a + pi * Math.log(pi / q[i]), 0);
-    const row = (key: string) => document.querySelector(`[data-testid="loss-lab-divergences"] tr[data-row="${key}"]`) as HTMLElement;
+    const row = (key: string) =>
+      document.querySelector(`[data-testid="loss-lab-divergences"] tr[data-row="${key}"]`) as HTMLElement;
     expect(within(row('forwardKl')).getByTestId('value').textContent).toBe(forward.toFixed(4));
     const reverse = q.reduce((a, qi, i) => a + qi * Math.log(qi / p[i]), 0);
     expect(within(row('reverseKl')).getByTestId('value').textContent).toBe(reverse.toFixed(4));

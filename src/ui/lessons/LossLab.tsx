@@ -19,7 +19,10 @@ const L = {
     'The example of the predictions panel, from the logits the teacher and the student give it now, at T = {{t}}, over its {{n}} outcomes. The run trains forward KL with T²; the other rows are what the same two distributions score under the choices other toolkits make.',
     '取预测面板中的示例，用教师和学生此刻给出的 logits，在 T = {{t}} 下、在它的 {{n}} 个结果上计算。本次运行训练的是乘 T² 的前向 KL；其余各行是同样两个分布在其他工具包的选择下的得分。',
   ),
-  empty: T('Start a run (or predict an example) to fill this in from the models.', '开始一次运行（或预测一个示例），这里就会用模型的输出填上。'),
+  empty: T(
+    'Start a run (or predict an example) to fill this in from the models.',
+    '开始一次运行（或预测一个示例），这里就会用模型的输出填上。',
+  ),
   choice: T('Soft term', '软项'),
   formula: T('Formula', '公式'),
   value: T('Value (nats)', '数值（奈特）'),
@@ -27,8 +30,14 @@ const L = {
   trained: T('trained here', '本页训练的'),
   forward: T('forward KL: covers every mode of the teacher', '前向 KL：覆盖教师的每个峰'),
   reverse: T('reverse KL: the student may keep one mode', '反向 KL：学生可以只保留一个峰'),
-  jsd: T('generalized JSD(β) / β(1 − β): forward at β = 0, reverse at β = 1', '广义 JSD(β) / β(1 − β)：β = 0 时为前向、β = 1 时为反向'),
-  softCe: T('soft cross-entropy = forward KL + H(p): same gradient, higher value', '软交叉熵 = 前向 KL + H(p)：梯度相同，数值更高'),
+  jsd: T(
+    'generalized JSD(β) / β(1 − β): forward at β = 0, reverse at β = 1',
+    '广义 JSD(β) / β(1 − β)：β = 0 时为前向、β = 1 时为反向',
+  ),
+  softCe: T(
+    'soft cross-entropy = forward KL + H(p): same gradient, higher value',
+    '软交叉熵 = 前向 KL + H(p)：梯度相同，数值更高',
+  ),
   mse: T('logit MSE: T does not enter', 'logit 均方误差：与 T 无关'),
   beta: T('Mixture weight β of the Jensen–Shannon row', '詹森-香农一行的混合权重 β'),
   k: T('Entries kept per position (k)', '每个位置保留的条目数（k）'),
@@ -50,7 +59,8 @@ const L = {
   ),
 };
 
-const fill = (text: string, values: Record<string, string>) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
+const fill = (text: string, values: Record<string, string>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
 
 const ROWS: { key: keyof SoftValues; formula: string; label: Text; tScaled: boolean }[] = [
   { key: 'forwardKl', formula: 'Σ p·log(p/q)', label: L.forward, tScaled: true },
@@ -77,7 +87,21 @@ export function LossLab() {
   return (
     <section className="card loss-lab" aria-labelledby={`${id}-h`} data-testid="loss-lab">
       <h2 id={`${id}-h`}>{L.title[lang]}</h2>
-      {ready ? <LabBody lang={lang} fmt={fmt} teacher={teacher} student={student} temperature={temperature} beta={beta} setBeta={setBeta} kWanted={kWanted} setK={setK} /> : <p className="muted small">{L.empty[lang]}</p>}
+      {ready ? (
+        <LabBody
+          lang={lang}
+          fmt={fmt}
+          teacher={teacher}
+          student={student}
+          temperature={temperature}
+          beta={beta}
+          setBeta={setBeta}
+          kWanted={kWanted}
+          setK={setK}
+        />
+      ) : (
+        <p className="muted small">{L.empty[lang]}</p>
+      )}
     </section>
   );
 }
@@ -132,7 +156,15 @@ function LabBody({ lang, fmt, teacher, student, temperature, beta, setBeta, kWan
           </tbody>
         </table>
       </div>
-      <Slider label={L.beta[lang]} min={0} max={1} step={0.05} value={beta} display={fmt.fixed(beta, 2)} onChange={setBeta} />
+      <Slider
+        label={L.beta[lang]}
+        min={0}
+        max={1}
+        step={0.05}
+        value={beta}
+        display={fmt.fixed(beta, 2)}
+        onChange={setBeta}
+      />
       <h3>{L.sparseTitle[lang]}</h3>
       <Slider label={L.k[lang]} min={1} max={V} step={1} value={k} display={String(k)} onChange={setK} />
       <div className="table-scroll">
@@ -153,7 +185,14 @@ function LabBody({ lang, fmt, teacher, student, temperature, beta, setBeta, kWan
             <tr data-row="top-k">
               <td>{L.topk[lang]}</td>
               <td>{bytesPerPosition('top-k', V, k)}</td>
-              <td>{fill(L.topkTeaches[lang], { tail: pct(bias.tailMass), from: pct(top), to: pct(top + bias.confidenceGain), kl: dec(fmt, bias.klTargetToTeacher) })}</td>
+              <td>
+                {fill(L.topkTeaches[lang], {
+                  tail: pct(bias.tailMass),
+                  from: pct(top),
+                  to: pct(top + bias.confidenceGain),
+                  kl: dec(fmt, bias.klTargetToTeacher),
+                })}
+              </td>
             </tr>
             <tr data-row="sampled-k">
               <td>{L.sampled[lang]}</td>

@@ -20,7 +20,9 @@ export function MetricsPanel() {
     <section className="card metrics" aria-label={t('metrics.aria')} data-testid="metrics">
       <div className="card-head">
         <h2>{t('metrics.title')}</h2>
-        <span className="muted small">{report ? t(report.split === 'test' ? 'metrics.testFinal' : 'metrics.validation', { step: report.step }) : ''}</span>
+        <span className="muted small">
+          {report ? t(report.split === 'test' ? 'metrics.testFinal' : 'metrics.validation', { step: report.step }) : ''}
+        </span>
       </div>
       {report ? (
         <>
@@ -28,7 +30,14 @@ export function MetricsPanel() {
           <div className="metrics-figures">
             {kind === 'classification' && info?.classes
               ? MODEL_ROLES.filter((r) => report[r]?.confusion).map((r) => (
-                  <ConfusionMatrix key={r} title={roleLabel(t, r)} confusion={report[r]!.confusion!} classes={info.classes!} color={pal.role[r]} card={pal.card} />
+                  <ConfusionMatrix
+                    key={r}
+                    title={roleLabel(t, r)}
+                    confusion={report[r]!.confusion!}
+                    classes={info.classes!}
+                    color={pal.role[r]}
+                    card={pal.card}
+                  />
                 ))
               : null}
             <ReliabilityChart report={report} />

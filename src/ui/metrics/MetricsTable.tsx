@@ -13,17 +13,61 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { id: 'accuracy', title: 'metrics.col.accuracy', hint: 'metrics.col.accuracyHint', value: (m) => pct(m.accuracy), show: () => true },
-  { id: 'macroF1', title: 'metrics.col.macroF1', hint: 'metrics.col.macroF1Hint', value: (m) => num(m.macroF1), show: (_, k) => k === 'classification' },
+  {
+    id: 'accuracy',
+    title: 'metrics.col.accuracy',
+    hint: 'metrics.col.accuracyHint',
+    value: (m) => pct(m.accuracy),
+    show: () => true,
+  },
+  {
+    id: 'macroF1',
+    title: 'metrics.col.macroF1',
+    hint: 'metrics.col.macroF1Hint',
+    value: (m) => num(m.macroF1),
+    show: (_, k) => k === 'classification',
+  },
   { id: 'nll', title: 'metrics.col.nll', hint: 'metrics.col.nllHint', value: (m) => num(m.nll), show: () => true },
-  { id: 'perplexity', title: 'metrics.col.perplexity', hint: 'metrics.col.perplexityHint', value: (m) => num(m.perplexity), show: (_, k) => k === 'generation' },
+  {
+    id: 'perplexity',
+    title: 'metrics.col.perplexity',
+    hint: 'metrics.col.perplexityHint',
+    value: (m) => num(m.perplexity),
+    show: (_, k) => k === 'generation',
+  },
   { id: 'ece', title: 'metrics.col.ece', hint: 'metrics.col.eceHint', value: (m) => num(m.ece, 2), show: () => true },
-  { id: 'agreement', title: 'metrics.col.agreement', hint: 'metrics.col.agreementHint', value: (m) => pct(m.agreement), show: () => true },
-  { id: 'klTeacher', title: 'metrics.col.klTeacher', hint: 'metrics.col.klTeacherHint', value: (m) => num(m.klToTeacher), show: () => true },
-  { id: 'klTruth', title: 'metrics.col.klTruth', hint: 'metrics.col.klTruthHint', value: (m) => num(m.klToTruth), show: (_, __, t) => t },
+  {
+    id: 'agreement',
+    title: 'metrics.col.agreement',
+    hint: 'metrics.col.agreementHint',
+    value: (m) => pct(m.agreement),
+    show: () => true,
+  },
+  {
+    id: 'klTeacher',
+    title: 'metrics.col.klTeacher',
+    hint: 'metrics.col.klTeacherHint',
+    value: (m) => num(m.klToTeacher),
+    show: () => true,
+  },
+  {
+    id: 'klTruth',
+    title: 'metrics.col.klTruth',
+    hint: 'metrics.col.klTruthHint',
+    value: (m) => num(m.klToTruth),
+    show: (_, __, t) => t,
+  },
 ];
 
-export function MetricsTable({ report, kind, knowsTruth }: { report: EvalReport; kind: 'classification' | 'generation'; knowsTruth: boolean }) {
+export function MetricsTable({
+  report,
+  kind,
+  knowsTruth,
+}: {
+  report: EvalReport;
+  kind: 'classification' | 'generation';
+  knowsTruth: boolean;
+}) {
   const { t } = useT();
   const cols = COLUMNS.filter((c) => c.show(report, kind, knowsTruth));
   return (

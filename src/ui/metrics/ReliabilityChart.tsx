@@ -1,4 +1,14 @@
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { MODEL_ROLES, type EvalReport } from '../../worker/protocol';
 import { usePalette } from '../colors';
 import { useT } from '../i18n';
@@ -41,7 +51,13 @@ export function ReliabilityChart({ report }: { report: EvalReport }) {
               tickFormatter={(v: number) => fmt.fixed(v * 100, 0)}
               tick={{ fontSize: 10, fill: pal.axis }}
               stroke={pal.axis}
-              label={{ value: `${t('insight.axis.confidence')} (%)`, position: 'insideBottom', offset: -10, fontSize: 10, fill: pal.axis }}
+              label={{
+                value: `${t('insight.axis.confidence')} (%)`,
+                position: 'insideBottom',
+                offset: -10,
+                fontSize: 10,
+                fill: pal.axis,
+              }}
             />
             <YAxis
               domain={[0, 1]}
@@ -50,13 +66,39 @@ export function ReliabilityChart({ report }: { report: EvalReport }) {
               tick={{ fontSize: 10, fill: pal.axis }}
               stroke={pal.axis}
               width={44}
-              label={{ value: `${t('insight.axis.observed')} (%)`, angle: -90, position: 'insideLeft', offset: 4, fontSize: 10, fill: pal.axis, style: { textAnchor: 'middle' } }}
+              label={{
+                value: `${t('insight.axis.observed')} (%)`,
+                angle: -90,
+                position: 'insideLeft',
+                offset: 4,
+                fontSize: 10,
+                fill: pal.axis,
+                style: { textAnchor: 'middle' },
+              }}
             />
-            <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke={pal.reference} strokeDasharray="3 3" />
-            <Tooltip formatter={(v) => fmt.pct(Number(v))} labelFormatter={(c) => t('metrics.confidence', { value: fmt.pct(Number(c), 0) })} />
+            <ReferenceLine
+              segment={[
+                { x: 0, y: 0 },
+                { x: 1, y: 1 },
+              ]}
+              stroke={pal.reference}
+              strokeDasharray="3 3"
+            />
+            <Tooltip
+              formatter={(v) => fmt.pct(Number(v))}
+              labelFormatter={(c) => t('metrics.confidence', { value: fmt.pct(Number(c), 0) })}
+            />
             <Legend verticalAlign="top" wrapperStyle={{ fontSize: 11, paddingBottom: 4 }} />
             {MODEL_ROLES.filter((r) => report[r]).map((r) => (
-              <Line key={r} dataKey={r} name={roleLabel(t, r)} stroke={pal.role[r]} dot={{ r: 2.5 }} isAnimationActive={false} connectNulls />
+              <Line
+                key={r}
+                dataKey={r}
+                name={roleLabel(t, r)}
+                stroke={pal.role[r]}
+                dot={{ r: 2.5 }}
+                isAnimationActive={false}
+                connectNulls
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>

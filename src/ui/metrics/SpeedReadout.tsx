@@ -28,7 +28,14 @@ export function SpeedReadout() {
           <dd>
             {ms(latency.student)}
             {ratio ? (
-              <span className="muted small"> ({ratio >= 1 ? t('speed.faster', { value: fmt.fixed(ratio, 1) }) : t('speed.slower', { value: fmt.fixed(1 / ratio, 1) })})</span>
+              <span className="muted small">
+                {' '}
+                (
+                {ratio >= 1
+                  ? t('speed.faster', { value: fmt.fixed(ratio, 1) })
+                  : t('speed.slower', { value: fmt.fixed(1 / ratio, 1) })}
+                )
+              </span>
             ) : null}
           </dd>
         </div>

@@ -20,16 +20,37 @@ export function AttentionView({ result }: { result: PredictionResult }) {
     const h = head === 'avg' ? 'avg' : Math.min(head, t.nHead - 1);
     return (
       <div className="attention">
-        <Selectors id={id} layers={t.nLayer} heads={t.nHead} layer={layer} head={h} onLayer={setStudentLayer} onHead={setHead} layerLabel={tr('attention.teacherLayer')} />
+        <Selectors
+          id={id}
+          layers={t.nLayer}
+          heads={t.nHead}
+          layer={layer}
+          head={h}
+          onLayer={setStudentLayer}
+          onHead={setHead}
+          layerLabel={tr('attention.teacherLayer')}
+        />
         <div className="heatmaps">
-          <Heatmap values={layerMap(t.attention, layer, h)} size={SIZE} tokens={result.tokens} title={tr('attention.teacherOnly', { layer: layer + 1 })} scale="seq" />
+          <Heatmap
+            values={layerMap(t.attention, layer, h)}
+            size={SIZE}
+            tokens={result.tokens}
+            title={tr('attention.teacherOnly', { layer: layer + 1 })}
+            scale="seq"
+          />
         </div>
       </div>
     );
   }
 
   const layer = Math.min(studentLayer, s.nLayer - 1);
-  const pair = comparePair(t.attention, s.attention, layer, result.layerMap, head === 'avg' ? 'avg' : Math.min(head, s.nHead - 1));
+  const pair = comparePair(
+    t.attention,
+    s.attention,
+    layer,
+    result.layerMap,
+    head === 'avg' ? 'avg' : Math.min(head, s.nHead - 1),
+  );
   const headText = pair.head === 'avg' ? tr('attention.meanOverHeads') : tr('attention.headN', { n: pair.head + 1 });
   return (
     <div className="attention">
@@ -43,10 +64,24 @@ export function AttentionView({ result }: { result: PredictionResult }) {
         onHead={setHead}
         layerLabel={tr('attention.studentLayer')}
       />
-      {t.nHead !== s.nHead ? <p className="muted small">{tr('attention.averaged', { teacher: t.nHead, student: s.nHead })}</p> : null}
+      {t.nHead !== s.nHead ? (
+        <p className="muted small">{tr('attention.averaged', { teacher: t.nHead, student: s.nHead })}</p>
+      ) : null}
       <div className="heatmaps">
-        <Heatmap values={pair.teacher} size={SIZE} tokens={result.tokens} title={tr('attention.teacherMap', { layer: pair.teacherLayer + 1, head: headText })} scale="seq" />
-        <Heatmap values={pair.student} size={SIZE} tokens={result.tokens} title={tr('attention.studentMap', { layer: layer + 1, head: headText })} scale="seq" />
+        <Heatmap
+          values={pair.teacher}
+          size={SIZE}
+          tokens={result.tokens}
+          title={tr('attention.teacherMap', { layer: pair.teacherLayer + 1, head: headText })}
+          scale="seq"
+        />
+        <Heatmap
+          values={pair.student}
+          size={SIZE}
+          tokens={result.tokens}
+          title={tr('attention.studentMap', { layer: layer + 1, head: headText })}
+          scale="seq"
+        />
         <Heatmap values={pair.diff} size={SIZE} tokens={result.tokens} title={tr('attention.diff')} scale="div" />
       </div>
     </div>
@@ -82,7 +117,11 @@ function Selectors({ id, layers, heads, layer, head, layerLabel, onLayer, onHead
       <label htmlFor={`${id}-h`} className="small">
         {t('attention.head')}
       </label>
-      <select id={`${id}-h`} value={String(head)} onChange={(e) => onHead(e.target.value === 'avg' ? 'avg' : Number(e.target.value))}>
+      <select
+        id={`${id}-h`}
+        value={String(head)}
+        onChange={(e) => onHead(e.target.value === 'avg' ? 'avg' : Number(e.target.value))}
+      >
         {Array.from({ length: heads }, (_, i) => (
           <option key={i} value={i}>
             {i + 1}

@@ -20,7 +20,8 @@ export function cellColor(v: number, scale: 'seq' | 'div', maxAbs = 1): string {
   }
   const t = Math.max(-1, Math.min(1, v / (maxAbs || 1)));
   const w = 248;
-  if (t >= 0) return `rgb(${Math.round(w + (200 - w) * t)},${Math.round(w + (38 - w) * t)},${Math.round(w + (38 - w) * t)})`;
+  if (t >= 0)
+    return `rgb(${Math.round(w + (200 - w) * t)},${Math.round(w + (38 - w) * t)},${Math.round(w + (38 - w) * t)})`;
   return `rgb(${Math.round(w + (37 - w) * -t)},${Math.round(w + (99 - w) * -t)},${Math.round(w + (235 - w) * -t)})`;
 }
 
@@ -37,7 +38,13 @@ export function Heatmap({ values, size, tokens, title, scale }: Props) {
   return (
     <figure className="heatmap">
       <figcaption className="small">{title}</figcaption>
-      <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} role="img" aria-label={t('attention.heatmapAria', { title, count: L })}>
+      <svg
+        viewBox={`0 0 ${size} ${size}`}
+        width={size}
+        height={size}
+        role="img"
+        aria-label={t('attention.heatmapAria', { title, count: L })}
+      >
         {labels
           ? tokens.slice(0, L).map((t, i) => (
               <g key={i} fontSize={Math.min(10, cell * 0.9)} fill="#475569">
@@ -49,10 +56,19 @@ export function Heatmap({ values, size, tokens, title, scale }: Props) {
             ))
           : null}
         {values.map((v, i) => (
-          <rect key={i} x={pad + (i % L) * cell} y={pad + Math.floor(i / L) * cell} width={cell + 0.3} height={cell + 0.3} fill={cellColor(v, scale, maxAbs)} />
+          <rect
+            key={i}
+            x={pad + (i % L) * cell}
+            y={pad + Math.floor(i / L) * cell}
+            width={cell + 0.3}
+            height={cell + 0.3}
+            fill={cellColor(v, scale, maxAbs)}
+          />
         ))}
       </svg>
-      {scale === 'div' ? <div className="small muted">{t('attention.maxDiff', { value: fmt.fixed(maxAbs, 2) })}</div> : null}
+      {scale === 'div' ? (
+        <div className="small muted">{t('attention.maxDiff', { value: fmt.fixed(maxAbs, 2) })}</div>
+      ) : null}
     </figure>
   );
 }

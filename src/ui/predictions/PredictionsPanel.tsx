@@ -54,7 +54,11 @@ function InputPicker() {
       <label htmlFor={`${id}-ex`} className="small">
         {t('predictions.example')}
       </label>
-      <select id={`${id}-ex`} value={examples.includes(input ?? '') ? (input ?? '') : ''} onChange={(e) => e.target.value && c.predict(e.target.value)}>
+      <select
+        id={`${id}-ex`}
+        value={examples.includes(input ?? '') ? (input ?? '') : ''}
+        onChange={(e) => e.target.value && c.predict(e.target.value)}
+      >
         <option value="">{t('predictions.typed')}</option>
         {examples.map((ex) => (
           <option key={ex} value={ex}>
@@ -94,9 +98,7 @@ export function PredictionsPanel() {
           <AttentionView result={result} />
         </>
       ) : (
-        <p className="placeholder">
-          {started ? t('predictions.gettingReady') : t('predictions.startHint')}
-        </p>
+        <p className="placeholder">{started ? t('predictions.gettingReady') : t('predictions.startHint')}</p>
       )}
     </section>
   );

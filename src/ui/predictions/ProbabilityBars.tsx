@@ -17,7 +17,17 @@ export function distributions(result: PredictionResult, temperature: number): Se
   return out;
 }
 
-function Column({ title, series, shown, labels }: { title: string; series: Series[]; shown: number[]; labels: string[] }) {
+function Column({
+  title,
+  series,
+  shown,
+  labels,
+}: {
+  title: string;
+  series: Series[];
+  shown: number[];
+  labels: string[];
+}) {
   const { t, fmt } = useT();
   const pal = usePalette();
   return (
@@ -33,7 +43,13 @@ function Column({ title, series, shown, labels }: { title: string; series: Serie
               <div className={`bar bar-${s.role}`} key={s.role}>
                 {/* The value sits beside its bar, never over it. */}
                 <div className="bar-track" aria-hidden="true">
-                  <div className="bar-fill" style={{ width: `${Math.max(0, Math.min(1, s.probs[i] ?? 0)) * 100}%`, background: pal.role[s.role] }} />
+                  <div
+                    className="bar-fill"
+                    style={{
+                      width: `${Math.max(0, Math.min(1, s.probs[i] ?? 0)) * 100}%`,
+                      background: pal.role[s.role],
+                    }}
+                  />
                 </div>
                 <span className="bar-val">
                   <span className="sr-only">{roleShort(t, s.role)} </span>
@@ -53,7 +69,11 @@ export function ProbabilityBars({ result, temperature }: { result: PredictionRes
   const pal = usePalette();
   const at1 = distributions(result, 1);
   const atT = distributions(result, temperature);
-  const shown = outcomesToShow(at1.map((s) => s.probs), result.labels.length, 10);
+  const shown = outcomesToShow(
+    at1.map((s) => s.probs),
+    result.labels.length,
+    10,
+  );
   const top = (s: Series) => {
     let best = 0;
     s.probs.forEach((p, i) => (p > s.probs[best] ? (best = i) : 0));
@@ -71,12 +91,20 @@ export function ProbabilityBars({ result, temperature }: { result: PredictionRes
       </ul>
       {result.labels.length > shown.length ? (
         <p className="muted small">
-          {t(result.kind === 'classification' ? 'predictions.showing' : 'predictions.showingTokens', { shown: shown.length, total: fmt.int(result.labels.length) })}
+          {t(result.kind === 'classification' ? 'predictions.showing' : 'predictions.showingTokens', {
+            shown: shown.length,
+            total: fmt.int(result.labels.length),
+          })}
         </p>
       ) : null}
       <div className="prob-grid">
         <Column title={t('predictions.atOne')} series={at1} shown={shown} labels={result.labels} />
-        <Column title={t('predictions.atT', { t: fmt.fixed(temperature, 1) })} series={atT} shown={shown} labels={result.labels} />
+        <Column
+          title={t('predictions.atT', { t: fmt.fixed(temperature, 1) })}
+          series={atT}
+          shown={shown}
+          labels={result.labels}
+        />
       </div>
     </div>
   );

@@ -9,7 +9,11 @@ import { curveChoices, defaultCurve, overlayRows, runKey } from './compare';
 import { curveLabel, formatMetric } from './labels';
 import { runName, runStroke } from './runColors';
 
-const AXIS: Record<CurveScale, TKey> = { percent: 'runs.axis.percent', points: 'runs.axis.points', nats: 'runs.axis.nats' };
+const AXIS: Record<CurveScale, TKey> = {
+  percent: 'runs.axis.percent',
+  points: 'runs.axis.points',
+  nats: 'runs.axis.nats',
+};
 
 interface Props {
   records: readonly StoredRecord[];
@@ -28,15 +32,20 @@ export function CompareChart({ records, title, scales, preferred }: Props) {
   const choices = scales.flatMap((s) => curveChoices(records, s));
   const [picked, setPicked] = useState<string | null>(null);
   const curve = picked !== null && choices.includes(picked) ? picked : defaultCurve(choices, preferred);
-  const scale: CurveScale = (curve && records.map((r) => r.curves[curve]?.scale).find((s) => s !== undefined)) || scales[0];
+  const scale: CurveScale =
+    (curve && records.map((r) => r.curves[curve]?.scale).find((s) => s !== undefined)) || scales[0];
   const rows = curve ? overlayRows(records, curve) : [];
   const format = (v: number) => formatMetric(fmt, scale, v);
   const lasts = records.flatMap((r, i) => {
     const pts = curve ? r.curves[curve]?.points : undefined;
     const last = pts?.[pts.length - 1];
-    return last ? [t('runs.chart.lastPoint', { run: String(i + 1), value: format(last.value), step: fmt.int(last.step) })] : [];
+    return last
+      ? [t('runs.chart.lastPoint', { run: String(i + 1), value: format(last.value), step: fmt.int(last.step) })]
+      : [];
   });
-  const summary = curve ? t('runs.chart.aria', { curve: curveLabel(t, curve), count: records.length, values: lasts.join('; ') }) : '';
+  const summary = curve
+    ? t('runs.chart.aria', { curve: curveLabel(t, curve), count: records.length, values: lasts.join('; ') })
+    : '';
   return (
     <figure className="compare-chart">
       <figcaption className="card-head">
@@ -69,7 +78,13 @@ export function CompareChart({ records, title, scales, preferred }: Props) {
                 tick={{ fontSize: 11, fill: pal.axis }}
                 stroke={pal.axis}
                 allowDecimals={false}
-                label={{ value: t('runs.axis.step'), position: 'insideBottom', offset: -10, fontSize: 11, fill: pal.axis }}
+                label={{
+                  value: t('runs.axis.step'),
+                  position: 'insideBottom',
+                  offset: -10,
+                  fontSize: 11,
+                  fill: pal.axis,
+                }}
               />
               <YAxis
                 domain={scale === 'percent' ? [0, 1] : ['auto', 'auto']}
@@ -78,12 +93,32 @@ export function CompareChart({ records, title, scales, preferred }: Props) {
                 stroke={pal.axis}
                 width={56}
                 tickFormatter={(v: number) => (scale === 'nats' ? fmt.num(v, 3) : fmt.fixed(v * 100, 0))}
-                label={{ value: t(AXIS[scale]), angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, fill: pal.axis, style: { textAnchor: 'middle' } }}
+                label={{
+                  value: t(AXIS[scale]),
+                  angle: -90,
+                  position: 'insideLeft',
+                  offset: 4,
+                  fontSize: 11,
+                  fill: pal.axis,
+                  style: { textAnchor: 'middle' },
+                }}
               />
-              <Tooltip formatter={(v) => format(Number(v))} labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })} />
+              <Tooltip
+                formatter={(v) => format(Number(v))}
+                labelFormatter={(s) => t('loss.stepLabel', { step: String(s) })}
+              />
               <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12, paddingBottom: 4 }} />
               {records.map((r, i) => (
-                <Line key={r.id} dataKey={runKey(i)} name={runName(r.title, i)} {...runStroke(pal, i)} strokeWidth={1.8} dot={false} isAnimationActive={false} connectNulls />
+                <Line
+                  key={r.id}
+                  dataKey={runKey(i)}
+                  name={runName(r.title, i)}
+                  {...runStroke(pal, i)}
+                  strokeWidth={1.8}
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
               ))}
             </LineChart>
           </ResponsiveContainer>

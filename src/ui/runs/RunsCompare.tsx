@@ -10,10 +10,19 @@ const LOSS_FIRST = ['distill.loss.total', 'teacher.loss.total'];
 export function RunsCompare({ records }: { records: readonly StoredRecord[] }) {
   const { t } = useT();
   return (
-    <section className="runs-compare" aria-label={t('runs.compareTitle', { count: records.length })} data-testid="runs-compare">
+    <section
+      className="runs-compare"
+      aria-label={t('runs.compareTitle', { count: records.length })}
+      data-testid="runs-compare"
+    >
       <h3>{t('runs.compareTitle', { count: records.length })}</h3>
       <div className="charts">
-        <CompareChart records={records} title="runs.chart.accuracy" scales={['percent', 'points']} preferred={ACCURACY_FIRST} />
+        <CompareChart
+          records={records}
+          title="runs.chart.accuracy"
+          scales={['percent', 'points']}
+          preferred={ACCURACY_FIRST}
+        />
         <CompareChart records={records} title="runs.chart.loss" scales={['nats']} preferred={LOSS_FIRST} />
       </div>
       <CompareMetrics records={records} />

@@ -24,7 +24,9 @@ function errorText(t: TFn, kind: DbErrorKind, message: string): string {
 function text(t: TFn, n: Notice): string {
   switch (n.kind) {
     case 'saved':
-      return n.end?.kind === 'stopped' ? t('runs.notice.savedStopped', { step: String(n.end.step), title: n.title }) : t('runs.notice.saved', { title: n.title });
+      return n.end?.kind === 'stopped'
+        ? t('runs.notice.savedStopped', { step: String(n.end.step), title: n.title })
+        : t('runs.notice.saved', { title: n.title });
     case 'error':
       return `${t(OP[n.op])}: ${errorText(t, n.error.kind, n.error.message)}`;
     default: {
@@ -41,12 +43,17 @@ export function RunsNotice() {
   const notice = useApp((s) => s.runs.notice);
   const status = useApp((s) => s.runs.status);
   // "Unavailable" is said once, in the panel's body; the notice would repeat it.
-  const shown = notice && !(status === 'unavailable' && notice.kind === 'error' && notice.op === 'load') ? notice : null;
+  const shown =
+    notice && !(status === 'unavailable' && notice.kind === 'error' && notice.op === 'load') ? notice : null;
   // The live region is always there, so screen readers announce what appears in it.
   return (
     <div aria-live="polite" className="runs-notice-region">
       {shown ? (
-        <div className={shown.kind === 'error' ? 'runs-notice error' : 'runs-notice saved'} data-testid="runs-notice" data-kind={shown.kind}>
+        <div
+          className={shown.kind === 'error' ? 'runs-notice error' : 'runs-notice saved'}
+          data-testid="runs-notice"
+          data-kind={shown.kind}
+        >
           <span>{text(t, shown)}</span>{' '}
           <button type="button" className="link" onClick={() => c.runs.dismiss()}>
             {t('runs.dismiss')}

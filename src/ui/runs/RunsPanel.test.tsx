@@ -25,17 +25,41 @@ beforeAll(() => {
   } as unknown as typeof ResizeObserver;
 });
 
-function run(id: string, createdAt: number, title: string, student: number, baseline: number, end: RunRecord['end'] = { kind: 'done' }): RunRecord {
+function run(
+  id: string,
+  createdAt: number,
+  title: string,
+  student: number,
+  baseline: number,
+  end: RunRecord['end'] = { kind: 'done' },
+): RunRecord {
   return {
     kind: 'run',
     id,
     createdAt,
     title,
     url: `?task=sentiment&seed=${createdAt}`,
-    metrics: { 'test.student.accuracy': student, 'test.baseline.accuracy': baseline, 'test.gain': student - baseline, 'steps.distill': 600 },
+    metrics: {
+      'test.student.accuracy': student,
+      'test.baseline.accuracy': baseline,
+      'test.gain': student - baseline,
+      'steps.distill': 600,
+    },
     curves: {
-      'distill.val_accuracy.student': { scale: 'percent', points: [{ step: 0, value: 0.2 }, { step: 600, value: student }] },
-      'distill.loss.total': { scale: 'nats', points: [{ step: 1, value: 1.6 }, { step: 600, value: 0.9 }] },
+      'distill.val_accuracy.student': {
+        scale: 'percent',
+        points: [
+          { step: 0, value: 0.2 },
+          { step: 600, value: student },
+        ],
+      },
+      'distill.loss.total': {
+        scale: 'nats',
+        points: [
+          { step: 1, value: 1.6 },
+          { step: 600, value: 0.9 },
+        ],
+      },
     },
     end,
     marks: [],
@@ -65,14 +89,25 @@ beforeEach(() => act(() => setLanguage('en')));
 afterEach(cleanup);
 
 const A = run('a', 1_000, 'sentiment · teacher-s → student-s · T 4 · α 0.7', 0.55, 0.36);
-const B = { ...run('b', 2_000, 'sentiment · teacher-s → student-s · T 2 · α 0.9', 0.6, 0.4, { kind: 'stopped', phase: 'distill', step: 350 }), marks: [{ phase: 'distill' as const, step: 200, label: 'T=3' }] };
+const B = {
+  ...run('b', 2_000, 'sentiment · teacher-s → student-s · T 2 · α 0.9', 0.6, 0.4, {
+    kind: 'stopped',
+    phase: 'distill',
+    step: 350,
+  }),
+  marks: [{ phase: 'distill' as const, step: 200, label: 'T=3' }],
+};
 
 describe('the runs table', () => {
   it('lists kept runs newest first with their key metrics and how they ended', async () => {
     await setup([A, B]);
     const rows = screen.getAllByTestId('runs-row');
     expect(rows.map((r) => r.getAttribute('data-run-id'))).toEqual(['b', 'a']);
-    expect(within(rows[0]).getByText('stopped at step 350; settings moved during the run: T=3 @200 (its link has the starting values)')).toBeTruthy();
+    expect(
+      within(rows[0]).getByText(
+        'stopped at step 350; settings moved during the run: T=3 @200 (its link has the starting values)',
+      ),
+    ).toBeTruthy();
     expect(within(rows[1]).getByText('finished')).toBeTruthy();
     expect(rows[1].textContent).toContain('55.0%');
     expect(rows[1].textContent).toContain('+19.0 pts');
@@ -91,15 +126,29 @@ describe('the runs table', () => {
     const section = screen.getByTestId('runs-compare');
     const charts = within(section).getAllByTestId('compare-chart');
     expect(charts).toHaveLength(2);
-    expect(charts[0].getAttribute('aria-label')).toBe('distilled student, validation accuracy, distillation for 2 runs. Last points: 1: 55.0% at step 600; 2: 60.0% at step 600');
-    expect(charts[1].getAttribute('aria-label')).toContain('total L (student), distillation for 2 runs. Last points: 1: 0.9 at step 600; 2: 0.9 at step 600');
+    expect(charts[0].getAttribute('aria-label')).toBe(
+      'distilled student, validation accuracy, distillation for 2 runs. Last points: 1: 55.0% at step 600; 2: 60.0% at step 600',
+    );
+    expect(charts[1].getAttribute('aria-label')).toContain(
+      'total L (student), distillation for 2 runs. Last points: 1: 0.9 at step 600; 2: 0.9 at step 600',
+    );
     const table = screen.getByTestId('compare-metrics');
-    const heads = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+    const heads = within(table)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
     expect(heads).toEqual(['Metric', `1. ${A.title}`, `2. ${B.title}`, 'Δ vs first']);
     const studentRow = within(table).getByRole('row', { name: /distilled student accuracy, test/i });
-    expect(within(studentRow).getAllByRole('cell').map((c) => c.textContent)).toEqual(['55.0%', '60.0%', '+5.0 pts']);
+    expect(
+      within(studentRow)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['55.0%', '60.0%', '+5.0 pts']);
     const steps = within(table).getByRole('row', { name: /Steps, distillation/ });
-    expect(within(steps).getAllByRole('cell').map((c) => c.textContent)).toEqual(['600', '600', '+0']);
+    expect(
+      within(steps)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['600', '600', '+0']);
     // The curve select offers the curves the runs have.
     const select = within(section).getAllByRole('combobox', { name: 'Curve' })[0] as HTMLSelectElement;
     expect([...select.options].map((o) => o.value)).toEqual(['distill.val_accuracy.student']);
@@ -141,7 +190,9 @@ describe('the runs table', () => {
     expect(within(row).getByText('sweep')).toBeTruthy();
     fireEvent.click(screen.getByRole('checkbox', { name: 'Select all runs' }));
     fireEvent.click(screen.getByRole('button', { name: 'Compare' }));
-    const heads = within(screen.getByTestId('compare-metrics')).getAllByRole('columnheader').map((h) => h.textContent);
+    const heads = within(screen.getByTestId('compare-metrics'))
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
     expect(heads).toEqual(['Metric', `1. ${sweep.title}`, `2. ${A.title}`, 'Δ vs first']);
   });
 
@@ -152,7 +203,9 @@ describe('the runs table', () => {
     expect(screen.getAllByTestId('runs-row')[0].textContent).toContain('在第 350 步停止');
     fireEvent.click(screen.getByRole('checkbox', { name: '选择全部运行' }));
     fireEvent.click(screen.getByRole('button', { name: '比较' }));
-    const texts = Array.from(document.querySelectorAll('h2, h3, h4, button, label, option, th, caption, .placeholder, .chart-empty'))
+    const texts = Array.from(
+      document.querySelectorAll('h2, h3, h4, button, label, option, th, caption, .placeholder, .chart-empty'),
+    )
       .map((el) => el.textContent ?? '')
       .concat(Array.from(document.querySelectorAll('[aria-label]')).map((el) => el.getAttribute('aria-label') ?? ''));
     expect(texts.length).toBeGreaterThan(20);

@@ -34,8 +34,14 @@ export function RunsPanel({ navigate = assign }: { navigate?: Navigate }) {
   const chosen = selected.map((id) => byId.get(id)!);
   const canCompare = chosen.length >= 2;
 
-  const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.filter((x) => byId.has(x)), id]));
-  const toggleAll = () => setPicked(records.every((r) => selected.includes(r.id)) ? [] : [...selected, ...records.map((r) => r.id).filter((id) => !selected.includes(id))]);
+  const toggle = (id: string) =>
+    setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.filter((x) => byId.has(x)), id]));
+  const toggleAll = () =>
+    setPicked(
+      records.every((r) => selected.includes(r.id))
+        ? []
+        : [...selected, ...records.map((r) => r.id).filter((id) => !selected.includes(id))],
+    );
   const open = (r: StoredRecord) => {
     const search = openRunSearch(r.url, window.location.search);
     void c.beforeLeaving().then(() => navigate(search));
@@ -64,7 +70,12 @@ export function RunsPanel({ navigate = assign }: { navigate?: Navigate }) {
       {records.length > 0 ? (
         <>
           <div className="buttons runs-toolbar" role="toolbar" aria-label={t('runs.title')}>
-            <button type="button" onClick={() => setComparing((v) => !v)} disabled={!canCompare} aria-expanded={comparing}>
+            <button
+              type="button"
+              onClick={() => setComparing((v) => !v)}
+              disabled={!canCompare}
+              aria-expanded={comparing}
+            >
               {comparing ? t('runs.hideCompare') : t('runs.compare')}
             </button>
             <button type="button" ref={deleteRef} onClick={() => setConfirming(true)} disabled={!selected.length}>
@@ -73,10 +84,18 @@ export function RunsPanel({ navigate = assign }: { navigate?: Navigate }) {
             <button type="button" onClick={() => c.runs.exportRecords(selected, 'json')} disabled={!selected.length}>
               {t('runs.exportJson')}
             </button>
-            <button type="button" onClick={() => c.runs.exportRecords(selected, 'curvesCsv')} disabled={!selected.length}>
+            <button
+              type="button"
+              onClick={() => c.runs.exportRecords(selected, 'curvesCsv')}
+              disabled={!selected.length}
+            >
               {t('runs.exportCurvesCsv')}
             </button>
-            <button type="button" onClick={() => c.runs.exportRecords(selected, 'metricsCsv')} disabled={!selected.length}>
+            <button
+              type="button"
+              onClick={() => c.runs.exportRecords(selected, 'metricsCsv')}
+              disabled={!selected.length}
+            >
               {t('runs.exportMetricsCsv')}
             </button>
             <span className="muted small" aria-live="polite">

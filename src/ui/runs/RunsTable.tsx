@@ -41,7 +41,8 @@ function KeyMetric({ r, what, fmt, t }: { r: StoredRecord; what: KeyMetricName; 
   if (!m) return <td>—</td>;
   return (
     <td>
-      {formatMetric(fmt, what === 'gain' ? 'points' : 'percent', m.value)} <span className="muted small">{t(m.split === 'test' ? 'runs.splitTag.test' : 'runs.splitTag.val')}</span>
+      {formatMetric(fmt, what === 'gain' ? 'points' : 'percent', m.value)}{' '}
+      <span className="muted small">{t(m.split === 'test' ? 'runs.splitTag.test' : 'runs.splitTag.val')}</span>
     </td>
   );
 }
@@ -63,7 +64,13 @@ export function RunsTable({ records, selected, onToggle, onToggleAll, onOpen }: 
         <thead>
           <tr>
             <th scope="col">
-              <input ref={allRef} type="checkbox" checked={all} onChange={onToggleAll} aria-label={t('runs.selectAll')} />
+              <input
+                ref={allRef}
+                type="checkbox"
+                checked={all}
+                onChange={onToggleAll}
+                aria-label={t('runs.selectAll')}
+              />
             </th>
             <th scope="col">{t('runs.col.title')}</th>
             <th scope="col">{t('runs.col.date')}</th>
@@ -84,7 +91,12 @@ export function RunsTable({ records, selected, onToggle, onToggleAll, onOpen }: 
             return (
               <tr key={r.id} data-testid="runs-row" data-run-id={r.id} className={order >= 0 ? 'selected' : undefined}>
                 <td>
-                  <input type="checkbox" checked={order >= 0} onChange={() => onToggle(r.id)} aria-label={t('runs.select', { title: `${r.title}, ${when}` })} />
+                  <input
+                    type="checkbox"
+                    checked={order >= 0}
+                    onChange={() => onToggle(r.id)}
+                    aria-label={t('runs.select', { title: `${r.title}, ${when}` })}
+                  />
                   {order >= 0 ? <span className="muted small"> {order + 1}</span> : null}
                 </td>
                 <th scope="row">
@@ -99,7 +111,12 @@ export function RunsTable({ records, selected, onToggle, onToggleAll, onOpen }: 
                   <KeyMetric key={k} r={r} what={k} fmt={fmt} t={t} />
                 ))}
                 <td>
-                  <button type="button" onClick={() => onOpen(r)} title={t('runs.openHint')} aria-label={t('runs.openNamed', { title: `${r.title}, ${when}` })}>
+                  <button
+                    type="button"
+                    onClick={() => onOpen(r)}
+                    title={t('runs.openHint')}
+                    aria-label={t('runs.openNamed', { title: `${r.title}, ${when}` })}
+                  >
                     {t('runs.open')}
                   </button>
                 </td>

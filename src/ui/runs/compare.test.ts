@@ -8,8 +8,32 @@ function rec(id: string, metrics: Record<string, number>, curves: RecordBase['cu
 
 describe('comparing records', () => {
   it('overlays a curve of several runs on the union of their steps, leaving gaps where a run has no point', () => {
-    const a = rec('a', {}, { acc: { scale: 'percent', points: [{ step: 0, value: 0.2 }, { step: 50, value: 0.4 }] } });
-    const b = rec('b', {}, { acc: { scale: 'percent', points: [{ step: 25, value: 0.3 }, { step: 50, value: 0.5 }] } });
+    const a = rec(
+      'a',
+      {},
+      {
+        acc: {
+          scale: 'percent',
+          points: [
+            { step: 0, value: 0.2 },
+            { step: 50, value: 0.4 },
+          ],
+        },
+      },
+    );
+    const b = rec(
+      'b',
+      {},
+      {
+        acc: {
+          scale: 'percent',
+          points: [
+            { step: 25, value: 0.3 },
+            { step: 50, value: 0.5 },
+          ],
+        },
+      },
+    );
     const c = rec('c', {}); // no such curve
     expect(overlayRows([a, b, c], 'acc')).toEqual([
       { step: 0, r0: 0.2 },
@@ -19,7 +43,14 @@ describe('comparing records', () => {
   });
 
   it('offers the curves on a scale that any selected run has, preferring the named default', () => {
-    const a = rec('a', {}, { 'distill.loss.total': { scale: 'nats', points: [] }, 'distill.val_accuracy.student': { scale: 'percent', points: [] } });
+    const a = rec(
+      'a',
+      {},
+      {
+        'distill.loss.total': { scale: 'nats', points: [] },
+        'distill.val_accuracy.student': { scale: 'percent', points: [] },
+      },
+    );
     const b = rec('b', {}, { 'teacher.loss.total': { scale: 'nats', points: [] } });
     const nats = curveChoices([a, b], 'nats');
     expect(nats).toEqual(['distill.loss.total', 'teacher.loss.total']);
@@ -32,7 +63,13 @@ describe('comparing records', () => {
     const first = rec('a', { 'test.student.accuracy': 0.55, 'test.gain': 0.19, 'steps.distill': 600, custom: 3 });
     const second = rec('b', { 'test.student.accuracy': 0.6, 'steps.distill': 400, 'val.student.accuracy': 0.5 });
     const rows = metricRows([first, second]);
-    expect(rows.map((r) => r.name)).toEqual(['test.student.accuracy', 'test.gain', 'val.student.accuracy', 'steps.distill', 'custom']);
+    expect(rows.map((r) => r.name)).toEqual([
+      'test.student.accuracy',
+      'test.gain',
+      'val.student.accuracy',
+      'steps.distill',
+      'custom',
+    ]);
     const acc = rows[0];
     expect(acc.values).toEqual([0.55, 0.6]);
     expect(acc.deltas[0]).toBeUndefined();

@@ -5,7 +5,16 @@
 import type { Palette } from '../colors';
 
 export function runColors(pal: Palette): string[] {
-  return [pal.role.teacher, pal.role.baseline, pal.role.student, pal.loss.soft, pal.loss.feature, pal.loss.relation, pal.loss.attention, pal.loss.total];
+  return [
+    pal.role.teacher,
+    pal.role.baseline,
+    pal.role.student,
+    pal.loss.soft,
+    pal.loss.feature,
+    pal.loss.relation,
+    pal.loss.attention,
+    pal.loss.total,
+  ];
 }
 
 const DASHES = [undefined, '6 3', '2 3'];
