@@ -18,6 +18,7 @@ import { Predictor } from './predict';
 import { exportRole } from './exportModel';
 import { exportScriptZip } from './exportScript';
 import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
+import { releaseGpuBufferPool } from './gpuPool';
 
 /**
  * How often the run reads its losses back and posts them (ms). Each flush is a GPU readback in the
@@ -143,6 +144,8 @@ export class Session {
     const a = this.active;
     this.active = null;
     if (a) await a.stop();
+    // Nothing of the old run is in use now: free the GPU buffers tfjs pooled for its shapes.
+    releaseGpuBufferPool();
   }
 
   // ----------------------------------------------------------------------------------------------
