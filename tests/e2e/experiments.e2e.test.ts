@@ -4,20 +4,24 @@
 // cells get numbers from the sweep worker, the controls and calibration fill in, and the reading
 // appear; then axe-core on the page, and no console error.
 
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, REPO_ROOT, startPreview, type AppPage, type PreviewServer } from './harness';
+import {
+  launchBrowser,
+  openPage,
+  REPO_ROOT,
+  startPreview,
+  type AppPage,
+  type PreviewServer,
+  injectAxe,
+} from './harness';
 
 const RUN = process.env.DP_E2E === '1';
-const require = createRequire(import.meta.url);
 
 async function axeSerious(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) {
-    await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  }
+  await injectAxe(page);
   return page.evaluate(async () => {
     const w = window as unknown as {
       axe: {

@@ -4,7 +4,8 @@
 // It builds nothing itself: `npm run test:e2e` runs `vite build` first.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -297,7 +298,20 @@ export async function probeWebGPU(page: Page): Promise<AdapterReport> {
 
 /** Throws with a message that says what to fix when the page has no WebGPU adapter. */
 export async function assertWebGPUAdapter(page: Page): Promise<AdapterReport> {
-  const r = await probeWebGPU(page);
+  // The probe's worker is a blob: URL, which the app's Content-Security-Policy (worker-src 'self')
+  // refuses; so it runs in a page of its own on the same origin (a plain 404, not the app), in a
+  // context that bypasses CSP. The app's own page keeps its policy.
+  const browser = page.context().browser();
+  if (!browser) throw new Error('the page has no browser to open a probe context in');
+  const context = await browser.newContext({ bypassCSP: true });
+  let r: AdapterReport;
+  try {
+    const probe = await context.newPage();
+    await probe.goto(new URL('/webgpu-probe.txt', page.url()).href);
+    r = await probeWebGPU(probe);
+  } finally {
+    await context.close();
+  }
   const hint =
     `Chromium at ${CHROMIUM_PATH} was launched with: ${CHROMIUM_ARGS.join(' ')}. ` +
     'WebGPU needs --enable-unsafe-webgpu (and SwiftShader via --use-webgpu-adapter=swiftshader ' +
@@ -312,4 +326,14 @@ export async function assertWebGPUAdapter(page: Page): Promise<AdapterReport> {
 export function firstInt(text: string | null | undefined): number {
   const m = /\d[\d,]*/.exec(text ?? '');
   return m ? Number(m[0].replace(/,/g, '')) : NaN;
+}
+
+/**
+ * Loads axe-core into the page once. Evaluated through DevTools rather than added as an inline
+ * <script>: the built app's Content-Security-Policy (script-src 'self') refuses inline scripts.
+ */
+export async function injectAxe(page: Page): Promise<void> {
+  if (await page.evaluate(() => 'axe' in window)) return;
+  const require = createRequire(import.meta.url);
+  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
 }

@@ -4,8 +4,7 @@
 // shows with its standard error and a verdict in words; and axe-core finds no serious or critical
 // WCAG 2 AA violation while it trains, in the light and the dark colour scheme.
 
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,10 +16,10 @@ import {
   startPreview,
   type AppPage,
   type PreviewServer,
+  injectAxe,
 } from './harness';
 
 const RUN = process.env.DP_E2E === '1';
-const require = createRequire(import.meta.url);
 
 interface AxeViolation {
   id: string;
@@ -31,10 +30,7 @@ interface AxeViolation {
 
 /** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns its violations. */
 async function axe(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) {
-    // Evaluated through DevTools, not an inline <script>: the page's CSP (script-src 'self') blocks those.
-    await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  }
+  await injectAxe(page);
   return page.evaluate(async () => {
     const w = window as unknown as {
       axe: {

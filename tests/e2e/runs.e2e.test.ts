@@ -1,12 +1,19 @@
 // The runs table (issue 10) in the built app, on the wasm backend with tiny models and a few steps:
 // a finished run appears in Runs, is still there after a reload (IndexedDB), compares and deletes.
 
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, REPO_ROOT, startPreview, type AppPage, type PreviewServer } from './harness';
+import {
+  launchBrowser,
+  openPage,
+  REPO_ROOT,
+  startPreview,
+  type AppPage,
+  type PreviewServer,
+  injectAxe,
+} from './harness';
 
 const RUN = process.env.DP_E2E === '1';
 
@@ -26,12 +33,10 @@ const TINY = new URLSearchParams({
 }).toString();
 
 const rows = (page: Page) => page.getByTestId('runs-row');
-const require = createRequire(import.meta.url);
 
 /** axe-core's serious and critical WCAG 2 A/AA violations inside the runs section. */
 async function runsViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window)))
-    await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  await injectAxe(page);
   return page.evaluate(async () => {
     const w = window as unknown as {
       axe: {
