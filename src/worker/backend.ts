@@ -9,7 +9,8 @@
 // emits them as assets from the package, `?url`), never fetched from a CDN. The threaded build
 // needs SharedArrayBuffer, i.e. a cross-origin-isolated page (COOP/COEP headers); the app does not
 // ask for that, so the single-threaded SIMD build runs (the plain build where SIMD is missing).
-// Under a Content-Security-Policy the page would need 'wasm-unsafe-eval'; it sets none.
+// The page's Content-Security-Policy (vite.config.ts) governs the page, not this worker, whose
+// script is served without CSP headers; a host that adds them must allow 'wasm-unsafe-eval' here.
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu'; // registers 'webgpu' where navigator.gpu exists
