@@ -4,7 +4,7 @@
 // (src/lossMath.ts); the run itself trains forward KL with T² — the others are shown, not trained.
 
 import { useId, useState } from 'react';
-import type { Lang } from '../../i18n/catalog';
+import { fill, type Lang } from '../../i18n/catalog';
 import type { Text } from '../../lessons/lessons';
 import { bytesPerPosition, softmax, softValues, topKBias, type SoftValues } from '../../lossMath';
 import { useApp } from '../context';
@@ -58,9 +58,6 @@ const L = {
     '平均而言是 p（无偏），但单次抽样有噪声：最高概率 {{p}} ± {{sd}}（一个标准差）',
   ),
 };
-
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
 
 const ROWS: { key: keyof SoftValues; formula: string; label: Text; tScaled: boolean }[] = [
   { key: 'forwardKl', formula: 'Σ p·log(p/q)', label: L.forward, tScaled: true },
