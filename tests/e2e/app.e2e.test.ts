@@ -8,8 +8,6 @@
 // The tests in the first describe block share one page and run in order, like one visitor's
 // session: start, steer, pause, step, upload a bad file, reset.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -17,11 +15,11 @@ import {
   firstInt,
   launchBrowser,
   openPage,
-  REPO_ROOT,
   startPreview,
   type AppPage,
   type PreviewServer,
 } from './harness';
+import { reportOnFailure } from './fixtures';
 
 // Under the unit-test config (plain `vitest run`) this file is skipped: it needs a build and a browser.
 const RUN = process.env.DP_E2E === '1';
@@ -137,8 +135,6 @@ function numberPattern(value: string): RegExp {
   return new RegExp(`(?<![\\d.])${body}(?![\\d])`);
 }
 
-const SHOTS = join(REPO_ROOT, 'test-results');
-
 describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
   let server: PreviewServer | undefined;
   let browser: Browser | undefined;
@@ -160,28 +156,11 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
   });
 
   /** On failure: print what the page logged, and keep a screenshot in test-results/. */
-  function reportOnFailure(get: () => AppPage | undefined): void {
-    beforeEach(({ onTestFailed, task }) => {
-      onTestFailed(async () => {
-        const app = get();
-        if (!app) return;
-        console.error(app.log.format(`browser log at failure of "${task.name}"`));
-        try {
-          mkdirSync(SHOTS, { recursive: true });
-          const file = join(SHOTS, `e2e-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
-          await app.page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
-          console.error(`screenshot: ${file}`);
-        } catch {
-          /* the page may be gone */
-        }
-      });
-    });
-  }
 
   describe('a visitor distils with tiny models', () => {
     let app: AppPage | undefined;
     const page = () => app!.page;
-    reportOnFailure(() => app);
+    reportOnFailure(() => app, 'e2e');
 
     beforeAll(async () => {
       app = await openPage(browser!, server!.url, '/?' + TINY);
@@ -398,7 +377,7 @@ describe.skipIf(!RUN)('Distillation Playground in Chromium on WebGPU', () => {
 
   describe('the fallback backend', () => {
     let app: AppPage | undefined;
-    reportOnFailure(() => app);
+    reportOnFailure(() => app, 'e2e');
     afterAll(async () => {
       await app?.close().catch(() => {});
     });

@@ -4,49 +4,19 @@
 // cells get numbers from the sweep worker, the controls and calibration fill in, and the reading
 // appear; then axe-core on the page, and no console error.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchBrowser,
   openPage,
-  REPO_ROOT,
   startPreview,
   type AppPage,
   type PreviewServer,
-  injectAxe,
+  seriousAxeViolations,
 } from './harness';
+import { reportOnFailure } from './fixtures';
 
 const RUN = process.env.DP_E2E === '1';
-
-async function axeSerious(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: {
-        run(
-          ctx: Document,
-          opts: object,
-        ): Promise<{
-          violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-        }>;
-      };
-    };
-    const r = await w.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.impact} ${v.id}: ${v.help} at ${v.nodes
-            .slice(0, 5)
-            .map((n) => n.target.join(' '))
-            .join(', ')}`,
-      );
-  });
-}
 
 describe.skipIf(!RUN)('Experiments: a small sweep in the built app, on wasm', () => {
   let server: PreviewServer | undefined;
@@ -66,20 +36,7 @@ describe.skipIf(!RUN)('Experiments: a small sweep in the built app, on wasm', ()
     await server?.stop();
   });
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      if (!app) return;
-      console.error(app.log.format(`browser log at failure of "${task.name}"`));
-      const dir = join(REPO_ROOT, 'test-results');
-      mkdirSync(dir, { recursive: true });
-      await app.page
-        .screenshot({
-          path: join(dir, `experiments-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`),
-          fullPage: true,
-        })
-        .catch(() => {});
-    });
-  });
+  reportOnFailure(() => app, 'experiments');
 
   it('opens from the keyboard and starts a small sweep', async () => {
     const summary = page().locator('#experiments > summary');
@@ -131,7 +88,7 @@ describe.skipIf(!RUN)('Experiments: a small sweep in the built app, on wasm', ()
     for (const colorScheme of ['light', 'dark'] as const) {
       await page().emulateMedia({ colorScheme });
       await page().waitForTimeout(500);
-      expect(await axeSerious(page()), colorScheme).toEqual([]);
+      expect(await seriousAxeViolations(page()), colorScheme).toEqual([]);
     }
     expect(app!.log.errors(), app!.log.format()).toEqual([]);
   });

@@ -337,3 +337,33 @@ export async function injectAxe(page: Page): Promise<void> {
   const require = createRequire(import.meta.url);
   await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
 }
+
+/**
+ * axe-core's serious and critical WCAG 2.0/2.1 A and AA violations in the page, or inside `scope` (a
+ * CSS selector), one line each: impact, rule, help, and the first nodes with axe's own summary.
+ */
+export async function seriousAxeViolations(page: Page, scope?: string): Promise<string[]> {
+  await injectAxe(page);
+  return page.evaluate(async (scope) => {
+    type Violation = {
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: { target: string[]; failureSummary?: string }[];
+    };
+    const w = window as unknown as {
+      axe: { run(ctx: Document | string, opts: object): Promise<{ violations: Violation[] }> };
+    };
+    const r = await w.axe.run(scope ?? document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => {
+        const nodes = v.nodes
+          .slice(0, 8)
+          .map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`);
+        return `${v.impact} ${v.id}: ${v.help}\n    ${nodes.join('\n    ')}`;
+      });
+  }, scope);
+}

@@ -4,64 +4,20 @@
 // shows with its standard error and a verdict in words; and axe-core finds no serious or critical
 // WCAG 2 AA violation while it trains, in the light and the dark colour scheme.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   firstInt,
   launchBrowser,
   openPage,
-  REPO_ROOT,
   startPreview,
   type AppPage,
   type PreviewServer,
-  injectAxe,
+  seriousAxeViolations,
 } from './harness';
+import { reportOnFailure } from './fixtures';
 
 const RUN = process.env.DP_E2E === '1';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns its violations. */
-async function axe(page: Page): Promise<AxeViolation[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: {
-        run(
-          ctx: Document,
-          opts: object,
-        ): Promise<{
-          violations: {
-            id: string;
-            impact: string | null;
-            help: string;
-            nodes: { target: string[]; failureSummary?: string }[];
-          }[];
-        }>;
-      };
-    };
-    const r = await w.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 8).map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`),
-    }));
-  });
-}
-
-const serious = (vs: AxeViolation[]) => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-const describeViolations = (vs: AxeViolation[]) =>
-  vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
 
 describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
   let server: PreviewServer | undefined;
@@ -81,20 +37,7 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
     await server?.stop();
   });
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      if (!app) return;
-      console.error(app.log.format(`browser log at failure of "${task.name}"`));
-      const dir = join(REPO_ROOT, 'test-results');
-      mkdirSync(dir, { recursive: true });
-      await app.page
-        .screenshot({
-          path: join(dir, `insight-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`),
-          fullPage: true,
-        })
-        .catch(() => {});
-    });
-  });
+  reportOnFailure(() => app, 'insight');
 
   it('runs under its Content-Security-Policy, and a violation would be seen', async () => {
     const policy = await page().evaluate(
@@ -189,8 +132,8 @@ describe.skipIf(!RUN)('time to insight, on the wasm fallback', () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       await page().emulateMedia({ colorScheme });
       await page().waitForTimeout(800);
-      const vs = await axe(page());
-      expect(serious(vs), `${colorScheme}:\n${describeViolations(vs)}`).toEqual([]);
+      const serious = await seriousAxeViolations(page());
+      expect(serious, `${colorScheme}:\n${serious.join('\n')}`).toEqual([]);
     }
     await page().emulateMedia({ colorScheme: 'light' });
     expect(app!.log.pageErrors, app!.log.format()).toEqual([]);

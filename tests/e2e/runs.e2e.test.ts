@@ -1,19 +1,17 @@
 // The runs table (issue 10) in the built app, on the wasm backend with tiny models and a few steps:
 // a finished run appears in Runs, is still there after a reload (IndexedDB), compares and deletes.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchBrowser,
   openPage,
-  REPO_ROOT,
   startPreview,
   type AppPage,
   type PreviewServer,
-  injectAxe,
+  seriousAxeViolations,
 } from './harness';
+import { reportOnFailure } from './fixtures';
 
 const RUN = process.env.DP_E2E === '1';
 
@@ -33,27 +31,6 @@ const TINY = new URLSearchParams({
 }).toString();
 
 const rows = (page: Page) => page.getByTestId('runs-row');
-
-/** axe-core's serious and critical WCAG 2 A/AA violations inside the runs section. */
-async function runsViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: {
-        run(
-          ctx: string,
-          opts: object,
-        ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
-      };
-    };
-    const r = await w.axe.run('#runs', {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 async function finishRun(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -80,20 +57,7 @@ describe.skipIf(!RUN)('the runs table, in the built app', () => {
     await server?.stop();
   });
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      if (!app) return;
-      console.error(app.log.format(`browser log at failure of "${task.name}"`));
-      const dir = join(REPO_ROOT, 'test-results');
-      mkdirSync(dir, { recursive: true });
-      await app.page
-        .screenshot({
-          path: join(dir, `runs-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`),
-          fullPage: true,
-        })
-        .catch(() => {});
-    });
-  });
+  reportOnFailure(() => app, 'runs');
 
   it('keeps a finished run: it appears in Runs with its test metrics', async () => {
     await expect
@@ -128,7 +92,7 @@ describe.skipIf(!RUN)('the runs table, in the built app', () => {
     ]);
     for (const colorScheme of ['light', 'dark'] as const) {
       await page().emulateMedia({ colorScheme });
-      expect(await runsViolations(page()), colorScheme).toEqual([]);
+      expect(await seriousAxeViolations(page(), '#runs'), colorScheme).toEqual([]);
     }
     await page().emulateMedia({ colorScheme: 'light' });
   });
