@@ -18,7 +18,7 @@ import { deriveSeed } from '../rng';
 import { DEFAULT_ADAMW } from '../train/adamw';
 import { StackedDistillStep, type MemberHyper, type MemberSpec, type SoftTarget } from '../train/stackedStep';
 import { DistillStep, modelConfigFor } from '../train/steps';
-import { profileKernels } from './measure';
+import { countDispatches, median, profileKernels, runOptimised as run } from './measure';
 
 export interface StackedBenchConfig {
   task: TaskId;
@@ -84,57 +84,6 @@ export interface StackedBenchResult {
     kernelsVsStack1: number;
     kernelsVsSingle: number;
   }[];
-}
-
-const FLUSH_MS = 100;
-
-async function flush(pending: tf.Tensor[]): Promise<void> {
-  if (!pending.length) return;
-  const all = tf.tidy(() => tf.concat(pending.map((t) => t.reshape([-1]))));
-  await all.data();
-  all.dispose();
-  tf.dispose(pending);
-  pending.length = 0;
-}
-
-/** n steps with the product's readback (every ~100 ms and at the end). */
-async function run(n: number, step: () => tf.Tensor): Promise<void> {
-  const pending: tf.Tensor[] = [];
-  let last = performance.now();
-  for (let i = 0; i < n; i++) {
-    pending.push(step());
-    if (performance.now() - last >= FLUSH_MS) {
-      await flush(pending);
-      last = performance.now();
-    }
-  }
-  await flush(pending);
-}
-
-/** Real GPU compute dispatches while f runs (webgpu in Node), as harness.ts counts them. */
-async function countDispatches(f: () => Promise<unknown>): Promise<number | undefined> {
-  const encoder = (
-    globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups: (...a: unknown[]) => void } } }
-  ).GPUComputePassEncoder;
-  if (tf.getBackend() !== 'webgpu' || !encoder) return undefined;
-  const original = encoder.prototype.dispatchWorkgroups;
-  let count = 0;
-  encoder.prototype.dispatchWorkgroups = function (this: unknown, ...args: unknown[]) {
-    count++;
-    return original.apply(this, args);
-  };
-  try {
-    await f();
-  } finally {
-    encoder.prototype.dispatchWorkgroups = original;
-  }
-  return count;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const CONTROLS: SoftTarget[] = ['random-teacher', 'permuted', 'uniform'];
