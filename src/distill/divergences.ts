@@ -24,7 +24,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from '../model/oneHot';
-import { LOG_PROB_FLOOR } from './losses';
+import { finiteLog, maskedMean } from './losses';
 
 export const SOFT_DIVERGENCES = ['forward-kl', 'reverse-kl', 'jsd', 'soft-ce', 'logit-mse'] as const;
 export type SoftDivergence = (typeof SOFT_DIVERGENCES)[number];
@@ -52,10 +52,6 @@ export function softTermProblems(spec: SoftTermSpec): string[] {
   return problems;
 }
 
-function floorLog<T extends tf.Tensor>(logp: T): T {
-  return logp.maximum(LOG_PROB_FLOOR) as T;
-}
-
 /** Σ_v exp(logA) · (logA − logB), per row: KL(a ‖ b) from log-probabilities (N, V) → (N). */
 function klFromLogs(logA: tf.Tensor2D, logB: tf.Tensor2D): tf.Tensor1D {
   return tf.exp(logA).mul(logA.sub(logB)).sum(-1) as tf.Tensor1D;
@@ -67,7 +63,7 @@ function logMixture(logp: tf.Tensor2D, logq: tf.Tensor2D, beta: number): tf.Tens
   const b = logq.add(Math.log(1 - beta)); // (N, V)
   const hi = tf.maximum(a, b);
   const lo = tf.minimum(a, b);
-  return floorLog(hi.add(tf.log1p(tf.exp(lo.sub(hi))))) as tf.Tensor2D; // (N, V)
+  return finiteLog(hi.add(tf.log1p(tf.exp(lo.sub(hi))))) as tf.Tensor2D; // (N, V)
 }
 
 /**
@@ -83,8 +79,8 @@ export function softDivergence(
   if (spec.divergence === 'logit-mse') {
     return studentLogits.sub(teacherLogits).square().mean(-1) as tf.Tensor1D; // (N)
   }
-  const logq = floorLog(tf.logSoftmax(studentLogits.div(temperature))) as tf.Tensor2D; // (N, V) student
-  const logp = floorLog(tf.logSoftmax(teacherLogits.div(temperature))) as tf.Tensor2D; // (N, V) teacher
+  const logq = finiteLog(tf.logSoftmax(studentLogits.div(temperature))) as tf.Tensor2D; // (N, V) student
+  const logp = finiteLog(tf.logSoftmax(teacherLogits.div(temperature))) as tf.Tensor2D; // (N, V) teacher
   switch (spec.divergence) {
     case 'forward-kl':
       return klFromLogs(logp, logq);
@@ -121,7 +117,7 @@ export function softTerm(
   spec: SoftTermSpec,
 ): tf.Scalar {
   const perPosition = softDivergence(studentLogits, teacherLogits, temperature, spec); // (N)
-  const mean = perPosition.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
+  const mean = maskedMean(perPosition, mask);
   const scale = spec.scaleByTSquared && spec.divergence !== 'logit-mse' ? temperature * temperature : 1;
   return scale === 1 ? mean : (mean.mul(scale) as tf.Scalar);
 }
@@ -138,10 +134,10 @@ export function smoothedCrossEntropy(
 ): tf.Scalar {
   if (!(epsilon >= 0 && epsilon < 1)) throw new Error(`label smoothing ε must be in [0, 1) (got ${epsilon})`);
   const V = logits.shape[1];
-  const logq = floorLog(tf.logSoftmax(logits)); // (N, V)
+  const logq = finiteLog(tf.logSoftmax(logits)); // (N, V)
   const target = oneHotFloat(targets, V)
     .mul(1 - epsilon)
     .add(epsilon / V); // (N, V)
   const nll = target.mul(logq).sum(-1).neg() as tf.Tensor1D; // (N)
-  return nll.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
+  return maskedMean(nll, mask);
 }

@@ -27,7 +27,7 @@ export function finiteLog<T extends tf.Tensor>(logp: T): T {
 }
 
 /** Mean of `perPosition` over positions where mask = 1 (0 when nothing is scored). */
-function maskedMean(perPosition: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
+export function maskedMean(perPosition: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
   return perPosition.mul(mask).sum().div(mask.sum().maximum(1)) as tf.Scalar;
 }
 

@@ -16,11 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from '../model/oneHot';
 import { stackedMatMul } from '../model/stackedOps';
-import { LOG_PROB_FLOOR, mapLayer, type LossWeights } from './losses';
-
-function finiteLog<T extends tf.Tensor>(logp: T): T {
-  return logp.maximum(LOG_PROB_FLOOR) as T;
-}
+import { finiteLog, mapLayer, type LossWeights } from './losses';
 
 /**
  * Per member, weighted cross-entropies of its logits against J target distributions at their own
