@@ -15,6 +15,7 @@ import { currentMemoryLimits } from '../train/memoryLimits';
 import { DistillationRun } from '../train/run';
 import { checkSweepFits, SweepRun } from '../train/sweep';
 import { yieldToEvents } from './activeRun';
+import { releaseGpuBufferPool } from './gpuPool';
 import {
   AUTO_TEACHER_STEPS,
   noShippedTeacherMessage,
@@ -116,6 +117,8 @@ export class SweepSession {
         a.teacher?.dispose();
         a.run = null;
         a.teacher = null;
+        // Nothing of the sweep is in use now: free the GPU buffers tfjs pooled for its shapes.
+        releaseGpuBufferPool();
       });
   }
 
