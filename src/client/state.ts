@@ -282,7 +282,10 @@ function reduceRun(run: RunView, e: RunEvent): RunView {
       return { ...run, latency: { ...run.latency, ...e.latency } };
     case 'exported':
     case 'exportedScript':
+    case 'checkpoint': // stored by the client (not state): see the resume work of issue 11
       return run;
+    case 'fault':
+      return { ...run, notice: e.fault.message };
     case 'error':
       return { ...run, error: e.message };
     case 'resetDone':

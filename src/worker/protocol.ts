@@ -125,7 +125,11 @@ export type WorkerCommand =
   | { type: 'init'; forcedBackend: BackendName | null; assetsBase: string }
   /** The settings changed (task info and shipped-teacher lookups follow); live only for hyperparameters. */
   | { type: 'setConfig'; config: RunConfig }
-  | { type: 'start'; runId: number; config: RunConfig; paused: boolean }
+  /**
+   * `resume`: a checkpoint's bytes (a 'checkpoint' event's, as stored by the client): the run continues
+   * from it, bit for bit as if never interrupted, instead of starting from step 0. Its config wins.
+   */
+  | { type: 'start'; runId: number; config: RunConfig; paused: boolean; resume?: ArrayBuffer }
   | { type: 'pause'; runId: number }
   | { type: 'resume'; runId: number }
   /** Exactly one training step, then paused. */
@@ -164,8 +168,24 @@ export type WorkerEvent =
   | { type: 'exported'; runId: number; role: ModelRole; safetensors: ArrayBuffer; configJson: string }
   /** The 'exportScript' answer: a .zip of one folder named like the file. */
   | { type: 'exportedScript'; runId: number; name: string; zip: ArrayBuffer }
+  /**
+   * The whole state of the run (every model's weights, optimizer state, batch order, counters: see
+   * src/train/checkpoint.ts), every CHECKPOINT_EVERY steps and on pause, for the client to store.
+   */
+  | { type: 'checkpoint'; runId: number; phase: TrainPhase; step: number; reason: CheckpointReason; bytes: ArrayBuffer }
+  /** Something went wrong and the worker dealt with it (or could not): the UI says what, and what to try. */
+  | { type: 'fault'; runId: number; fault: RunFault }
   | { type: 'error'; runId: number; message: string }
   | { type: 'resetDone'; runId: number };
+
+export type CheckpointReason = 'interval' | 'pause';
+
+/** A fault the worker met during a run, and what it did about it. */
+export type RunFault =
+  /** A loss or gradient went NaN/Inf: the run is paused and put back to the last good checkpoint (null: none yet, restarted). */
+  | { kind: 'divergence'; phase: TrainPhase; step: number; rolledBackTo: number | null; message: string }
+  /** The WebGPU device was lost: the run continues on `to` (a new device, or the next backend) from `resumedFrom`. */
+  | { kind: 'deviceLost'; from: BackendName; to: BackendName | null; resumedFrom: number | null; message: string };
 
 /** Steps of a teacher trained when no shipped teacher fits the chosen task and size. */
 export const AUTO_TEACHER_STEPS = 300;
