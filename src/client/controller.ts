@@ -50,7 +50,9 @@ export class Controller {
         break;
       case 'uploaded':
         // The worker has switched to the uploaded task and describes it next: no setConfig round trip.
-        this.store.dispatch({ type: 'config', config: { ...this.state.config, task: e.task } });
+        // During a run the file is staged instead (the reducer says so): the page keeps the run's task.
+        if (!this.state.upload.staged)
+          this.store.dispatch({ type: 'config', config: { ...this.state.config, task: e.task } });
         break;
       case 'exported':
         if (e.runId === before.run.runId) {
@@ -63,8 +65,15 @@ export class Controller {
         if (e.runId === before.run.runId) this.save(e.name, e.zip, 'application/zip');
         break;
       case 'taskInfo':
-        // A fresh task: show predictions for its first example unless the visitor chose an input.
-        if (e.info && this.state.predictInput === null && e.task === this.state.config.task && e.info.examples.length) {
+        // A fresh task: show predictions for its first example unless the visitor chose an input (and
+        // not against a run on screen that trains another task: its models would not read the example).
+        if (
+          e.info &&
+          this.state.predictInput === null &&
+          e.task === this.state.config.task &&
+          e.info.examples.length &&
+          (!this.state.run.started || this.state.run.config?.task === e.task)
+        ) {
           this.predict(e.info.examples[0]);
         }
         break;
@@ -109,12 +118,21 @@ export class Controller {
 
   start(paused = false): number {
     this.keepStoppedRun();
+    this.applyStagedUpload();
     const runId = this.state.run.runId + 1;
     this.store.dispatch({ type: 'started', runId, paused });
     this.port.postMessage({ type: 'start', runId, config: this.state.config, paused });
     const input = this.state.predictInput;
     if (input !== null) this.port.postMessage({ type: 'predict', runId, input, continuations: true });
     return runId;
+  }
+
+  /** A file uploaded during the last run becomes the chosen task now (the worker holds its data already). */
+  private applyStagedUpload(): void {
+    const staged = this.state.upload.staged;
+    if (!staged) return;
+    this.setConfig({ ...this.state.config, task: staged.task });
+    this.store.dispatch({ type: 'stagedApplied' });
   }
 
   pause(): void {

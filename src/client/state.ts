@@ -53,6 +53,11 @@ export interface RunView {
   runId: number;
   /** The config this run was started with (null before a start): what the runs table records. */
   config: RunConfig | null;
+  /**
+   * The task this run trains on, as it was at the start (null until described): the run's panels
+   * (examples, confusion labels, summary) show it, so a task chosen or uploaded mid-run never mixes in.
+   */
+  taskInfo: TaskInfo | null;
   phase: Phase;
   detail: string;
   /** Steps the current phase will run (for progress). */
@@ -90,6 +95,11 @@ export interface UploadState {
   name: string | null;
   error: string | null;
   summary: string | null;
+  /**
+   * The task of a file accepted while a run was under way: it waits for the next Start (the running
+   * run keeps its data, and the page keeps showing that data). Null when nothing is staged.
+   */
+  staged: { task: TaskId; name: string } | null;
 }
 
 export interface AppState {
@@ -108,10 +118,17 @@ export interface AppState {
   runs: RunsState;
 }
 
-export function emptyRun(runId: number, started = false, paused = false, config: RunConfig | null = null): RunView {
+export function emptyRun(
+  runId: number,
+  started = false,
+  paused = false,
+  config: RunConfig | null = null,
+  taskInfo: TaskInfo | null = null,
+): RunView {
   return {
     runId,
     config,
+    taskInfo,
     phase: started ? 'loading' : 'idle',
     detail: '',
     totalSteps: 0,
@@ -148,7 +165,7 @@ export function initialState(config: RunConfig, urlWarnings: string[] = [], teac
     backend: null,
     task: { id: config.task, info: null, error: null },
     shipped: null,
-    upload: { busy: false, name: null, error: null, summary: null },
+    upload: { busy: false, name: null, error: null, summary: null, staged: null },
     predictInput: null,
     run: emptyRun(1),
     runs: initialRuns(),
@@ -163,9 +180,19 @@ export type Action =
   | { type: 'started'; runId: number; paused: boolean }
   | { type: 'reset'; runId: number }
   | { type: 'uploading'; name: string }
+  /** The staged upload's task became the chosen one (at Start). */
+  | { type: 'stagedApplied' }
   | { type: 'predictInput'; input: string }
   | { type: 'dismissWarnings' }
   | { type: 'runs'; action: RunsAction };
+
+/**
+ * The task whose data the run on screen uses: the run's own description once it has started, else
+ * the chosen task's. Panels that show a run's results (examples, confusion labels, summary) read this.
+ */
+export function runTaskInfo(state: AppState): TaskInfo | null {
+  return state.run.started && state.run.taskInfo ? state.run.taskInfo : state.task.info;
+}
 
 /** What the buttons can do now. */
 export function runStatus(run: RunView): RunStatus {
@@ -306,19 +333,26 @@ export function reducer(state: AppState, action: Action): AppState {
         config: action.config,
         teacherExplicit: action.teacherExplicit ?? state.teacherExplicit,
         task: taskChanged ? { id: action.config.task, info: null, error: null } : state.task,
+        // A task chosen after a staged upload wins over it (the file stays the custom task's data).
+        upload: taskChanged && state.upload.staged ? { ...state.upload, staged: null } : state.upload,
         shipped: taskChanged ? null : state.shipped,
         predictInput: taskChanged ? null : state.predictInput,
       };
     }
     case 'hyper':
       return { ...state, config: { ...state.config, hyper: action.hyper } };
-    case 'started':
-      // The worker starts with this config (the controller posts it right after): keep it with the run.
-      return { ...state, run: emptyRun(action.runId, true, action.paused, state.config) };
+    case 'started': {
+      // The worker starts with this config (the controller posts it right after): keep it with the run,
+      // and the chosen task's description if it has come (else the first one for that task fills it).
+      const info = state.task.id === state.config.task ? state.task.info : null;
+      return { ...state, run: emptyRun(action.runId, true, action.paused, state.config, info) };
+    }
     case 'reset':
       return { ...state, run: emptyRun(action.runId) };
     case 'uploading':
-      return { ...state, upload: { busy: true, name: action.name, error: null, summary: null } };
+      return { ...state, upload: { ...state.upload, busy: true, name: action.name, error: null, summary: null } };
+    case 'stagedApplied':
+      return state.upload.staged ? { ...state, upload: { ...state.upload, staged: null } } : state;
     case 'predictInput':
       return { ...state, predictInput: action.input };
     case 'dismissWarnings':
@@ -346,9 +380,16 @@ function reduceEvent(state: AppState, e: WorkerEvent): AppState {
   switch (e.type) {
     case 'backend':
       return { ...state, backend: e.info };
-    case 'taskInfo':
-      if (e.task !== state.config.task) return state; // an answer about a task no longer chosen
-      return { ...state, task: { id: e.task, info: e.info, error: e.error } };
+    case 'taskInfo': {
+      const run = state.run;
+      // A run started before its task was described takes the first description of its task.
+      const next =
+        run.started && !run.taskInfo && e.info && run.config?.task === e.task
+          ? { ...state, run: { ...run, taskInfo: e.info } }
+          : state;
+      if (e.task !== state.config.task) return next; // an answer about a task no longer chosen
+      return { ...next, task: { id: e.task, info: e.info, error: e.error } };
+    }
     case 'shippedTeacher': {
       if (e.info.task !== state.config.task) return state;
       const c = state.config;
@@ -357,10 +398,15 @@ function reduceEvent(state: AppState, e: WorkerEvent): AppState {
         !state.teacherExplicit && c.teacherSteps === 0 && e.info.available && e.info.size && e.info.size !== c.teacher;
       return { ...state, shipped: e.info, config: adopt ? { ...c, teacher: e.info.size! } : c };
     }
-    case 'uploaded':
-      return { ...state, upload: { busy: false, name: e.name, error: null, summary: e.summary } };
+    case 'uploaded': {
+      // During a run the file waits for the next Start (the controller switches the task then).
+      const status = runStatus(state.run);
+      const staged = status === 'running' || status === 'paused' ? { task: e.task, name: e.name } : null;
+      return { ...state, upload: { busy: false, name: e.name, error: null, summary: e.summary, staged } };
+    }
     case 'uploadError':
-      return { ...state, upload: { busy: false, name: e.name, error: e.message, summary: null } };
+      // A staged file stays staged: the worker kept it (a refused file changes nothing there).
+      return { ...state, upload: { ...state.upload, busy: false, name: e.name, error: e.message, summary: null } };
     default:
       break;
   }

@@ -4,6 +4,7 @@
 
 import { insightEn } from './insightEn';
 import { experimentsEn } from './experimentsEn';
+import { persistEn } from './persistEn';
 import { runsEn } from './runsEn';
 
 export const en = {
@@ -383,4 +384,5 @@ export const en = {
   insight: insightEn,
   experiments: experimentsEn,
   runs: runsEn,
+  persist: persistEn,
 } as const;

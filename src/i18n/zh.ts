@@ -4,6 +4,7 @@
 import type { Catalog } from './catalog';
 import { insightZh } from './insightZh';
 import { experimentsZh } from './experimentsZh';
+import { persistZh } from './persistZh';
 import { runsZh } from './runsZh';
 
 export const zh: Catalog = {
@@ -371,4 +372,5 @@ export const zh: Catalog = {
   insight: insightZh,
   experiments: experimentsZh,
   runs: runsZh,
+  persist: persistZh,
 };

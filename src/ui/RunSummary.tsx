@@ -1,6 +1,7 @@
 // The run in words (src/ui/summary.ts): after the first validation a short interim reading, at the
 // end the summary on the test split, with the warnings that keep noise from reading as a result.
 
+import { runTaskInfo } from '../client/state';
 import { useApp } from './context';
 import { Tr, useT } from './i18n';
 import { modelStats } from './modelStats';
@@ -10,7 +11,7 @@ export function RunSummary() {
   const { t, fmt } = useT();
   const test = useApp((s) => s.run.test);
   const latestVal = useApp((s) => s.run.latestVal);
-  const info = useApp((s) => s.task.info);
+  const info = useApp(runTaskInfo);
   const config = useApp((s) => s.config);
   const report = test ?? (latestVal && latestVal.phase === 'distill' && latestVal.step > 0 ? latestVal : null);
   if (!report || !info) return null;

@@ -53,7 +53,11 @@ function UploadField() {
           {t('task.couldNotUse', { name: upload.name ?? '', error: upload.error })}
         </p>
       ) : null}
-      {upload.summary ? (
+      {upload.staged ? (
+        <p className="notice small" role="status" data-testid="upload-staged">
+          {t('persist.staged', { name: upload.staged.name })}
+        </p>
+      ) : upload.summary ? (
         <p className="ok small" role="status">
           {t('task.loaded', { name: upload.name ?? '', summary: upload.summary })}
         </p>
@@ -67,8 +71,10 @@ export function TaskPanel() {
   const { t, fmt } = useT();
   const config = useApp((s) => s.config);
   const task = useApp((s) => s.task);
+  // While a file waits for the next run, the panel goes on describing the data the running run uses.
+  const stagedOverRun = useApp((s) => (s.upload.staged ? s.run.taskInfo : null));
   const id = useId();
-  const info = task.info;
+  const info = stagedOverRun ?? task.info;
   return (
     <section className="card task-card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>{t('task.title')}</h2>

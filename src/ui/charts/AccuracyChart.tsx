@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { AccuracyRow } from '../../client/state';
+import { runTaskInfo, type AccuracyRow } from '../../client/state';
 import { MODEL_ROLES } from '../../worker/protocol';
 import { usePalette } from '../colors';
 import { useApp } from '../context';
@@ -168,7 +168,7 @@ export function AccuracyChart() {
   const distillAccuracy = useApp((s) => s.run.distillAccuracy);
   const teacherAccuracy = useApp((s) => s.run.teacherAccuracy);
   const markers = useApp((s) => s.run.markers);
-  const kind = useApp((s) => s.task.info?.kind);
+  const kind = useApp((s) => runTaskInfo(s)?.kind);
   const evalEvery = useApp((s) => s.config.evalEvery);
   const pal = usePalette();
   const distilling = distillAccuracy.length > 0;

@@ -1,3 +1,4 @@
+import { runTaskInfo } from '../../client/state';
 import { MODEL_ROLES } from '../../worker/protocol';
 import { usePalette } from '../colors';
 import { useApp } from '../context';
@@ -13,7 +14,7 @@ export function MetricsPanel() {
   const pal = usePalette();
   const test = useApp((s) => s.run.test);
   const latestVal = useApp((s) => s.run.latestVal);
-  const info = useApp((s) => s.task.info);
+  const info = useApp(runTaskInfo);
   const report = test ?? latestVal;
   const kind = info?.kind ?? 'classification';
   return (

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { runTaskInfo } from '../../client/state';
 import { useApp, useController } from '../context';
 import { useT } from '../i18n';
 import { roleLabel } from '../roles';
@@ -40,7 +41,7 @@ const NO_EXAMPLES: string[] = [];
 function InputPicker() {
   const c = useController();
   const { t } = useT();
-  const examples = useApp((s) => s.task.info?.examples) ?? NO_EXAMPLES;
+  const examples = useApp((s) => runTaskInfo(s)?.examples) ?? NO_EXAMPLES;
   const input = useApp((s) => s.predictInput);
   const [text, setText] = useState(input ?? '');
   const id = useId();
