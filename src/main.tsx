@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Controller } from './client/controller';
 import { download } from './client/download';
+import { openActiveRunDb } from './client/activeRunDb';
 import { openRunsDb } from './client/runsDb';
 import { broadcastSync } from './client/runsSync';
 import { initialState } from './client/state';
@@ -20,8 +21,13 @@ import './ui/insight.css';
 
 const url = readUrl(window.location.search);
 const store = createStore(initialState(url.config, url.warnings, url.teacherExplicit));
-// The runs table's database opens in the background; the page does not wait for it.
-const controller = new Controller(store, createWorker(), download, openRunsDb(), broadcastSync());
+// The runs table's database opens in the background; the page does not wait for it. So does the
+// active-run slot's (issue 11: a run under way is kept with its latest checkpoint, offered after a reload).
+const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+const controller = new Controller(store, createWorker(), download, openRunsDb(), broadcastSync(), {
+  db: openActiveRunDb(),
+  persist: storage && typeof storage.persist === 'function' ? () => storage.persist() : null,
+});
 const assetsBase = new URL(import.meta.env.BASE_URL, window.location.href).href;
 controller.init(url.forcedBackend, assetsBase);
 // The Experiments view's sweeps run in a worker of their own, created at the first sweep.

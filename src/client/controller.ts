@@ -1,8 +1,11 @@
 // The UI's one way to talk to the worker: each of the visitor's actions updates the store and sends
 // the matching command. Worker events go into the store; exported models are saved as files.
 
-import { validateHyper, type Hyper, type RunConfig } from '../config';
+import { validateHyper, type Hyper, type RunConfig, type TaskId } from '../config';
 import type { BackendName, ModelRole, WorkerCommand, WorkerEvent } from '../worker/protocol';
+import { ActiveRunKeeper, type KeeperDeps } from './activeRunKeeper';
+import { configOfRecord, type StoredUpload } from './activeRunRecord';
+import { restoreRun } from './activeRunSnapshot';
 import { download } from './download';
 import { curvesCsv, metricsCsv, runJson } from './exports';
 import { RunsController, type RunsDeps } from './runsController';
@@ -15,9 +18,21 @@ export interface WorkerPort {
   onmessage: ((ev: MessageEvent<WorkerEvent>) => void) | null;
 }
 
+const isCustom = (task: TaskId) => task === 'custom-text' || task === 'custom-csv';
+
 export class Controller {
   /** The runs table: finished and stopped runs kept in IndexedDB. */
   readonly runs: RunsController;
+  /** The run under way, kept with its latest checkpoint so a reload can resume it (issue 11). */
+  readonly keeper: ActiveRunKeeper;
+  /** A file sent to the worker and not yet answered (a copy: the sent bytes are transferred). */
+  private uploading: StoredUpload | null = null;
+  /** The file the worker holds as the custom task's data (sent again after a reload, stored with a run). */
+  private accepted: StoredUpload | null = null;
+  /** A file sent again by the page itself (after a reload, or for a resumed run): it changes no setting. */
+  private quietUpload: string | null = null;
+  /** The run resumed from a stored checkpoint, until the worker shows it took it (its first points). */
+  private resuming: number | null = null;
 
   constructor(
     readonly store: Store,
@@ -25,9 +40,15 @@ export class Controller {
     private readonly save: typeof download = download,
     runsDb: RunsDeps['db'] = null,
     runsSync: RunsDeps['sync'] = null,
+    keeperDeps: KeeperDeps = { db: null },
   ) {
     this.runs = new RunsController(store, { db: runsDb, save, sync: runsSync });
+    this.keeper = new ActiveRunKeeper(store, this.runs, keeperDeps);
     port.onmessage = (ev) => this.receive(ev.data);
+    // The file of an earlier visit comes back, so custom data survives a reload.
+    void this.keeper.storedUpload.then((upload) => {
+      if (upload && !this.uploading && !this.accepted) this.sendUpload(upload, true);
+    });
   }
 
   init(forcedBackend: BackendName | null, assetsBase: string): void {
@@ -44,15 +65,48 @@ export class Controller {
     this.store.dispatch({ type: 'event', event: e });
     switch (e.type) {
       case 'phase':
-        // The run just finished: keep it in the runs table.
-        if (e.phase === 'done' && e.runId === before.run.runId && before.run.phase !== 'done')
+        // The run just finished: keep it in the runs table; its checkpoint is no longer needed.
+        if (e.phase === 'done' && e.runId === before.run.runId && before.run.phase !== 'done') {
           this.runs.saveCurrentRun();
+          this.keeper.clear();
+        }
         break;
-      case 'uploaded':
+      case 'checkpoint':
+        if (e.runId === before.run.runId)
+          this.keeper.checkpoint(e.runId, e.phase, e.step, e.bytes, e.reason === 'pause');
+        break;
+      case 'points':
+        if (e.runId === this.resuming) this.resuming = null; // the worker took the checkpoint
+        break;
+      case 'error':
+        // The worker could not continue from the stored checkpoint: the visitor chooses what becomes of it.
+        if (e.runId === this.resuming && e.runId === before.run.runId) {
+          this.resuming = null;
+          this.keeper.refused(e.message);
+        }
+        break;
+      case 'uploaded': {
+        const quiet = this.quietUpload === e.name;
+        if (this.uploading?.name === e.name) {
+          this.accepted = this.uploading;
+          this.uploading = null;
+          if (!quiet) this.keeper.saveUpload(this.accepted);
+        }
+        if (quiet) {
+          // Sent again by the page itself: it changes no setting and stages nothing.
+          this.quietUpload = null;
+          if (!before.upload.staged) this.store.dispatch({ type: 'stagedApplied' });
+          break;
+        }
         // The worker has switched to the uploaded task and describes it next: no setConfig round trip.
         // During a run the file is staged instead (the reducer says so): the page keeps the run's task.
         if (!this.state.upload.staged)
           this.store.dispatch({ type: 'config', config: { ...this.state.config, task: e.task } });
+        break;
+      }
+      case 'uploadError':
+        if (this.uploading?.name === e.name) this.uploading = null;
+        if (this.quietUpload === e.name) this.quietUpload = null;
         break;
       case 'exported':
         if (e.runId === before.run.runId) {
@@ -121,7 +175,10 @@ export class Controller {
     this.applyStagedUpload();
     const runId = this.state.run.runId + 1;
     this.store.dispatch({ type: 'started', runId, paused });
-    this.port.postMessage({ type: 'start', runId, config: this.state.config, paused });
+    const config = this.state.config;
+    this.keeper.startRun(runId, isCustom(config.task) ? this.accepted : null, false);
+    this.resuming = null;
+    this.port.postMessage({ type: 'start', runId, config, paused });
     const input = this.state.predictInput;
     if (input !== null) this.port.postMessage({ type: 'predict', runId, input, continuations: true });
     return runId;
@@ -152,6 +209,8 @@ export class Controller {
 
   reset(): void {
     this.keepStoppedRun();
+    this.keeper.clear();
+    this.resuming = null;
     const runId = this.state.run.runId + 1;
     this.store.dispatch({ type: 'reset', runId });
     this.port.postMessage({ type: 'reset', runId });
@@ -169,7 +228,48 @@ export class Controller {
       });
       return;
     }
-    this.port.postMessage({ type: 'upload', name: file.name, bytes }, [bytes]);
+    this.sendUpload({ name: file.name, bytes }, false);
+  }
+
+  /** Sends a file to the worker, keeping a copy (the sent bytes are transferred) to store once accepted. */
+  private sendUpload(upload: StoredUpload, quiet: boolean): void {
+    this.uploading = { name: upload.name, bytes: upload.bytes.slice(0) };
+    if (quiet) this.quietUpload = upload.name;
+    const bytes = upload.bytes.slice(0);
+    this.port.postMessage({ type: 'upload', name: upload.name, bytes }, [bytes]);
+  }
+
+  /**
+   * Resumes the run saved before the page was reloaded: its file goes back to the worker, its
+   * settings become the page's, its curves up to the checkpoint are drawn again, and the worker
+   * continues from the checkpoint's bytes (a 'start' with `resume`).
+   */
+  resumeStored(): void {
+    const record = this.keeper.takeOffered();
+    if (!record) return;
+    const config = configOfRecord(record.url);
+    if (!config.ok) return; // parsed at load: cannot happen
+    this.keepStoppedRun();
+    if (record.upload) this.sendUpload(record.upload, true);
+    this.setConfig(config.value, { teacherExplicit: true });
+    const runId = this.state.run.runId + 1;
+    this.store.dispatch({ type: 'restored', run: restoreRun(record, runId, config.value) });
+    const cp = record.checkpoint;
+    this.store.dispatch({ type: 'stored', action: { type: 'resumed', phase: cp.phase, step: cp.step } });
+    this.keeper.startRun(runId, record.upload, true);
+    this.resuming = runId;
+    const resume = cp.bytes.slice(0);
+    this.port.postMessage({ type: 'start', runId, config: config.value, paused: false, resume }, [resume]);
+  }
+
+  /** Deletes the saved run on offer, or one that cannot be resumed. */
+  discardStored(): Promise<void> {
+    return this.keeper.discard();
+  }
+
+  /** Leaves a saved run that cannot be resumed in storage. */
+  keepStored(): void {
+    this.keeper.keep();
   }
 
   predict(input: string, continuations = true): void {

@@ -7,7 +7,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunRecord, StoredRecord } from './runRecord';
-import { DB_NAME, MIGRATIONS, openRunsDb, RUNS_STORE, type RunsDb } from './runsDb';
+import { ACTIVE_STORE, DB_NAME, MIGRATIONS, openRunsDb, RUNS_STORE, UPLOADS_STORE, type RunsDb } from './runsDb';
 
 function record(id: string, createdAt: number, accuracy = 0.5): RunRecord {
   return {
@@ -73,25 +73,23 @@ describe('the runs store', () => {
     expect(after.ok && after.value.records.map((r) => r.id)).toEqual(['b']);
   });
 
-  it('keeps records across a reopen and an upgrade to a newer schema', async () => {
-    const v1 = await open();
-    await v1.put(record('a', 1000));
-    v1.close();
-    // A later version appends a migration (issue 11: checkpoints); opening runs only the new step.
-    const addCheckpoints = vi.fn((db: Parameters<(typeof MIGRATIONS)[number]>[0]) => {
-      db.createObjectStore('checkpoints', { keyPath: 'id' });
-    });
-    const r = await openRunsDb({ migrations: [...MIGRATIONS, addCheckpoints] });
+  it('keeps records across a reopen and the upgrade from v1 to v2 (issue 11: the active-run and upload slots)', async () => {
+    const r1 = await openRunsDb({ migrations: MIGRATIONS.slice(0, 1) });
+    if (!r1.ok) throw new Error(r1.error.message);
+    await r1.value.put(record('a', 1000));
+    r1.value.close();
+    const upgrade = vi.fn(MIGRATIONS[1]);
+    const r = await openRunsDb({ migrations: [MIGRATIONS[0], upgrade] });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     opened.push(r.value);
-    expect(addCheckpoints).toHaveBeenCalledTimes(1);
+    expect(upgrade).toHaveBeenCalledTimes(1);
     const listed = await r.value.list();
     expect(listed.ok && listed.value.records).toEqual([record('a', 1000)]);
     r.value.close();
     const raw = await openDB(DB_NAME);
     expect(raw.version).toBe(2);
-    expect([...raw.objectStoreNames].sort()).toEqual(['checkpoints', RUNS_STORE]);
+    expect([...raw.objectStoreNames].sort()).toEqual([ACTIVE_STORE, RUNS_STORE, UPLOADS_STORE].sort());
     raw.close();
   });
 

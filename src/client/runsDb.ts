@@ -1,14 +1,19 @@
 // The page's IndexedDB, behind four typed operations (put, list, get, delete) that never throw:
 // every failure comes back as a DbError the UI can word (storage full, storage unavailable, …),
 // so nothing in React has to catch. The schema is a list of migrations, one per version: opening
-// runs those the stored database has not had yet, so data written by an older page is kept (issue 11
-// will append one for checkpoints). Uses idb (promise wrappers; see package.json's commit).
+// runs those the stored database has not had yet, so data written by an older page is kept (v2, issue
+// 11: the active run's checkpoint and the uploaded file, see activeRunDb.ts). Uses idb (promise
+// wrappers; see package.json's commit).
 
 import { openDB, type IDBPDatabase } from 'idb';
 import { parseRecord, type StoredRecord } from './runRecord';
 
 export const DB_NAME = 'distillation-playground';
 export const RUNS_STORE = 'runs';
+/** One slot: the run of this page that is under way, with its latest checkpoint (activeRunDb.ts). */
+export const ACTIVE_STORE = 'activeRun';
+/** One slot: the last file the worker accepted (name and bytes), sent again after a reload. */
+export const UPLOADS_STORE = 'uploads';
 
 /** Why an operation failed: the UI words each kind; `message` is the browser's own, for the console. */
 export type DbErrorKind = 'unavailable' | 'quota' | 'failed';
@@ -47,6 +52,11 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore(RUNS_STORE, { keyPath: 'id' });
   },
+  // v2 (issue 11): single-slot stores with out-of-line keys, so a corrupt value can still be read, reported and deleted.
+  (db) => {
+    db.createObjectStore(ACTIVE_STORE);
+    db.createObjectStore(UPLOADS_STORE);
+  },
 ];
 
 function errorMessage(e: unknown): string {
@@ -64,7 +74,7 @@ export function toDbError(e: unknown): DbError {
   return { kind: 'failed', message: errorMessage(e) };
 }
 
-async function attempt<T>(op: () => Promise<T>): Promise<DbResult<T>> {
+export async function attempt<T>(op: () => Promise<T>): Promise<DbResult<T>> {
   try {
     return { ok: true, value: await op() };
   } catch (e) {
@@ -80,6 +90,12 @@ export interface OpenOptions {
 
 /** Opens (creating or upgrading) the database; 'unavailable' where the browser gives no IndexedDB. */
 export async function openRunsDb(opts: OpenOptions = {}): Promise<DbResult<RunsDb>> {
+  const r = await openDatabase(opts);
+  return r.ok ? { ok: true, value: wrap(r.value) } : r;
+}
+
+/** The page's database itself, upgraded to the latest schema (each typed view wraps its own connection). */
+export async function openDatabase(opts: OpenOptions = {}): Promise<DbResult<IDBPDatabase>> {
   const migrations = opts.migrations ?? MIGRATIONS;
   if (typeof indexedDB === 'undefined')
     return { ok: false, error: { kind: 'unavailable', message: 'this browser has no IndexedDB' } };
@@ -98,7 +114,7 @@ export async function openRunsDb(opts: OpenOptions = {}): Promise<DbResult<RunsD
     // Private windows of some browsers refuse to open any database (InvalidStateError).
     return { ok: false, error: { kind: 'unavailable', message: errorMessage(e) } };
   }
-  return { ok: true, value: wrap(db) };
+  return { ok: true, value: db };
 }
 
 function wrap(db: IDBPDatabase): RunsDb {

@@ -20,6 +20,7 @@ import type {
 } from '../worker/protocol';
 import { initialRuns, reduceRuns, type RunsAction, type RunsState } from './runsState';
 import { appendBounded } from './series';
+import { initialStoredRun, reduceStoredRun, type StoredRunAction, type StoredRunState } from './storedRunState';
 
 /** Points drawn per loss chart, and kept for export. */
 export const CHART_POINTS = 1000;
@@ -116,6 +117,8 @@ export interface AppState {
   run: RunView;
   /** The runs table (runs kept in IndexedDB). */
   runs: RunsState;
+  /** The active-run slot: a saved run to resume, what is wrong with one, storage notices (issue 11). */
+  stored: StoredRunState;
 }
 
 export function emptyRun(
@@ -169,6 +172,7 @@ export function initialState(config: RunConfig, urlWarnings: string[] = [], teac
     predictInput: null,
     run: emptyRun(1),
     runs: initialRuns(),
+    stored: initialStoredRun(),
   };
 }
 
@@ -184,7 +188,10 @@ export type Action =
   | { type: 'stagedApplied' }
   | { type: 'predictInput'; input: string }
   | { type: 'dismissWarnings' }
-  | { type: 'runs'; action: RunsAction };
+  | { type: 'runs'; action: RunsAction }
+  | { type: 'stored'; action: StoredRunAction }
+  /** A run put back from its stored checkpoint under a fresh id (the controller posts the start right after). */
+  | { type: 'restored'; run: RunView };
 
 /**
  * The task whose data the run on screen uses: the run's own description once it has started, else
@@ -250,7 +257,7 @@ function lossRows(points: readonly LossPoint[]): LossRow[] {
   return points.map((p) => ({ step: p.step, ...p.values }));
 }
 
-function reduceRun(run: RunView, e: RunEvent): RunView {
+export function reduceRun(run: RunView, e: RunEvent): RunView {
   switch (e.type) {
     case 'phase':
       return {
@@ -363,6 +370,14 @@ export function reducer(state: AppState, action: Action): AppState {
       const runs = reduceRuns(state.runs, action.action);
       return runs === state.runs ? state : { ...state, runs };
     }
+    case 'stored': {
+      const stored = reduceStoredRun(state.stored, action.action);
+      return stored === state.stored ? state : { ...state, stored };
+    }
+    case 'restored': {
+      const info = action.run.config && state.task.id === action.run.config.task ? state.task.info : null;
+      return { ...state, run: { ...action.run, taskInfo: info } };
+    }
     default: {
       const never: never = action;
       return never;
@@ -370,7 +385,7 @@ export function reducer(state: AppState, action: Action): AppState {
   }
 }
 
-type RunEvent = Extract<WorkerEvent, { runId: number }>;
+export type RunEvent = Extract<WorkerEvent, { runId: number }>;
 
 function isRunEvent(e: WorkerEvent): e is RunEvent {
   return 'runId' in e;

@@ -6,4 +6,27 @@ import type { Widen } from './widen';
 
 export const persistZh: Widen<typeof persistEn> = {
   staged: '已暂存，供下次运行使用：{{name}} —— 正在进行的运行仍使用原来的数据。',
+  offer: {
+    aria: '已保存的运行',
+    question: '从{{phase}}第 {{step}} 步恢复运行（保存于 {{time}}）？',
+    resume: '恢复',
+    discard: '丢弃',
+    resumed: '已从{{phase}}第 {{step}} 步的检查点恢复。',
+  },
+  phase: {
+    teacher: '教师训练',
+    distill: '蒸馏',
+  },
+  corrupt: {
+    unreadable: '此浏览器中保存的运行无法恢复：{{reason}}。已保存的其他运行不受影响。',
+    refused: '无法还原已保存的检查点：{{message}}。已保存的其他运行不受影响。',
+    delete: '删除它',
+    keep: '保留它',
+  },
+  storage: {
+    evicted: '存储空间已满：为保存本次运行的检查点，删除了最早的 {{count}} 条运行记录：{{titles}}。',
+    off: '存储空间已满：本次运行不再保存检查点。训练会继续，但重新加载页面后无法恢复。',
+    failed: '无法保存检查点（{{message}}）；训练继续。',
+    dismiss: '关闭',
+  },
 };

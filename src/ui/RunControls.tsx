@@ -3,6 +3,7 @@ import type { TKey } from '../i18n/catalog';
 import type { Phase } from '../worker/protocol';
 import { useApp, useController } from './context';
 import { useT } from './i18n';
+import { StoredRunNotices } from './StoredRunNotices';
 import { runAtRisk } from './useLeaveWarning';
 
 const PHASE_TEXT: Record<Phase, TKey> = {
@@ -155,6 +156,7 @@ export function RunControls() {
           </span>
         </div>
       </div>
+      <StoredRunNotices />
       <Progress />
       {/* The worker words its details in English; other languages have the phase text above. */}
       {run.detail && run.phase !== 'error' && lang === 'en' ? <p className="muted small detail">{run.detail}</p> : null}
