@@ -262,6 +262,10 @@ export class Controller {
     this.port.postMessage({ type: 'start', runId, config: config.value, paused: false, resume }, [resume]);
   }
 
+  dismissFault(): void {
+    this.store.dispatch({ type: 'dismissFault' });
+  }
+
   /** Deletes the saved run on offer, or one that cannot be resumed. */
   discardStored(): Promise<void> {
     return this.keeper.discard();

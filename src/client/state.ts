@@ -12,6 +12,7 @@ import type {
   LossPoint,
   Phase,
   PredictionResult,
+  RunFault,
   ShippedTeacher,
   Speed,
   TaskInfo,
@@ -86,6 +87,8 @@ export interface RunView {
   speed: Speed | null;
   latency: Latency;
   notice: string | null;
+  /** The last fault the worker met in this run (divergence, device lost), until dismissed. */
+  fault: RunFault | null;
   error: string | null;
   prediction: PredictionResult | null;
   predictionError: string | null;
@@ -154,6 +157,7 @@ export function emptyRun(
     speed: null,
     latency: {},
     notice: null,
+    fault: null,
     error: null,
     prediction: null,
     predictionError: null,
@@ -188,6 +192,7 @@ export type Action =
   | { type: 'stagedApplied' }
   | { type: 'predictInput'; input: string }
   | { type: 'dismissWarnings' }
+  | { type: 'dismissFault' }
   | { type: 'runs'; action: RunsAction }
   | { type: 'stored'; action: StoredRunAction }
   /** A run put back from its stored checkpoint under a fresh id (the controller posts the start right after). */
@@ -319,7 +324,7 @@ export function reduceRun(run: RunView, e: RunEvent): RunView {
     case 'checkpoint': // stored by the client (not state): see the resume work of issue 11
       return run;
     case 'fault':
-      return { ...run, notice: e.fault.message };
+      return { ...run, fault: e.fault };
     case 'error':
       return { ...run, error: e.message };
     case 'resetDone':
@@ -364,6 +369,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, predictInput: action.input };
     case 'dismissWarnings':
       return { ...state, urlWarnings: [] };
+    case 'dismissFault':
+      return state.run.fault ? { ...state, run: { ...state.run, fault: null } } : state;
     case 'event':
       return reduceEvent(state, action.event);
     case 'runs': {

@@ -28,4 +28,24 @@ export const persistEn = {
     failed: 'A checkpoint could not be saved ({{message}}); training continues.',
     dismiss: 'Dismiss',
   },
+  fault: {
+    aria: 'What went wrong',
+    divergence: {
+      title: 'The run diverged',
+      what: 'A loss or gradient became NaN or infinite at {{phase}} step {{step}}.',
+      rolledBack: 'The run is paused and put back to step {{to}}, its last good checkpoint.',
+      restarted: 'The run is paused and starts again from the beginning (no checkpoint yet).',
+      tryThis: 'Try: a lower learning rate, a smaller clip norm or a smaller model, then press Resume.',
+    },
+    deviceLost: {
+      title: 'The GPU device was lost',
+      continued: 'The run continues on {{to}} from step {{step}}.',
+      continuedStart: 'The run continues on {{to}} from the beginning (no checkpoint yet).',
+      stopped: 'The run could not continue on any backend.',
+      tryThis:
+        'Try: close other tabs that use the GPU; if it happens again, open the page with ?backend=wasm to train on the CPU.',
+    },
+    details: 'Details: {{message}}',
+    dismiss: 'Dismiss',
+  },
 };

@@ -29,4 +29,23 @@ export const persistZh: Widen<typeof persistEn> = {
     failed: '无法保存检查点（{{message}}）；训练继续。',
     dismiss: '关闭',
   },
+  fault: {
+    aria: '出了什么问题',
+    divergence: {
+      title: '训练发散了',
+      what: '在{{phase}}第 {{step}} 步，损失或梯度变成了 NaN 或无穷大。',
+      rolledBack: '运行已暂停，并回退到第 {{to}} 步（最近一个正常的检查点）。',
+      restarted: '运行已暂停，并将从头开始（还没有检查点）。',
+      tryThis: '可以尝试：降低学习率、减小梯度裁剪阈值或使用更小的模型，然后点击“继续”。',
+    },
+    deviceLost: {
+      title: 'GPU 设备丢失',
+      continued: '运行在 {{to}} 上从第 {{step}} 步继续。',
+      continuedStart: '运行在 {{to}} 上从头继续（还没有检查点）。',
+      stopped: '运行无法在任何后端上继续。',
+      tryThis: '可以尝试：关闭其他使用 GPU 的标签页；如果再次发生，在地址后加上 ?backend=wasm，改用 CPU 训练。',
+    },
+    details: '详情：{{message}}',
+    dismiss: '关闭',
+  },
 };

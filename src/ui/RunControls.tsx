@@ -2,6 +2,7 @@ import { runStatus, stepCounter } from '../client/state';
 import type { TKey } from '../i18n/catalog';
 import type { Phase } from '../worker/protocol';
 import { useApp, useController } from './context';
+import { FaultPanel } from './FaultPanel';
 import { useT } from './i18n';
 import { StoredRunNotices } from './StoredRunNotices';
 import { runAtRisk } from './useLeaveWarning';
@@ -156,6 +157,7 @@ export function RunControls() {
           </span>
         </div>
       </div>
+      <FaultPanel />
       <StoredRunNotices />
       <Progress />
       {/* The worker words its details in English; other languages have the phase text above. */}
