@@ -1,6 +1,7 @@
-// Leaving the page mid-run loses the run (nothing resumes it yet), so the browser's own "Leave
-// site?" prompt guards a run with progress: running or paused after at least one step. A run that
-// is done, never started, or reset leaves freely. Browsers show their own wording and ignore ours.
+// Leaving the page mid-run loses the steps since the run's last stored checkpoint (the next visit
+// offers to resume from it, see src/client/activeRunKeeper.ts), so the browser's own "Leave site?"
+// prompt guards a run with progress: running or paused after at least one step. A run that is done,
+// never started, or reset leaves freely. Browsers show their own wording and ignore ours.
 
 import { useEffect } from 'react';
 import { runStatus, stepCounter, type RunView } from '../client/state';
