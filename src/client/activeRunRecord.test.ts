@@ -71,6 +71,7 @@ describe('snapshot and restore', () => {
     expect(run.markers.map((m) => `${m.phase}:${m.step}`)).toEqual(['teacher:2']);
     expect([run.phase, run.teacherStep, run.distillStep, run.totalSteps]).toEqual(['distill', 4, 4, 20]);
     expect(run.history).toHaveLength(8);
+    expect(parsed.value.history.map((p) => `${p.phase}:${p.step}`).slice(-2)).toEqual(['distill:3', 'distill:4']);
   });
 
   it('a checkpoint in the teacher phase drops all of distillation', () => {

@@ -13,7 +13,10 @@ export interface CheckpointAt {
   bytes: ArrayBuffer;
 }
 
-/** The run with its latest checkpoint as a record; null for a run that has no config (never started). */
+/**
+ * The run with its latest checkpoint as a record; null for a run that has no config (never started).
+ * Only what happened by the checkpoint is kept: points streamed since are recomputed after a resume.
+ */
 export function snapshotRun(
   run: RunView,
   checkpoint: CheckpointAt,
@@ -29,9 +32,9 @@ export function snapshotRun(
     checkpoint: { phase: checkpoint.phase, step: checkpoint.step, bytes: checkpoint.bytes },
     teacherTotal: run.teacherTotal,
     distillTotal: run.distillTotal,
-    history: run.history,
-    evals: run.evals,
-    markers: run.markers,
+    history: run.history.filter((p) => atOrBefore(p, checkpoint)),
+    evals: run.evals.filter((e) => atOrBefore(e, checkpoint)),
+    markers: run.markers.filter((m) => atOrBefore(m, checkpoint)),
   };
 }
 
