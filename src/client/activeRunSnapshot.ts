@@ -3,9 +3,9 @@
 // nothing after it: the worker recomputes the later steps, identically, from the checkpoint.
 
 import type { RunConfig } from '../config';
-import type { TrainPhase } from '../worker/protocol';
+import type { EvalReport, LossPoint, TrainPhase } from '../worker/protocol';
 import { ACTIVE_RUN_VERSION, configToRecordUrl, type ActiveRunRecord, type StoredUpload } from './activeRunRecord';
-import { emptyRun, reduceRun, type RunView } from './state';
+import { emptyRun, reduceRun, type Marker, type RunView } from './state';
 
 export interface CheckpointAt {
   phase: TrainPhase;
@@ -44,29 +44,67 @@ export function atOrBefore(at: { phase: TrainPhase; step: number }, checkpoint: 
   return at.phase === 'teacher' && at.step <= checkpoint.step;
 }
 
+export type StepAt = { phase: TrainPhase; step: number };
+
+interface Progress {
+  history: readonly LossPoint[];
+  evals: readonly EvalReport[];
+  markers: readonly Marker[];
+}
+
 /**
- * The record as the run on screen under a fresh id, paused at its checkpoint until the worker's
- * first events: curves, evaluations and markers up to the checkpoint's step, replayed through the
- * same reducer that drew them (so bounds and rows are as live). A test evaluation only ends a run.
+ * `base` with the curves, evaluations and markers of `progress` up to `to` (none when `to` is null:
+ * the run starts over), replayed through the same reducer that drew them (so bounds and rows are as
+ * live), and its step counters at `to`. A test evaluation only ends a run, so none is kept.
+ */
+function replayUpTo(base: RunView, progress: Progress, to: StepAt | null): RunView {
+  const keep = (x: StepAt) => to !== null && atOrBefore(x, to);
+  const runId = base.runId;
+  let run: RunView = {
+    ...base,
+    teacherStep: 0,
+    distillStep: 0,
+    teacherLoss: [],
+    distillLoss: [],
+    teacherAccuracy: [],
+    distillAccuracy: [],
+    history: [],
+    evals: [],
+    latestVal: null,
+    test: null,
+  };
+  run = reduceRun(run, { type: 'points', runId, points: progress.history.filter(keep), speed: base.speed });
+  for (const report of progress.evals)
+    if (report.split === 'val' && keep(report)) run = reduceRun(run, { type: 'eval', runId, report });
+  return {
+    ...run,
+    markers: progress.markers.filter(keep),
+    teacherStep: to?.phase === 'teacher' ? to.step : run.teacherStep,
+    distillStep: to?.phase === 'distill' ? to.step : 0,
+  };
+}
+
+/**
+ * The record as the run on screen under a fresh id, at its checkpoint until the worker's first
+ * events: what happened by the checkpoint's step and nothing after it.
  */
 export function restoreRun(record: ActiveRunRecord, runId: number, config: RunConfig): RunView {
   const cp = record.checkpoint;
-  let run: RunView = {
+  const base: RunView = {
     ...emptyRun(runId, true, false, config),
     teacherTotal: record.teacherTotal,
     distillTotal: record.distillTotal,
-  };
-  const points = record.history.filter((p) => atOrBefore(p, cp));
-  run = reduceRun(run, { type: 'points', runId, points, speed: null });
-  for (const report of record.evals)
-    if (report.split === 'val' && atOrBefore(report, cp)) run = reduceRun(run, { type: 'eval', runId, report });
-  const markers = record.markers.filter((m) => atOrBefore(m, cp));
-  return {
-    ...run,
-    markers,
     phase: cp.phase,
     totalSteps: cp.phase === 'teacher' ? record.teacherTotal : record.distillTotal,
-    teacherStep: cp.phase === 'teacher' ? cp.step : run.teacherStep,
-    distillStep: cp.phase === 'distill' ? cp.step : 0,
   };
+  return replayUpTo(base, record, { phase: cp.phase, step: cp.step });
+}
+
+/**
+ * The run on screen put back to a checkpoint the worker rolled back to (a divergence) or resumed
+ * from (a lost device), or to its start (null): the steps after it will be run again and streamed
+ * anew, so the curves must not show them twice.
+ */
+export function rollBackRun(run: RunView, to: StepAt | null): RunView {
+  return replayUpTo(run, run, to);
 }

@@ -2,10 +2,10 @@
 // the matching command. Worker events go into the store; exported models are saved as files.
 
 import { validateHyper, type Hyper, type RunConfig, type TaskId } from '../config';
-import type { BackendName, ModelRole, WorkerCommand, WorkerEvent } from '../worker/protocol';
+import type { BackendName, ModelRole, RunFault, TrainPhase, WorkerCommand, WorkerEvent } from '../worker/protocol';
 import { ActiveRunKeeper, type KeeperDeps } from './activeRunKeeper';
 import { configOfRecord, type StoredUpload } from './activeRunRecord';
-import { restoreRun } from './activeRunSnapshot';
+import { restoreRun, rollBackRun, type StepAt } from './activeRunSnapshot';
 import { download } from './download';
 import { curvesCsv, metricsCsv, runJson } from './exports';
 import { RunsController, type RunsDeps } from './runsController';
@@ -33,6 +33,8 @@ export class Controller {
   private quietUpload: string | null = null;
   /** The run resumed from a stored checkpoint, until the worker shows it took it (its first points). */
   private resuming: number | null = null;
+  /** Checkpoints of the run on screen, latest last: a fault names a step, this says of which phase. */
+  private checkpoints: StepAt[] = [];
 
   constructor(
     readonly store: Store,
@@ -72,8 +74,13 @@ export class Controller {
         }
         break;
       case 'checkpoint':
-        if (e.runId === before.run.runId)
+        if (e.runId === before.run.runId) {
+          this.checkpoints = [...this.checkpoints.slice(-49), { phase: e.phase, step: e.step }];
           this.keeper.checkpoint(e.runId, e.phase, e.step, e.bytes, e.reason === 'pause');
+        }
+        break;
+      case 'fault':
+        if (e.runId === before.run.runId) this.rollBack(e.fault);
         break;
       case 'points':
         if (e.runId === this.resuming) this.resuming = null; // the worker took the checkpoint
@@ -178,10 +185,40 @@ export class Controller {
     const config = this.state.config;
     this.keeper.startRun(runId, isCustom(config.task) ? this.accepted : null, false);
     this.resuming = null;
+    this.checkpoints = [];
     this.port.postMessage({ type: 'start', runId, config, paused });
     const input = this.state.predictInput;
     if (input !== null) this.port.postMessage({ type: 'predict', runId, input, continuations: true });
     return runId;
+  }
+
+  /**
+   * The worker put the run back to a checkpoint (or its start) after a fault: the steps after it
+   * will be streamed again, so the curves drop them now instead of drawing them twice.
+   */
+  private rollBack(fault: RunFault): void {
+    const run = this.state.run;
+    const current: TrainPhase = run.distillStep > 0 || run.phase === 'distill' ? 'distill' : 'teacher';
+    // Of the checkpoints posted, the latest at `step`, in `phase` if there is one there.
+    const at = (step: number, phase: TrainPhase): StepAt => {
+      const seen = this.checkpoints.filter((c) => c.step === step);
+      return seen.filter((c) => c.phase === phase).at(-1) ?? seen.at(-1) ?? { phase, step };
+    };
+    let to: StepAt | null;
+    switch (fault.kind) {
+      case 'divergence':
+        to = fault.rolledBackTo === null ? null : at(fault.rolledBackTo, fault.phase);
+        break;
+      case 'deviceLost':
+        if (fault.to === null) return; // nothing continues: the run stays as it was
+        to = fault.resumedFrom === null ? null : at(fault.resumedFrom, current);
+        break;
+      default: {
+        const never: never = fault;
+        throw new Error(`unknown fault ${JSON.stringify(never)}`);
+      }
+    }
+    this.store.dispatch({ type: 'restored', run: rollBackRun(run, to) });
   }
 
   /** A file uploaded during the last run becomes the chosen task now (the worker holds its data already). */
@@ -258,6 +295,7 @@ export class Controller {
     this.store.dispatch({ type: 'stored', action: { type: 'resumed', phase: cp.phase, step: cp.step } });
     this.keeper.startRun(runId, record.upload, true);
     this.resuming = runId;
+    this.checkpoints = [{ phase: cp.phase, step: cp.step }];
     const resume = cp.bytes.slice(0);
     this.port.postMessage({ type: 'start', runId, config: config.value, paused: false, resume }, [resume]);
   }

@@ -195,7 +195,10 @@ export type Action =
   | { type: 'dismissFault' }
   | { type: 'runs'; action: RunsAction }
   | { type: 'stored'; action: StoredRunAction }
-  /** A run put back from its stored checkpoint under a fresh id (the controller posts the start right after). */
+  /**
+   * The run on screen replaced by `run`: one put back from its stored checkpoint under a fresh id (the
+   * controller posts the start right after), or the same run rolled back to a checkpoint after a fault.
+   */
   | { type: 'restored'; run: RunView };
 
 /**
@@ -383,7 +386,7 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'restored': {
       const info = action.run.config && state.task.id === action.run.config.task ? state.task.info : null;
-      return { ...state, run: { ...action.run, taskInfo: info } };
+      return { ...state, run: { ...action.run, taskInfo: action.run.taskInfo ?? info } };
     }
     default: {
       const never: never = action;

@@ -9,7 +9,7 @@ import { initialState } from '../client/state';
 import { createStore } from '../client/store';
 import { DEFAULT_CONFIG } from '../config';
 import { setLanguage } from '../i18n';
-import type { RunFault, WorkerEvent } from '../worker/protocol';
+import type { LossPoint, RunFault, WorkerEvent } from '../worker/protocol';
 import { ControllerContext } from './context';
 import { RunControls } from './RunControls';
 
@@ -26,7 +26,7 @@ function setup() {
   const runId = c.start();
   emit({ type: 'phase', runId, phase: 'distill', detail: '', totalSteps: 100 });
   const fault = (f: RunFault, id = runId) => emit({ type: 'fault', runId: id, fault: f });
-  return { c, runId, fault };
+  return { c, runId, fault, emit };
 }
 
 afterEach(() => {
@@ -64,5 +64,40 @@ describe('faults in words', () => {
     // A fault of a run that is gone shows nothing.
     fault({ kind: 'divergence', phase: 'teacher', step: 3, rolledBackTo: null, message: 'x' }, runId - 1);
     expect(screen.getByTestId('fault').getAttribute('data-kind')).toBe('deviceLost');
+  });
+
+  it('the curves go back to the step the worker rolled back to, so the steps run again are not drawn twice', () => {
+    const { c, runId, fault, emit } = setup();
+    const pt = (phase: 'teacher' | 'distill', step: number): LossPoint => ({
+      phase,
+      step,
+      lr: 0.1,
+      temperature: 4,
+      alpha: 0.7,
+      values: { total: step },
+    });
+    emit({ type: 'points', runId, points: [1, 2, 3].map((s) => pt('teacher', s)), speed: null });
+    // Teacher step 3 and distillation step 3 both have checkpoints: the fault's phase says which one.
+    emit({ type: 'checkpoint', runId, phase: 'teacher', step: 3, reason: 'interval', bytes: new ArrayBuffer(1) });
+    emit({ type: 'points', runId, points: [1, 2, 3, 4, 5].map((s) => pt('distill', s)), speed: null });
+    emit({ type: 'checkpoint', runId, phase: 'distill', step: 3, reason: 'interval', bytes: new ArrayBuffer(1) });
+    emit({ type: 'eval', runId, report: { phase: 'distill', step: 4, split: 'val' } });
+    fault({ kind: 'divergence', phase: 'distill', step: 5, rolledBackTo: 3, message: 'NaN' });
+    let run = c.store.getState().run;
+    expect(run.distillLoss.map((r) => r.step)).toEqual([1, 2, 3]);
+    expect(run.teacherLoss.map((r) => r.step)).toEqual([1, 2, 3]);
+    expect(run.distillAccuracy).toEqual([]); // its evaluation was at step 4
+    expect(screen.getByTestId('step').textContent).toBe('3');
+    expect(run.fault?.kind).toBe('divergence'); // and the panel still says why
+    // A lost device with nothing to continue on leaves the curves as they are.
+    emit({ type: 'points', runId, points: [pt('distill', 4)], speed: null });
+    fault({ kind: 'deviceLost', from: 'webgpu', to: null, resumedFrom: null, message: 'lost' });
+    run = c.store.getState().run;
+    expect(run.distillLoss.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+    // Resumed on another backend from step 3: the checkpoint at that step of the phase under way (distillation).
+    fault({ kind: 'deviceLost', from: 'webgpu', to: 'wasm', resumedFrom: 3, message: 'lost' });
+    run = c.store.getState().run;
+    expect(run.distillLoss.map((r) => r.step)).toEqual([1, 2, 3]);
+    expect(run.teacherLoss.map((r) => r.step)).toEqual([1, 2, 3]);
   });
 });
