@@ -203,11 +203,11 @@ export class ActiveRunKeeper {
       return;
     }
     this.ownsSlot = true;
-    // A run saved by an earlier page, still on offer, has just been overwritten by this one.
-    if (this.stored) {
-      this.stored = null;
-      this.dispatch({ type: 'answered' });
-    }
+    // What was in the slot (a run on offer, or one that could not be resumed) has just been replaced
+    // by this run's checkpoint: what the page said about it no longer holds.
+    this.stored = null;
+    const { offer, problem } = this.store.getState().stored;
+    if (offer || problem) this.dispatch({ type: 'answered' });
   }
 
   private askPersistOnce(): void {

@@ -293,6 +293,20 @@ describe('a saved run that cannot be resumed', () => {
     expect(page.c.store.getState().runs.records.map((r) => r.id)).toEqual(['kept']);
   });
 
+  it('left unanswered, it is replaced by the next run’s first checkpoint, and the message goes with it', async () => {
+    const made = await openRunsDb(); // the page's schema first
+    if (made.ok) made.value.close();
+    const raw = await openDB(DB_NAME);
+    await raw.put(ACTIVE_STORE, { version: ACTIVE_RUN_VERSION, savedAt: 'yesterday' }, 'current');
+    raw.close();
+    const page = openPage();
+    await page.settle();
+    expect(screen.getByTestId('stored-problem').textContent).toContain('it has no save time');
+    await runToCheckpoint(page);
+    expect(screen.queryByTestId('stored-problem')).toBeNull();
+    expect(((await rawActive()) as { checkpoint: { step: number } }).checkpoint.step).toBe(2);
+  });
+
   it('the worker refusing the checkpoint is said in words, with the same choice', async () => {
     await runToCheckpoint(openPage());
     const page = openPage();
