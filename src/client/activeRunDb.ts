@@ -4,7 +4,7 @@
 // stored value: the caller parses it (activeRunRecord.ts) and words what is wrong with it.
 
 import type { IDBPDatabase } from 'idb';
-import type { ActiveRunRecord, StoredUpload } from './activeRunRecord';
+import type { StoredActiveRun, StoredUpload } from './activeRunRecord';
 import { ACTIVE_STORE, attempt, openDatabase, UPLOADS_STORE, type DbResult, type OpenOptions } from './runsDb';
 
 /** The one key of each slot. */
@@ -14,7 +14,7 @@ export interface ActiveRunDb {
   /** The stored active run as it is (unknown: parse it), or null when there is none. */
   getActive(): Promise<DbResult<unknown>>;
   /** Replaces the stored active run (one slot: the latest checkpoint only). */
-  putActive(record: ActiveRunRecord): Promise<DbResult<void>>;
+  putActive(record: StoredActiveRun): Promise<DbResult<void>>;
   deleteActive(): Promise<DbResult<void>>;
   getUpload(): Promise<DbResult<unknown>>;
   putUpload(upload: StoredUpload): Promise<DbResult<void>>;

@@ -6,13 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../config';
 import type { WorkerEvent } from '../worker/protocol';
 import type { ActiveRunDb } from './activeRunDb';
-import type { ActiveRunRecord } from './activeRunRecord';
+import type { StoredActiveRun } from './activeRunRecord';
 import { Controller, type WorkerPort } from './controller';
 import { initialState } from './state';
 import { createStore } from './store';
 
 function memoryDb() {
-  const puts: ActiveRunRecord[] = [];
+  const puts: StoredActiveRun[] = [];
   let slot: unknown = null;
   const db: ActiveRunDb = {
     getActive: async () => ({ ok: true, value: slot }),

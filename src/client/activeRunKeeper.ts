@@ -7,7 +7,13 @@
 // (the offer) is only overwritten by a newer run's checkpoint, or deleted when the visitor says so.
 
 import type { TrainPhase } from '../worker/protocol';
-import { parseActiveRun, parseUpload, type ActiveRunRecord, type StoredUpload } from './activeRunRecord';
+import {
+  parseActiveRun,
+  parseUpload,
+  type ActiveRunRecord,
+  type StoredActiveRun,
+  type StoredUpload,
+} from './activeRunRecord';
 import type { ActiveRunDb } from './activeRunDb';
 import { snapshotRun, type CheckpointAt } from './activeRunSnapshot';
 import type { StoredRecord } from './runRecord';
@@ -33,6 +39,15 @@ export const CHECKPOINT_WRITE_GAP_MS = 5000;
 /** A stored record's rough size in bytes (UTF-16 JSON): what evicting it frees, for choosing how many to evict. */
 function estimatedBytes(value: unknown): number {
   return 2 * JSON.stringify(value).length;
+}
+
+/** What a write of `record` needs, roughly: its binary parts as they are, the rest as UTF-16 JSON. */
+function bytesToStore(record: StoredActiveRun): number {
+  const h = record.history;
+  const columns = Object.values(h.values).reduce((n, c) => n + c.value.byteLength + c.present.byteLength, 0);
+  const history = h.phase.byteLength + 4 * h.step.byteLength + columns;
+  const rest = estimatedBytes({ ...record, history: null, checkpoint: null, upload: null });
+  return history + rest + record.checkpoint.bytes.byteLength + (record.upload?.bytes.byteLength ?? 0);
 }
 
 /** The oldest kept runs (not sweeps) whose estimated sizes add up to `needed`, oldest first; at least one if any. */
@@ -182,10 +197,7 @@ export class ActiveRunKeeper {
     this.askPersistOnce();
     let r = await db.putActive(record);
     if (!r.ok && r.error.kind === 'quota') {
-      const evicted = runsToEvict(
-        state.runs.records,
-        estimatedBytes({ ...record, checkpoint: null }) + p.checkpoint.bytes.byteLength,
-      );
+      const evicted = runsToEvict(state.runs.records, bytesToStore(record));
       const titles = evicted.map((e) => e.title);
       if (evicted.length) {
         await this.runs.remove(evicted.map((e) => e.id));

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../config';
 import type { EvalReport, LossPoint } from '../worker/protocol';
 import { runsToEvict } from './activeRunKeeper';
-import { configToRecordUrl, parseActiveRun, type ActiveRunRecord } from './activeRunRecord';
+import { configToRecordUrl, parseActiveRun, type ActiveRunRecord, type StoredActiveRun } from './activeRunRecord';
+import { packHistory } from './packedHistory';
 import { restoreRun, snapshotRun } from './activeRunSnapshot';
 import type { StoredRecord } from './runRecord';
 import { emptyRun, reduceRun, type RunView } from './state';
@@ -46,10 +47,18 @@ function liveRun(): RunView {
 
 const bytes = new Uint8Array([1, 2, 3]).buffer;
 
-function record(over: Partial<ActiveRunRecord> = {}): ActiveRunRecord {
+/** The live run as stored, checkpointed at distillation step 4. */
+function record(over: Partial<StoredActiveRun> = {}): StoredActiveRun {
   const r = snapshotRun(liveRun(), { phase: 'distill', step: 4, bytes }, null, 1234);
   if (!r) throw new Error('no record');
   return { ...r, ...over };
+}
+
+/** The same, read back as the page reads it (a structured clone, as IndexedDB makes, then the parser). */
+function readBack(over: Partial<StoredActiveRun> = {}): ActiveRunRecord {
+  const parsed = parseActiveRun(structuredClone(record(over)));
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.value;
 }
 
 describe('snapshot and restore', () => {
@@ -75,8 +84,7 @@ describe('snapshot and restore', () => {
   });
 
   it('a checkpoint in the teacher phase drops all of distillation', () => {
-    const r = record({ checkpoint: { phase: 'teacher', step: 3, bytes } });
-    const run = restoreRun(r, 2, CONFIG);
+    const run = restoreRun(readBack({ checkpoint: { phase: 'teacher', step: 3, bytes } }), 2, CONFIG);
     expect(run.teacherLoss.map((x) => x.step)).toEqual([1, 2, 3]);
     expect(run.distillLoss).toEqual([]);
     expect(run.teacherAccuracy).toEqual([]); // its evaluation was at step 4
@@ -106,10 +114,16 @@ describe('parseActiveRun refuses what it cannot resume, in words', () => {
       { ...record(), url: '?task=custom-csv' },
       'it trains on an uploaded file that was not saved with it',
     ],
+    ['bad point', { ...record(), history: [{ phase: 'distill', step: 1 }] }, 'its curves are not stored as columns'],
     [
-      'bad point',
-      { ...record(), history: [{ phase: 'distill', step: 1 }] },
-      'its curves have an entry (1) of the wrong shape',
+      'short column',
+      { ...record(), history: { ...record().history, lr: new Float64Array(1) } },
+      'its curves have no lr column',
+    ],
+    [
+      'bad phase',
+      { ...record(), history: { ...record().history, phase: new Uint8Array(8).fill(7) } },
+      'its curves have a point (1) with no phase or step',
     ],
     [
       'bad eval',
@@ -127,7 +141,7 @@ describe('parseActiveRun refuses what it cannot resume, in words', () => {
   it('keeps a non-finite loss (a diverging step is data) and a custom run with its file', () => {
     const diverged = { ...point('distill', 1), values: { total: Number.NaN } };
     const upload = { name: 'a.csv', bytes: new Uint8Array([65]).buffer };
-    const parsed = parseActiveRun({ ...record(), history: [diverged], url: '?task=custom-csv', upload });
+    const parsed = parseActiveRun({ ...record(), history: packHistory([diverged]), url: '?task=custom-csv', upload });
     expect(parsed.ok && parsed.value.history[0].values.total).toBeNaN();
     expect(parsed.ok && parsed.value.upload?.name).toBe('a.csv');
   });

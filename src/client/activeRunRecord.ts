@@ -6,15 +6,8 @@
 // filled: parseActiveRun checks every field instead of trusting the stored shape (as runRecord.ts).
 
 import { configFromSearchParams, configToSearchParams, type RunConfig } from '../config';
-import {
-  LOSS_KEYS,
-  MODEL_ROLES,
-  type EvalReport,
-  type LossKey,
-  type LossPoint,
-  type Metrics,
-  type TrainPhase,
-} from '../worker/protocol';
+import { MODEL_ROLES, type EvalReport, type LossPoint, type Metrics, type TrainPhase } from '../worker/protocol';
+import { unpackHistory, type PackedHistory } from './packedHistory';
 import type { Parsed } from './runRecord';
 import type { Marker } from './state';
 
@@ -32,6 +25,7 @@ export interface StoredCheckpoint {
   bytes: ArrayBuffer;
 }
 
+/** A stored active run, read back and checked (its history unpacked from columns). */
 export interface ActiveRunRecord {
   version: typeof ACTIVE_RUN_VERSION;
   /** Milliseconds since the epoch of this save. */
@@ -47,6 +41,9 @@ export interface ActiveRunRecord {
   evals: EvalReport[];
   markers: Marker[];
 }
+
+/** What the slot holds: the record with its history packed in columns (packedHistory.ts: a cheap clone). */
+export type StoredActiveRun = Omit<ActiveRunRecord, 'history'> & { history: PackedHistory };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -71,19 +68,6 @@ export function configOfRecord(url: string): Parsed<RunConfig> {
 
 export function configToRecordUrl(config: RunConfig): string {
   return `?${configToSearchParams(config).toString()}`;
-}
-
-function parsePoint(v: unknown): LossPoint | null {
-  if (!isObject(v) || !isPhase(v.phase) || !isStep(v.step)) return null;
-  if (!isFiniteNumber(v.lr) || !isFiniteNumber(v.temperature) || !isFiniteNumber(v.alpha) || !isObject(v.values))
-    return null;
-  const values: Partial<Record<LossKey, number>> = {};
-  for (const [k, x] of Object.entries(v.values)) {
-    // A loss may be NaN or ±Infinity on a diverging step: that is data, kept as it came.
-    if (!(LOSS_KEYS as readonly string[]).includes(k) || typeof x !== 'number') return null;
-    values[k as LossKey] = x;
-  }
-  return { phase: v.phase, step: v.step, lr: v.lr, temperature: v.temperature, alpha: v.alpha, values };
 }
 
 const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
@@ -151,7 +135,7 @@ export function parseActiveRun(v: unknown): Parsed<ActiveRunRecord> {
   const checkpoint = parseCheckpoint(v.checkpoint);
   if (!checkpoint.ok) return checkpoint;
   if (!isStep(v.teacherTotal) || !isStep(v.distillTotal)) return fail('it has no step totals');
-  const history = parseList('curves', v.history, parsePoint);
+  const history = unpackHistory(v.history);
   if (!history.ok) return history;
   const evals = parseList('evaluations', v.evals, parseEval);
   if (!evals.ok) return evals;

@@ -4,7 +4,14 @@
 
 import type { RunConfig } from '../config';
 import type { EvalReport, LossPoint, TrainPhase } from '../worker/protocol';
-import { ACTIVE_RUN_VERSION, configToRecordUrl, type ActiveRunRecord, type StoredUpload } from './activeRunRecord';
+import {
+  ACTIVE_RUN_VERSION,
+  configToRecordUrl,
+  type ActiveRunRecord,
+  type StoredActiveRun,
+  type StoredUpload,
+} from './activeRunRecord';
+import { packHistory } from './packedHistory';
 import { emptyRun, reduceRun, type Marker, type RunView } from './state';
 
 export interface CheckpointAt {
@@ -22,7 +29,7 @@ export function snapshotRun(
   checkpoint: CheckpointAt,
   upload: StoredUpload | null,
   savedAt: number,
-): ActiveRunRecord | null {
+): StoredActiveRun | null {
   if (!run.config) return null;
   return {
     version: ACTIVE_RUN_VERSION,
@@ -32,7 +39,7 @@ export function snapshotRun(
     checkpoint: { phase: checkpoint.phase, step: checkpoint.step, bytes: checkpoint.bytes },
     teacherTotal: run.teacherTotal,
     distillTotal: run.distillTotal,
-    history: run.history.filter((p) => atOrBefore(p, checkpoint)),
+    history: packHistory(run.history.filter((p) => atOrBefore(p, checkpoint))),
     evals: run.evals.filter((e) => atOrBefore(e, checkpoint)),
     markers: run.markers.filter((m) => atOrBefore(m, checkpoint)),
   };
