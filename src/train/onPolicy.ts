@@ -110,6 +110,11 @@ export class OnPolicyStep {
     this.opt = new AdamW(this.student.variables(), adam);
   }
 
+  /** Runs the frozen teacher over every training row not cached yet (steps cache their rows as they go). */
+  async fillTeacherCache(): Promise<void> {
+    await this.cache.fillAll();
+  }
+
   /** One update: on the student's own samples when the schedule says so, else off-policy KD. */
   async step(h: OnPolicyHyper, lr: number): Promise<OnPolicyStepResult> {
     const problems = lambdaProblems(h.lambda);
