@@ -123,6 +123,8 @@ export interface LabHooks {
   onProgress?(p: LabProgress): void;
   /** Checked between steps: true abandons the lab (runGrammarLab then rejects with LabStopped). */
   stopped?(): boolean;
+  /** Awaited before each step (the worker yields to its message queue there, so Stop is heard). */
+  beforeStep?(): Promise<void>;
 }
 
 export class LabStopped extends Error {
@@ -228,6 +230,7 @@ export async function runGrammarLab(
   ) => {
     const t0 = performance.now();
     for (let k = 0; k < c.steps; k++) {
+      await hooks.beforeStep?.();
       check();
       const loss = await step();
       if (k === c.steps - 1) await loss.data(); // wait for the device before stopping the clock
