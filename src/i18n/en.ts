@@ -5,6 +5,7 @@
 import { insightEn } from './insightEn';
 import { experimentsEn } from './experimentsEn';
 import { runsEn } from './runsEn';
+import { grammarLabEn } from './grammarLabEn';
 
 export const en = {
   app: {
@@ -383,4 +384,5 @@ export const en = {
   insight: insightEn,
   experiments: experimentsEn,
   runs: runsEn,
+  grammarLab: grammarLabEn,
 } as const;

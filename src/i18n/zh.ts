@@ -5,6 +5,7 @@ import type { Catalog } from './catalog';
 import { insightZh } from './insightZh';
 import { experimentsZh } from './experimentsZh';
 import { runsZh } from './runsZh';
+import { grammarLabZh } from './grammarLabZh';
 
 export const zh: Catalog = {
   app: {
@@ -371,4 +372,5 @@ export const zh: Catalog = {
   insight: insightZh,
   experiments: experimentsZh,
   runs: runsZh,
+  grammarLab: grammarLabZh,
 };
