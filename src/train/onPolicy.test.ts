@@ -1,6 +1,7 @@
 // On-policy distillation (onPolicy.ts, distill/onPolicyLoss.ts): the reverse-KL term by hand, its
 // gradient (analytic in the logits, finite differences in a weight), the λ schedule, λ = 0 equal to
-// DistillStep's student step for step, a frozen teacher and no tensor leaks; on cpu and wasm.
+// DistillStep's student step for step, a frozen teacher and no tensor leaks; on cpu and wasm, and on
+// webgpu (Dawn on SwiftShader) where Node has an adapter.
 
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,14 +10,18 @@ import { buildGrammarTask } from '../data/grammar';
 import { buildTask } from '../data';
 import { onPolicyReverseKl } from '../distill/onPolicyLoss';
 import { GPT } from '../model/gpt';
+import { initNodeWebGPU, releaseNodeWebGPU } from '../cli/webgpu-node';
 import { useBackend, type ParityBackend } from '../../tests/parity/measure';
 import { DEFAULT_ADAMW } from './adamw';
 import { isOnPolicyStep, lambdaProblems, onPolicyBatch, OnPolicyStep } from './onPolicy';
 import { DistillStep, modelConfigFor } from './steps';
 
-const BACKENDS: ParityBackend[] = ['cpu', 'wasm'];
+const gpu = await initNodeWebGPU();
+if (!gpu.ok) console.warn(`[onPolicy] skipping webgpu: ${gpu.reason}`);
+const BACKENDS: ParityBackend[] = gpu.ok ? ['cpu', 'wasm', 'webgpu'] : ['cpu', 'wasm'];
 afterAll(async () => {
-  await tf.setBackend('cpu');
+  if (gpu.ok) await releaseNodeWebGPU('cpu');
+  else await tf.setBackend('cpu');
 });
 
 const STUDENT: ModelSize = { nLayer: 1, nHead: 2, nEmbd: 16 };
