@@ -12,7 +12,7 @@
 //   sequence KD   a cross-entropy step on the teacher's corpus (the corpus's one-off cost reported apart)
 
 import * as tf from '@tensorflow/tfjs';
-import { PRESETS, type ModelSize } from '../config';
+import { DATASET_SEED, PRESETS, type ModelSize } from '../config';
 import { buildGrammarTask } from '../data/grammar';
 import { EOS_TOKEN } from '../data/sequences';
 import type { GPT } from '../model/gpt';
@@ -101,7 +101,7 @@ async function block(step: () => Promise<tf.Tensor>, n: number): Promise<number>
 
 /** Runs the bench with `teacher` (the grammar teacher, frozen; not disposed here). */
 export async function runOnPolicyBench(teacher: GPT, c: OnPolicyBenchConfig): Promise<OnPolicyBenchResult> {
-  const task = buildGrammarTask({ seed: 1, labelled: 200, transfer: 2000 });
+  const task = buildGrammarTask({ seed: DATASET_SEED, labelled: 200, transfer: 2000 });
   const eos = task.vocab.indexOf(EOS_TOKEN);
   const onPolicy = new OnPolicyStep(teacher, task, c.student, c.seed, 200, DEFAULT_ADAMW);
   const offPolicy = new OnPolicyStep(teacher, task, c.student, c.seed, 200, DEFAULT_ADAMW);

@@ -1,7 +1,7 @@
 // npm run --silent bench:onpolicy -- [flags]: ms and kernels per step of the on-policy and
 // sequence-level KD steps relative to the logit-KD step, measured in one run (src/bench/onPolicy.ts).
 
-import { resolveSize } from '../config';
+import { DATASET_SEED, resolveSize } from '../config';
 import { buildGrammarTask } from '../data/grammar';
 import {
   DEFAULT_ON_POLICY_BENCH as D,
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     warmup: whole(v.warmup, 'warmup', D.warmup, 1),
   };
   const device = await useNodeBackend(backend);
-  const teacher = await loadShippedTeacher(buildGrammarTask({ seed: 1, labelled: 200, transfer: 2000 }));
+  const teacher = await loadShippedTeacher(buildGrammarTask({ seed: DATASET_SEED, labelled: 200, transfer: 2000 }));
   const result = await runOnPolicyBench(teacher, config);
   teacher.dispose();
   process.stdout.write(`${onPolicyReport(result, device)}\n`);

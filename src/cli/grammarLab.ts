@@ -2,7 +2,7 @@
 // the shipped grammar teacher from one initial student, scored on their generations against the
 // grammar's exact truth (src/train/grammarLab.ts). Prints the table; --json adds the report as JSON.
 
-import { resolveSize, sizeSpec } from '../config';
+import { DATASET_SEED, resolveSize, sizeSpec } from '../config';
 import { buildGrammarTask } from '../data/grammar';
 import {
   DEFAULT_GRAMMAR_LAB,
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   }
   const config = grammarLabConfigFromFlags(values);
   const backend = await useNodeBackend(backendFrom(values.backend));
-  const task = buildGrammarTask({ seed: 1, labelled: config.labelled, transfer: config.transfer });
+  const task = buildGrammarTask({ seed: DATASET_SEED, labelled: config.labelled, transfer: config.transfer });
   const teacher = await loadShippedTeacher(task);
   const t0 = performance.now();
   let last = 0;

@@ -10,7 +10,7 @@
 // split's true next-token distributions (NLL of the test sentences, KL(truth ‖ model)).
 
 import * as tf from '@tensorflow/tfjs';
-import { PRESETS, type ModelSize } from '../config';
+import { DATASET_SEED, PRESETS, type ModelSize } from '../config';
 import { buildGrammarTask, grammarLanguage } from '../data/grammar';
 import { BOS, EOS_TOKEN } from '../data/sequences';
 import type { SequenceSet, Task } from '../data/task';
@@ -184,7 +184,7 @@ export async function runGrammarLab(
   const problems = grammarLabProblems(config);
   if (problems.length) throw new Error(`grammar lab: ${problems.join('; ')}`);
   const c = config;
-  const task = buildGrammarTask({ seed: 1, labelled: c.labelled, transfer: c.transfer });
+  const task = buildGrammarTask({ seed: DATASET_SEED, labelled: c.labelled, transfer: c.transfer });
   if (teacher.config.vocabSize !== task.vocab.length || teacher.config.blockSize !== task.seqLen) {
     throw new Error(
       `the teacher (vocabulary ${teacher.config.vocabSize}, block ${teacher.config.blockSize}) does not fit the grammar task (${task.vocab.length}, ${task.seqLen})`,
