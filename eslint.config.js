@@ -40,9 +40,9 @@ export default tseslint.config(
               message: 'The UI never imports the ML core (it pulls in tfjs); type-only imports are allowed.',
             },
             {
-              group: ['**/worker/*', '!**/worker/protocol', '!**/worker/sweepProtocol'],
+              group: ['**/worker/*', '!**/worker/protocol', '!**/worker/sweepProtocol', '!**/worker/labProtocol'],
               message:
-                'The UI reaches the workers only through their message protocols (src/worker/protocol.ts, sweepProtocol.ts), never their modules.',
+                'The UI reaches the workers only through their message protocols (src/worker/protocol.ts, sweepProtocol.ts, labProtocol.ts), never their modules.',
             },
           ],
         },

@@ -6,6 +6,7 @@ import { insightEn } from './insightEn';
 import { experimentsEn } from './experimentsEn';
 import { persistEn } from './persistEn';
 import { runsEn } from './runsEn';
+import { grammarLabEn } from './grammarLabEn';
 
 export const en = {
   app: {
@@ -385,4 +386,5 @@ export const en = {
   experiments: experimentsEn,
   runs: runsEn,
   persist: persistEn,
+  grammarLab: grammarLabEn,
 } as const;

@@ -6,6 +6,7 @@ import { insightZh } from './insightZh';
 import { experimentsZh } from './experimentsZh';
 import { persistZh } from './persistZh';
 import { runsZh } from './runsZh';
+import { grammarLabZh } from './grammarLabZh';
 
 export const zh: Catalog = {
   app: {
@@ -373,4 +374,5 @@ export const zh: Catalog = {
   experiments: experimentsZh,
   runs: runsZh,
   persist: persistZh,
+  grammarLab: grammarLabZh,
 };

@@ -8,6 +8,7 @@ import { HyperPanel } from './HyperPanel';
 import { useT } from './i18n';
 import { Intro } from './Intro';
 import { ConventionsPanel } from './lessons/ConventionsPanel';
+import { GrammarLab } from './lessons/GrammarLab';
 import { KlCalculator } from './lessons/KlCalculator';
 import { LossLab } from './lessons/LossLab';
 import { LessonsPanel } from './lessons/LessonsPanel';
@@ -52,6 +53,7 @@ export function App() {
           <KlCalculator />
           <LossLab />
           <ConventionsPanel />
+          <GrammarLab />
         </div>
       </main>
       <ExperimentsPanel />
