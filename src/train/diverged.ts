@@ -1,8 +1,9 @@
-// A loss that is no longer a finite number: the run cannot learn from there on (every later update
-// is NaN), so DistillationRun.flush stops it with this error and the worker rolls back to the last
-// good checkpoint (src/worker/faults.ts).
+// Training that has left the finite numbers: a NaN or ±Inf loss (found when the step losses are read
+// back, DistillationRun.flush) or weight (found when a checkpoint is read back). The run cannot learn
+// from there on (every later update is NaN), so it stops with this error and the worker rolls back
+// to the last good checkpoint (src/worker/faults.ts).
 
-import type { StepValue, TrainPhase } from '../report';
+import type { TrainPhase } from '../report';
 
 export class DivergedError extends Error {
   override name = 'DivergedError';
@@ -10,10 +11,9 @@ export class DivergedError extends Error {
   constructor(
     readonly phase: TrainPhase,
     readonly step: number,
-    /** Which reported value went non-finite, and what it was. */
-    readonly value: StepValue,
-    readonly got: number,
+    /** What went non-finite, as a phrase: "the total loss became NaN". */
+    readonly what: string,
   ) {
-    super(`training diverged: the ${value} loss became ${got} at ${phase} step ${step}`);
+    super(`training diverged: ${what} at ${phase === 'teacher' ? 'teacher' : 'distillation'} step ${step}`);
   }
 }

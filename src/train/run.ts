@@ -343,7 +343,7 @@ export class DistillationRun {
     if (bad >= 0) {
       const p = points[bad];
       const [value, got] = Object.entries(p.values).find(([, x]) => !Number.isFinite(x))!;
-      throw new DivergedError(p.phase, p.step, value as StepValue, got);
+      throw new DivergedError(p.phase, p.step, `the ${value} loss became ${got}`);
     }
   }
 
