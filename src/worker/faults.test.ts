@@ -145,6 +145,7 @@ describe('worker checkpoints', () => {
 describe('worker fault recovery', () => {
   it('rolls a diverged run back to its last good checkpoint, pauses it, says what to try, and resumes', async () => {
     const { rec, session } = makeSession();
+    const before = tf.memory().numTensors;
     await session.handle({ type: 'start', runId: 6, config: { ...CONFIG, steps: 400 }, paused: false });
     await rec.waitFor((e) => e.type === 'checkpoint' && e.phase === 'distill' && e.step >= 4);
     // NaN weights, as after an overflowing update: the next step's loss is NaN.
@@ -183,6 +184,8 @@ describe('worker fault recovery', () => {
     const after = rec.points('distill').slice(seen);
     expect(after[0].step).toBe(lastGood.step + 1);
     expect(after.every((p) => Object.values(p.values).every(Number.isFinite))).toBe(true);
+    await session.dispose(); // the diverged run's tensors were freed at the rollback
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('recovers from a lost device on the next backend, from the last checkpoint, and says so', async () => {
@@ -201,6 +204,7 @@ describe('worker fault recovery', () => {
       },
     });
     await session.handle({ type: 'init', forcedBackend: null, assetsBase: '/' });
+    const before = tf.memory().numTensors;
     await session.handle({ type: 'start', runId: 8, config: { ...CONFIG, steps: 12 }, paused: false });
     await rec.waitFor((e) => e.type === 'checkpoint' && e.phase === 'distill' && e.step >= 2);
     loseDevice('destroyed');
@@ -224,6 +228,8 @@ describe('worker fault recovery', () => {
     expect(afterFault[0]).toMatchObject({ phase: lastGood.phase, step: lastGood.step + 1 });
     expect(afterFault.at(-1)).toMatchObject({ phase: 'distill', step: 12 });
     expect(rec.of('error')).toEqual([]);
+    await session.dispose(); // the abandoned run's tensors were freed once its loop ended
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('tells the errors of a lost device from others', () => {

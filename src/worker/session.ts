@@ -168,7 +168,11 @@ export class Session {
     const watch = this.deps.watchDeviceLoss ?? watchWebGPUDeviceLoss;
     this.unwatchDevice = watch((reason) => {
       const a = this.active;
-      if (a) void this.enqueue(() => this.recoverDevice(a, reason));
+      // Without a run there is nothing to resume, but the next run needs a live backend.
+      void this.enqueue(async () => {
+        if (a) await this.recoverDevice(a, reason);
+        else await this.backendAfterLoss();
+      });
     });
   }
 
@@ -460,15 +464,7 @@ export class Session {
     const kept = a.checkpoints.latest;
     this.active = null;
     void a.stop().catch(() => {}); // frees what it can of the dead device's tensors, whenever its loop ends
-    let info: BackendInfo | null;
-    try {
-      info = await (this.deps.recoverBackend ?? ((lost, forced) => this.chooseBackendAfterLoss(lost, forced)))(
-        from,
-        this.forcedBackend,
-      );
-    } catch {
-      info = null;
-    }
+    const info = await this.backendAfterLoss();
     const resumedFrom = info && kept ? { phase: kept.phase, step: kept.step } : null;
     this.deps.post({
       type: 'fault',
@@ -479,16 +475,30 @@ export class Session {
       this.deps.post({ type: 'phase', runId: a.runId, phase: 'error', detail: reason, totalSteps: 0 });
       return;
     }
-    this.useBackend(info);
     await this.start(a.runId, a.config, a.paused, kept?.bytes);
     const resumed = this.active as ActiveRun | null; // set by start()
     if (resumed) resumed.hyper = { ...a.hyper };
   }
 
-  /** The backend choice again, with a fresh WebGPU backend (a new adapter and device) when WebGPU was lost. */
-  private chooseBackendAfterLoss(lost: BackendName, forced: BackendName | null): Promise<BackendInfo> {
-    if (lost === 'webgpu') forgetWebGPUBackend();
-    return this.deps.chooseBackend(forced);
+  /**
+   * The backend chosen again after the device was lost (with a fresh WebGPU backend, a new adapter
+   * and device, when WebGPU was lost), reported and watched; null when none starts.
+   */
+  private async backendAfterLoss(): Promise<BackendInfo | null> {
+    const lost = this.backendName ?? 'webgpu';
+    const choose =
+      this.deps.recoverBackend ??
+      ((name: BackendName, forced: BackendName | null) => {
+        if (name === 'webgpu') forgetWebGPUBackend();
+        return this.deps.chooseBackend(forced);
+      });
+    try {
+      const info = await choose(lost, this.forcedBackend);
+      this.useBackend(info);
+      return info;
+    } catch {
+      return null;
+    }
   }
 
   /** Teacher (unless loaded or resumed past it), distillation, the test evaluation. */
