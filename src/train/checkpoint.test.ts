@@ -10,7 +10,8 @@ import { DEFAULT_CONFIG, taskOptions, type Hyper, type RunConfig } from '../conf
 import { buildTask } from '../data';
 import type { Task } from '../data/task';
 import type { EvalReport, StepPoint, TrainPhase } from '../report';
-import { useBackend } from '../../tests/parity/measure';
+import { useBackend, type ParityBackend } from '../../tests/parity/measure';
+import { initNodeWebGPU, releaseNodeWebGPU } from '../cli/webgpu-node';
 import { captureCheckpoint, decodeRunCheckpoint, encodeRunCheckpoint, type RunCheckpoint } from './checkpoint';
 import { resumeRun } from './resume';
 import { DistillationRun, type RunControl } from './run';
@@ -151,7 +152,10 @@ async function expectResumeExact(
   return { checkpoint: first.checkpoint, reference };
 }
 
-const BACKENDS = ['cpu', 'wasm'] as const;
+// WebGPU in Node (Dawn, SwiftShader without a GPU) where an adapter exists; skipped with the reason printed otherwise.
+const gpu = await initNodeWebGPU();
+if (!gpu.ok) console.warn(`[checkpoint] skipping the webgpu column: ${gpu.reason}`);
+const BACKENDS: ParityBackend[] = ['cpu', 'wasm'];
 
 describe.each(BACKENDS)('checkpoint and resume on %s', (backend) => {
   it('resumes a checkpoint from the teacher phase bit for bit', async () => {
@@ -181,7 +185,19 @@ describe.each(BACKENDS)('checkpoint and resume on %s', (backend) => {
   });
 });
 
+// On SwiftShader a step of even the tiny model costs seconds (the three cases above take over two
+// minutes each there), so webgpu gets one short run: checkpoint in distillation, resume, finish.
+describe.skipIf(!gpu.ok)('checkpoint and resume on webgpu', () => {
+  it('resumes a checkpoint from the distillation phase bit for bit', async () => {
+    await useBackend('webgpu');
+    const short = { ...CONFIG, teacherSteps: 2, steps: 4, evalEvery: 4, warmupSteps: 1 };
+    const { checkpoint } = await expectResumeExact(short, 'distill', 2);
+    expect(checkpoint.meta.taken).toEqual({ teacher: 2, distill: 2 });
+  }, 600_000);
+});
+
 afterAll(async () => {
+  if (gpu.ok) await releaseNodeWebGPU();
   await tf.setBackend('cpu');
 });
 
