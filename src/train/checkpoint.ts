@@ -27,7 +27,7 @@ export interface TaskFingerprint {
   id: string;
   vocab: number;
   seqLen: number;
-  /** CRC32 over the inputs and targets of the teacher, training and validation splits. */
+  /** CRC32 over the vocabulary and the inputs and targets of the teacher, training and validation splits. */
   data: number;
 }
 
@@ -59,7 +59,8 @@ export interface RunCheckpoint {
 }
 
 export function taskFingerprint(task: Task): TaskFingerprint {
-  let data = 0;
+  // The vocabulary too: two uploads can tokenise to the same ids from different words.
+  let data = crc32(new TextEncoder().encode(JSON.stringify(task.vocab)));
   const add = (s: SequenceSet) => {
     data = crc32(new Uint8Array(s.inputs.buffer, s.inputs.byteOffset, s.inputs.byteLength), data);
     data = crc32(new Uint8Array(s.targets.buffer, s.targets.byteOffset, s.targets.byteLength), data);

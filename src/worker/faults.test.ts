@@ -123,6 +123,30 @@ describe('worker checkpoints', () => {
     ]);
   });
 
+  it('refuses a checkpoint of other data (another upload) with an error that says so', async () => {
+    const { rec, session } = makeSession();
+    const csv = (word: string) =>
+      new TextEncoder().encode(
+        'text,label\n' +
+          Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'good' : 'bad'} ${word} ${i},${i % 2 ? 'pos' : 'neg'}`).join(
+            '\n',
+          ),
+      ).buffer as ArrayBuffer;
+    const config = { ...CONFIG, task: 'custom-csv' as const };
+    await session.handle({ type: 'upload', name: 'a.csv', bytes: csv('film') });
+    await session.handle({ type: 'start', runId: 10, config, paused: true });
+    await rec.waitFor((e) => e.type === 'checkpoint');
+    const bytes = rec.of('checkpoint')[0].bytes;
+    await session.handle({ type: 'reset', runId: 11 });
+    await session.handle({ type: 'upload', name: 'b.csv', bytes: csv('book') });
+    await session.handle({ type: 'start', runId: 11, config, paused: false, resume: bytes });
+    expect(rec.of('error').at(-1)).toMatchObject({
+      runId: 11,
+      message:
+        'cannot resume: the checkpoint was trained on other data for "custom-csv" (a different upload or labelled/transfer split)',
+    });
+  });
+
   it('refuses damaged checkpoint bytes with an error that says so, allocating nothing', async () => {
     const { rec, session } = makeSession();
     const before = tf.memory().numTensors;
