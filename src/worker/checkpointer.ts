@@ -13,10 +13,11 @@ import type { DistillationRun } from '../train/run';
 import type { CheckpointReason, TrainPhase, WorkerEvent } from './protocol';
 
 /**
- * Steps between checkpoints. For the default config on wasm a checkpoint is 1.3 MiB and capture +
- * encode take ~20 ms, a tenth of one ~186 ms step (src/cli/benchCheckpoint.ts): every 100 steps
- * that is ~0.1 % of training time (a few % where WebGPU steps take ~10 ms), and a crash or rollback
- * loses at most 100 steps.
+ * Steps between checkpoints. For the default config a checkpoint is 1.3 MiB, and capture + encode
+ * took 20–40 ms on wasm against a 186–243 ms step, i.e. 0.1–0.16 steps (src/cli/benchCheckpoint.ts,
+ * BENCHMARKS.md): every 100 steps that is ~0.2 % of training time. The read-back is the same
+ * 1.3 MiB on any backend, so on a backend whose steps are 20 times faster it would be a few %.
+ * A crash or rollback loses at most 100 steps.
  */
 export const CHECKPOINT_EVERY = 100;
 
