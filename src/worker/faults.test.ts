@@ -10,7 +10,8 @@ import { DEFAULT_CONFIG, type RunConfig } from '../config';
 import { useBackend } from '../../tests/parity/measure';
 import { decodeRunCheckpoint } from '../train/checkpoint';
 import { Recorder } from './eventRecorder';
-import { isDeviceLossError } from './faults';
+import { DivergedError } from '../train/diverged';
+import { divergenceFault, isDeviceLossError } from './faults';
 import type { BackendInfo, BackendName, WorkerEvent } from './protocol';
 import { Session, type SessionDeps } from './session';
 
@@ -254,6 +255,28 @@ describe('worker fault recovery', () => {
     expect(rec.of('error')).toEqual([]);
     await session.dispose(); // the abandoned run's tensors were freed once its loop ended
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('words the divergence fault for each case', () => {
+    const hyper = { ...CONFIG.hyper, lr: 0.1, temperature: 4 };
+    const e = new DivergedError('teacher', 7, 'the total loss became Infinity');
+    expect(divergenceFault(e, { phase: 'teacher', step: 4 }, hyper)).toEqual({
+      kind: 'divergence',
+      phase: 'teacher',
+      step: 7,
+      rolledBackTo: 4,
+      message:
+        'Training diverged at teacher training step 7: the total loss became Infinity. The run is paused and put ' +
+        'back to teacher training step 4, its last good checkpoint. Try a lower learning rate (now 0.1), or a ' +
+        'smaller model, then resume.',
+    });
+    const d = divergenceFault(new DivergedError('distill', 3, 'the soft loss became NaN'), null, hyper);
+    expect(d).toMatchObject({ kind: 'divergence', rolledBackTo: null });
+    expect(d.message).toBe(
+      'Training diverged at distillation step 3: the soft loss became NaN. No checkpoint existed yet, so the run ' +
+        'is paused and starts over from step 0. Try a lower learning rate (now 0.1), a lower temperature T ' +
+        '(now 4), or a smaller model, then resume.',
+    );
   });
 
   it('tells the errors of a lost device from others', () => {

@@ -10,17 +10,21 @@ import type { BackendName, RunFault } from './protocol';
 
 const phaseName = (phase: 'teacher' | 'distill') => (phase === 'teacher' ? 'teacher training' : 'distillation');
 
-export function divergenceFault(e: DivergedError, rolledBackTo: number | null, hyper: Hyper): RunFault {
+export function divergenceFault(
+  e: DivergedError,
+  rolledBackTo: { phase: 'teacher' | 'distill'; step: number } | null,
+  hyper: Hyper,
+): RunFault {
   const where =
     rolledBackTo === null
-      ? `No checkpoint existed yet, so the run starts over from step 0.`
-      : `The run is paused and put back to ${phaseName(e.phase)} step ${rolledBackTo}, its last good checkpoint.`;
+      ? `No checkpoint existed yet, so the run is paused and starts over from step 0.`
+      : `The run is paused and put back to ${phaseName(rolledBackTo.phase)} step ${rolledBackTo.step}, its last good checkpoint.`;
   const temperature = e.phase === 'distill' ? `, a lower temperature T (now ${hyper.temperature})` : '';
   return {
     kind: 'divergence',
     phase: e.phase,
     step: e.step,
-    rolledBackTo,
+    rolledBackTo: rolledBackTo?.step ?? null,
     message:
       `Training diverged at ${phaseName(e.phase)} step ${e.step}: ${e.what}. ${where} ` +
       `Try a lower learning rate (now ${hyper.lr})${temperature}, or a smaller model, then resume.`,

@@ -449,7 +449,7 @@ export class Session {
     a.run = next;
     a.credits = 0;
     if (!a.paused) a.setPaused(true);
-    this.deps.post({ type: 'fault', runId: a.runId, fault: divergenceFault(e, kept?.step ?? null, a.hyper) });
+    this.deps.post({ type: 'fault', runId: a.runId, fault: divergenceFault(e, kept, a.hyper) });
     return next;
   }
 
