@@ -4,16 +4,30 @@
 
 export type Rng = () => number;
 
-/** Uniform floats in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
+/**
+ * mulberry32 with its 32-bit state in the open, so a checkpoint can save and restore a stream
+ * exactly where it was (src/train/checkpoint.ts).
+ */
+export class Mulberry32 {
+  state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform floats in [0, 1). */
+  readonly next: Rng = () => {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Uniform floats in [0, 1) from a 32-bit seed. */
+export function mulberry32(seed: number): Rng {
+  return new Mulberry32(seed).next;
 }
 
 /** Derives an independent stream from a seed and a label (e.g. "init:student"). */

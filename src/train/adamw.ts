@@ -96,6 +96,29 @@ export class AdamW {
   }
 
   /**
+   * Puts back a saved state (src/train/checkpoint.ts): the step counter (the bias corrections depend
+   * on it) and each group's flat moments, in moments() order. Refuses a state of another shape.
+   */
+  restore(stepCount: number, moments: { m: Float32Array; v: Float32Array }[]): void {
+    if (moments.length !== this.groups.length)
+      throw new Error(`AdamW.restore: ${moments.length} moment groups for an optimizer of ${this.groups.length}`);
+    this.groups.forEach((g, i) => {
+      const { m, v } = moments[i];
+      if (m.length !== g.size || v.length !== g.size)
+        throw new Error(
+          `AdamW.restore: group ${i} has ${g.size} parameters but the saved moments ${m.length}/${v.length}`,
+        );
+    });
+    this.groups.forEach((g, i) => {
+      tf.tidy(() => {
+        g.m.assign(tf.tensor1d(moments[i].m));
+        g.v.assign(tf.tensor1d(moments[i].v));
+      });
+    });
+    this.t = stepCount;
+  }
+
+  /**
    * Computes the gradient of `loss` with respect to this optimizer's variables only (so a frozen
    * teacher used inside `loss` is never updated) and applies one update. Returns the loss value.
    */

@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { SequenceSet } from '../data/task';
-import { mulberry32, randInt, type Rng } from '../rng';
+import { Mulberry32, randInt } from '../rng';
 
 export interface DeviceSet {
   count: number;
@@ -144,24 +144,34 @@ export function gatherBatch(
  * unlabelled half.
  */
 export class BatchSampler {
-  private readonly rng: Rng;
+  private readonly stream: Mulberry32;
 
   constructor(
     seed: number,
     private readonly labelled: number,
     private readonly unlabelled: number,
   ) {
-    this.rng = mulberry32(seed);
+    this.stream = new Mulberry32(seed);
+  }
+
+  /** Where the batch order is: the generator's state (a checkpoint stores it; see src/train/checkpoint.ts). */
+  get state(): number {
+    return this.stream.state;
+  }
+
+  set state(s: number) {
+    this.stream.state = s >>> 0;
   }
 
   next(batchSize: number): Int32Array {
     const rows = new Int32Array(batchSize);
+    const rng = this.stream.next;
     const fromLabelled = this.unlabelled > 0 ? Math.ceil(batchSize / 2) : batchSize;
     for (let i = 0; i < batchSize; i++) {
       rows[i] =
         i < fromLabelled || this.unlabelled === 0
-          ? randInt(this.rng, this.labelled)
-          : this.labelled + randInt(this.rng, this.unlabelled);
+          ? randInt(rng, this.labelled)
+          : this.labelled + randInt(rng, this.unlabelled);
     }
     return rows;
   }

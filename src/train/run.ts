@@ -22,6 +22,9 @@ import {
 import { pairedGain, scoredRowOf } from './gain';
 import { learningRate } from './schedule';
 import { DistillStep, modelConfigFor, TeacherStep } from './steps';
+import { DivergedError } from './diverged';
+import { EarlyStopping } from './earlyStopping';
+import { restoreDistillPhase, restoreTeacherPhase, type RunCheckpoint } from './checkpoint';
 
 export interface RunCallbacks {
   onPoints?(points: StepPoint[]): void;
@@ -68,6 +71,14 @@ export class DistillationRun {
   readonly hyperHistory: HyperRecord[] = [];
   /** Set when early stopping put back earlier weights: the distillation step they are from, per model. */
   restoredFrom: { student: number; baseline: number } | null = null;
+  /** The phase whose loop runs now (null before the first and after the last). */
+  phase: TrainPhase | null = null;
+  /** The teacher phase's step (batch order, optimizer) while that phase runs: a checkpoint saves it. */
+  teacherTrainer: TeacherStep | null = null;
+  /** The distillation phase's early-stopping state while that phase runs: a checkpoint saves it. */
+  early: EarlyStopping | null = null;
+  /** A checkpoint this run resumes from, applied when its phase's step objects exist (see resumeFrom). */
+  private resuming: RunCheckpoint | null = null;
 
   constructor(
     readonly task: Task,
@@ -81,6 +92,28 @@ export class DistillationRun {
     this.teacher =
       teacher ?? GPT.init(modelConfigFor(resolveSize(config.teacher), task), deriveSeed(config.seed, 'init:teacher'));
     this.valIndex = indexSplit(task, task.val, VAL_ROWS);
+  }
+
+  /**
+   * Makes this fresh run continue from `checkpoint` (src/train/checkpoint.ts): the step counters and
+   * hyperparameter history now, the phase's optimizer, batch order and early-stopping state once
+   * trainTeacher() or distill() builds them. The teacher's weights come in through the constructor.
+   */
+  resumeFrom(checkpoint: RunCheckpoint): void {
+    if (this.taken.teacher || this.taken.distill || this.phase)
+      throw new Error('a run can resume from a checkpoint only before it has started');
+    this.taken.teacher = checkpoint.meta.taken.teacher;
+    this.taken.distill = checkpoint.meta.taken.distill;
+    this.hyperHistory.push(...checkpoint.meta.hyperHistory.map((r) => ({ ...r, hyper: { ...r.hyper } })));
+    this.resuming = checkpoint;
+  }
+
+  /** The checkpoint to resume `phase` from, once (null when not resuming it). */
+  private takeResume(phase: TrainPhase): RunCheckpoint | null {
+    const c = this.resuming;
+    if (!c || c.meta.phase !== phase) return null;
+    this.resuming = null;
+    return c;
   }
 
   get teacherStep(): number {
@@ -99,12 +132,19 @@ export class DistillationRun {
 
   /** Hard-label training of the teacher for config.teacherSteps steps. */
   async trainTeacher(): Promise<void> {
+    // A run resumed in distillation has its trained teacher already.
+    if (this.resuming?.meta.phase === 'distill') return;
     const steps = this.config.teacherSteps;
+    const trainer = new TeacherStep(this.teacher, this.task, this.config.seed, this.adam);
+    const resume = this.takeResume('teacher');
+    if (resume) restoreTeacherPhase(resume, trainer);
     this.callbacks.onPhase?.(
       'teacher',
-      `training the teacher for ${steps} steps on ${this.task.teacherTrain.count} labelled examples`,
+      `training the teacher for ${steps} steps on ${this.task.teacherTrain.count} labelled examples` +
+        (resume ? ` (resumed at step ${this.teacherStep})` : ''),
     );
-    const trainer = new TeacherStep(this.teacher, this.task, this.config.seed, this.adam);
+    this.teacherTrainer = trainer;
+    this.phase = 'teacher';
     try {
       await this.loop(
         'teacher',
@@ -117,6 +157,8 @@ export class DistillationRun {
         },
       );
     } finally {
+      this.phase = null;
+      this.teacherTrainer = null;
       trainer.dispose();
     }
   }
@@ -138,9 +180,17 @@ export class DistillationRun {
     );
     this.distiller = d;
     const steps = this.config.steps;
-    this.callbacks.onPhase?.('distill', `distilling for ${steps} steps`);
     const early = new EarlyStopping(this.config.patience);
-    await this.validate(early);
+    this.early = early;
+    const resume = this.takeResume('distill');
+    if (resume) restoreDistillPhase(resume, d, early);
+    this.callbacks.onPhase?.(
+      'distill',
+      `distilling for ${steps} steps` + (resume ? ` (resumed at step ${this.distillStep})` : ''),
+    );
+    this.phase = 'distill';
+    // The validation before the first step was reported (and observed) before the checkpoint.
+    if (!resume) await this.validate(early);
     await this.loop(
       'distill',
       steps,
@@ -148,7 +198,9 @@ export class DistillationRun {
       () => this.validate(early),
       () => early.shouldStop,
     );
+    this.phase = null;
     if (this.config.patience > 0) this.restoredFrom = early.restoreBest(d);
+    this.early = null;
     early.dispose();
     this.callbacks.onPhase?.(
       'done',
@@ -262,7 +314,10 @@ export class DistillationRun {
     if (now - this.lastFlush >= this.flushMs || this.pending.length >= 256) await this.flush();
   }
 
-  /** Reads back all pending step losses in one transfer and reports them. */
+  /**
+   * Reads back all pending step losses in one transfer and reports them. Throws DivergedError when one
+   * is NaN or ±Inf (after reporting the finite ones before it).
+   */
   async flush(): Promise<void> {
     this.lastFlush = Date.now();
     this.reportCache();
@@ -282,7 +337,14 @@ export class DistillationRun {
       values.dispose();
       return out;
     });
-    this.callbacks.onPoints?.(points);
+    // Points up to the first non-finite one are reported; from there on training has diverged.
+    const bad = points.findIndex((p) => Object.values(p.values).some((x) => !Number.isFinite(x)));
+    this.callbacks.onPoints?.(bad < 0 ? points : points.slice(0, bad));
+    if (bad >= 0) {
+      const p = points[bad];
+      const [value, got] = Object.entries(p.values).find(([, x]) => !Number.isFinite(x))!;
+      throw new DivergedError(p.phase, p.step, `the ${value} loss became ${got}`);
+    }
   }
 
   private cacheReported = -1;
@@ -300,52 +362,8 @@ export class DistillationRun {
     this.pending = [];
     this.distiller?.dispose();
     this.distiller = null;
+    this.early?.dispose();
+    this.early = null;
     this.teacher.dispose();
-  }
-}
-
-/** Keeps the best validation weights of student and baseline, each judged on its own score. */
-class EarlyStopping {
-  private best = { student: -Infinity, baseline: -Infinity };
-  private bestStep = { student: 0, baseline: 0 };
-  private snapshots: { student: tf.Tensor[] | null; baseline: tf.Tensor[] | null } = { student: null, baseline: null };
-  private sinceBest = 0;
-  shouldStop = false;
-
-  constructor(private readonly patience: number) {}
-
-  observe(report: EvalReport, kind: Task['kind'], d: DistillStep): void {
-    if (this.patience <= 0) return;
-    const score = (m?: ModelMetrics) => (m ? (kind === 'classification' ? m.accuracy : -m.nll) : -Infinity);
-    let improved = false;
-    for (const role of ['student', 'baseline'] as const) {
-      const s = score(report[role]);
-      if (s > this.best[role]) {
-        this.best[role] = s;
-        this.bestStep[role] = report.step;
-        tf.dispose(this.snapshots[role] ?? []);
-        this.snapshots[role] = d[role].variables().map((v) => tf.keep(v.clone()));
-        if (role === 'student') improved = true;
-      }
-    }
-    this.sinceBest = improved ? 0 : this.sinceBest + 1;
-    if (this.sinceBest >= this.patience) this.shouldStop = true;
-  }
-
-  /** Puts back each model's best weights; returns the step they are from (null when nothing was kept). */
-  restoreBest(d: DistillStep): { student: number; baseline: number } | null {
-    let restored = false;
-    for (const role of ['student', 'baseline'] as const) {
-      const snap = this.snapshots[role];
-      if (snap) {
-        d[role].variables().forEach((v, i) => v.assign(snap[i]));
-        restored = true;
-      }
-    }
-    return restored ? { ...this.bestStep } : null;
-  }
-
-  dispose(): void {
-    tf.dispose([...(this.snapshots.student ?? []), ...(this.snapshots.baseline ?? [])]);
   }
 }

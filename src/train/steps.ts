@@ -38,8 +38,9 @@ function hardLoss(model: GPT, b: Batch): tf.Scalar {
 /** Trains a model on hard labels alone: the teacher phase. */
 export class TeacherStep {
   private readonly set: DeviceSet;
-  private readonly sampler: BatchSampler;
-  private readonly opt: AdamW;
+  /** Batch order and optimizer: with the model's weights, the phase's whole state (a checkpoint saves them). */
+  readonly sampler: BatchSampler;
+  readonly opt: AdamW;
 
   constructor(
     readonly model: GPT,
@@ -101,9 +102,10 @@ export class DistillStep {
   /** Student width → teacher width maps for the feature term, one per student layer. */
   readonly projections: tf.Variable[];
   private readonly set: DeviceSet;
-  private readonly sampler: BatchSampler;
-  private readonly studentOpt: AdamW;
-  private readonly baselineOpt: AdamW;
+  /** Batch order and optimizers: with the models and projections, the phase's whole state (a checkpoint saves them). */
+  readonly sampler: BatchSampler;
+  readonly studentOpt: AdamW;
+  readonly baselineOpt: AdamW;
   /**
    * Raw teacher logits over the training set and their softmax at the current T, filled row by row
    * as batches first need them (src/train/teacherCache.ts): the teacher is frozen, so they never

@@ -7,6 +7,7 @@ import type { Task } from '../data/task';
 import type { DistillationRun, RunControl } from '../train/run';
 import type { HyperChange, Phase, TrainPhase, WorkerEvent } from './protocol';
 import { SpeedMeter } from './speed';
+import { Checkpointer } from './checkpointer';
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
@@ -39,6 +40,7 @@ export class ActiveRun {
   private held: Promise<void> | null = null;
   loop: Promise<void> = Promise.resolve();
   readonly speed = new SpeedMeter();
+  readonly checkpoints: Checkpointer;
 
   constructor(
     readonly runId: number,
@@ -46,9 +48,11 @@ export class ActiveRun {
     readonly task: Task,
     paused: boolean,
     private readonly post: Post,
+    checkpointEvery?: number,
   ) {
     this.paused = paused;
     this.hyper = { ...config.hyper };
+    this.checkpoints = new Checkpointer(runId, post, checkpointEvery);
   }
 
   readonly control: RunControl = {
@@ -96,10 +100,13 @@ export class ActiveRun {
     while (this.paused && this.credits === 0 && !this.stopped) {
       this.speed.clear();
       await this.run?.flush(); // the points of the last single step show at once
+      if (!this.stopped) await this.checkpoints.maybe(this.run, this.hyper, 'pause');
       if (this.stopped || !this.paused || this.credits > 0) break;
       await new Promise<void>((r) => (this.wake = r));
     }
     if (this.credits > 0) this.credits--;
+    // Between two steps: the one point where a checkpoint is consistent (see train/checkpoint.ts).
+    if (!this.stopped) await this.checkpoints.maybe(this.run, this.hyper, 'interval');
   }
 
   nudge(): void {

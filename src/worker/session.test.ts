@@ -8,7 +8,8 @@ import { memoryLimits, type MemoryLimits } from '../memory';
 import { exportModel } from '../model/export';
 import { GPT } from '../model/gpt';
 import { modelConfigFor } from '../train/steps';
-import { AUTO_TEACHER_STEPS, type LossPoint, type WorkerEvent } from './protocol';
+import { AUTO_TEACHER_STEPS, type WorkerEvent } from './protocol';
+import { Recorder } from './eventRecorder';
 import { Session } from './session';
 import type { AssetLoader } from './teachers';
 
@@ -25,30 +26,6 @@ const CONFIG: RunConfig = {
   transfer: 20,
   hyper: { ...DEFAULT_CONFIG.hyper, batchSize: 4 },
 };
-
-class Recorder {
-  events: WorkerEvent[] = [];
-  post = (e: WorkerEvent) => {
-    this.events.push(e);
-  };
-  of<T extends WorkerEvent['type']>(type: T): Extract<WorkerEvent, { type: T }>[] {
-    return this.events.filter((e): e is Extract<WorkerEvent, { type: T }> => e.type === type);
-  }
-  points(phase?: 'teacher' | 'distill'): LossPoint[] {
-    return this.of('points')
-      .flatMap((e) => e.points)
-      .filter((p) => !phase || p.phase === phase);
-  }
-  async waitFor(pred: (e: WorkerEvent) => boolean, timeoutMs = 60_000): Promise<WorkerEvent> {
-    const t0 = Date.now();
-    for (;;) {
-      const hit = this.events.find(pred);
-      if (hit) return hit;
-      if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting for an event');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-}
 
 const noAssets: AssetLoader = async () => null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

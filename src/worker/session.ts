@@ -19,6 +19,16 @@ import { exportRole } from './exportModel';
 import { exportScriptZip } from './exportScript';
 import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
 import { releaseGpuBufferPool } from './gpuPool';
+import { checkpointProblem, decodeRunCheckpoint, type RunCheckpoint } from '../train/checkpoint';
+import { DivergedError } from '../train/diverged';
+import { resumeRun } from '../train/resume';
+import {
+  deviceLostFault,
+  divergenceFault,
+  forgetWebGPUBackend,
+  isDeviceLossError,
+  watchWebGPUDeviceLoss,
+} from './faults';
 
 /**
  * How often the run reads its losses back and posts them (ms). Each flush is a GPU readback in the
@@ -39,6 +49,12 @@ export interface SessionDeps {
   predictEveryMs?: number;
   /** What the backend can hold (default: the backend in use, see src/memory.ts); a run that does not fit is refused. */
   memoryLimits?(): MemoryLimits;
+  /** A working backend after `lost`'s device was lost (default: chooseBackend again, WebGPU re-created). */
+  recoverBackend?(lost: BackendName, forced: BackendName | null): Promise<BackendInfo>;
+  /** Calls onLost when the device of the backend now in use is lost; returns an unsubscribe (default: WebGPU's device.lost). */
+  watchDeviceLoss?(onLost: (reason: string) => void): () => void;
+  /** Steps between checkpoints (default CHECKPOINT_EVERY). */
+  checkpointEvery?: number;
 }
 
 export class Session {
@@ -50,6 +66,9 @@ export class Session {
   private active: ActiveRun | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly predictor: Predictor;
+  private forcedBackend: BackendName | null = null;
+  private backendName: BackendName | null = null;
+  private unwatchDevice: () => void = () => {};
 
   constructor(private readonly deps: SessionDeps) {
     this.predictor = new Predictor(deps.post, deps.predictEveryMs ?? PREDICT_EVERY_MS);
@@ -97,7 +116,8 @@ export class Session {
     switch (cmd.type) {
       case 'init': {
         this.assetsBase = cmd.assetsBase;
-        this.deps.post({ type: 'backend', info: await this.deps.chooseBackend(cmd.forcedBackend) });
+        this.forcedBackend = cmd.forcedBackend;
+        this.useBackend(await this.deps.chooseBackend(cmd.forcedBackend));
         return;
       }
       case 'setConfig':
@@ -105,7 +125,7 @@ export class Session {
         await this.describeTask(cmd.config);
         return;
       case 'start':
-        await this.start(cmd.runId, cmd.config, cmd.paused);
+        await this.start(cmd.runId, cmd.config, cmd.paused, cmd.resume);
         return;
       case 'pause':
       case 'resume': {
@@ -138,6 +158,22 @@ export class Session {
 
   private runFor(runId: number): ActiveRun | null {
     return this.active && this.active.runId === runId ? this.active : null;
+  }
+
+  /** Reports the backend now in use and watches its device. */
+  private useBackend(info: BackendInfo): void {
+    this.backendName = info.name;
+    this.deps.post({ type: 'backend', info });
+    this.unwatchDevice();
+    const watch = this.deps.watchDeviceLoss ?? watchWebGPUDeviceLoss;
+    this.unwatchDevice = watch((reason) => {
+      const a = this.active;
+      // Without a run there is nothing to resume, but the next run needs a live backend.
+      void this.enqueue(async () => {
+        if (a) await this.recoverDevice(a, reason);
+        else await this.backendAfterLoss();
+      });
+    });
   }
 
   private async stopActive(): Promise<void> {
@@ -235,14 +271,26 @@ export class Session {
   // ----------------------------------------------------------------------------------------------
   // Runs
 
-  /** A run, in order: validate the settings → build the task → get the teacher → make the run → drive it. */
-  private async start(runId: number, config: RunConfig, paused: boolean): Promise<void> {
+  /**
+   * A run, in order: validate the settings → build the task → get the teacher → make the run → drive it.
+   * With `resume` (a checkpoint's bytes) the checkpoint's config, teacher and state are used instead.
+   */
+  private async start(runId: number, requested: RunConfig, paused: boolean, resume?: ArrayBuffer): Promise<void> {
     await this.stopActive();
-    this.config = config;
     const fail = (message: string) => {
       this.deps.post({ type: 'error', runId, message });
       this.deps.post({ type: 'phase', runId, phase: 'error', detail: message, totalSteps: 0 });
     };
+    let checkpoint: RunCheckpoint | null = null;
+    if (resume) {
+      try {
+        checkpoint = decodeRunCheckpoint(resume);
+      } catch (e) {
+        return fail(`cannot resume: ${(e as Error).message}`);
+      }
+    }
+    const config = checkpoint?.meta.config ?? requested;
+    this.config = config;
     const problems = validateConfig(config);
     if (problems.length) return fail(`the settings are not valid: ${problems.join('; ')}`);
 
@@ -252,7 +300,9 @@ export class Session {
     } catch (e) {
       return fail((e as Error).message);
     }
-    const a = new ActiveRun(runId, config, task, paused, this.deps.post);
+    const mismatch = checkpoint && checkpointProblem(checkpoint, task);
+    if (mismatch) return fail(`cannot resume: ${mismatch}`);
+    const a = new ActiveRun(runId, config, task, paused, this.deps.post, this.deps.checkpointEvery);
     this.active = a;
     a.setPhase('loading', `preparing ${task.title}`);
     if (paused) this.deps.post({ type: 'paused', runId, paused: true });
@@ -260,7 +310,8 @@ export class Session {
     let teacher: GPT | undefined;
     let effective: RunConfig;
     try {
-      ({ teacher, config: effective } = await this.teacherFor(a, config));
+      // A checkpoint holds its teacher (and its effective config).
+      ({ teacher, config: effective } = checkpoint ? { config } : await this.teacherFor(a, config));
     } catch (e) {
       this.active = null;
       return fail(`loading the shipped teacher failed: ${(e as Error).message}`);
@@ -281,7 +332,20 @@ export class Session {
       return fail(memory);
     }
 
-    const run = this.newRun(a, effective, teacher);
+    let run: DistillationRun;
+    if (checkpoint) {
+      try {
+        run = resumeRun(task, checkpoint, a.control, this.callbacksFor(a, effective), this.deps.flushMs ?? FLUSH_MS);
+      } catch (e) {
+        this.active = null;
+        return fail(`cannot resume: ${(e as Error).message}`);
+      }
+      a.hyper = { ...checkpoint.meta.hyper };
+      const { phase, taken } = checkpoint.meta;
+      a.checkpoints.latest = { phase, step: taken[phase], bytes: resume! };
+    } else {
+      run = this.newRun(a, effective, teacher);
+    }
     a.run = run;
     a.loop = this.drive(a, run, effective);
   }
@@ -306,6 +370,18 @@ export class Session {
 
   /** The run, its callbacks turned into protocol events of `a`. */
   private newRun(a: ActiveRun, config: RunConfig, teacher: GPT | undefined): DistillationRun {
+    return new DistillationRun(
+      a.task,
+      config,
+      a.control,
+      this.callbacksFor(a, config),
+      teacher,
+      this.deps.flushMs ?? FLUSH_MS,
+    );
+  }
+
+  /** A run's callbacks turned into protocol events of `a`. */
+  private callbacksFor(a: ActiveRun, config: RunConfig): RunCallbacks {
     const runId = a.runId;
     const callbacks: RunCallbacks = {
       onPoints: (points) => this.onPoints(a, points),
@@ -327,28 +403,117 @@ export class Session {
         this.predictor.refresh(a, true);
       },
     };
-    return new DistillationRun(a.task, config, a.control, callbacks, teacher, this.deps.flushMs ?? FLUSH_MS);
+    return callbacks;
   }
 
+  /** Drives the run to its end, rolling back to the last good checkpoint each time it diverges. */
   private async drive(a: ActiveRun, run: DistillationRun, config: RunConfig): Promise<void> {
-    try {
-      if (config.teacherSteps > 0) await run.trainTeacher();
-      if (a.stopped) return;
-      await run.distill();
-      if (a.stopped) return;
-      a.setPhase('testing', 'scoring teacher, student and baseline on the test split');
-      const report = await run.evaluateStudents('test');
-      if (a.stopped) return;
-      this.deps.post({ type: 'eval', runId: a.runId, report });
-      a.setPhase('done', `finished ${run.distillStep} distillation steps`);
-      this.predictor.refresh(a, true);
-      void this.predictor.measureLatency(a);
-    } catch (e) {
-      if (a.stopped) return;
-      const message = (e as Error).message || String(e);
-      this.deps.post({ type: 'error', runId: a.runId, message });
-      a.setPhase('error', message);
+    for (;;) {
+      try {
+        await this.runToEnd(a, run, config);
+        return;
+      } catch (e) {
+        if (a.stopped) return;
+        if (e instanceof DivergedError) {
+          const next = this.rollBack(a, run, config, e);
+          if (next) {
+            run = next;
+            continue;
+          }
+        } else if (isDeviceLossError(e) && this.backendName) {
+          void this.enqueue(() => this.recoverDevice(a, (e as Error).message));
+          return;
+        }
+        const message = (e as Error).message || String(e);
+        this.deps.post({ type: 'error', runId: a.runId, message });
+        a.setPhase('error', message);
+        return;
+      }
     }
+  }
+
+  /**
+   * After a divergence: the run put back to its last good checkpoint (or step 0 when there is none
+   * and the teacher can be trained again), paused, and a fault that says what happened and what to
+   * try. Returns the run to drive on, or null when it cannot go on.
+   */
+  private rollBack(a: ActiveRun, run: DistillationRun, config: RunConfig, e: DivergedError): DistillationRun | null {
+    run.dispose();
+    a.run = null;
+    const kept = a.checkpoints.latest;
+    if (!kept && config.teacherSteps === 0) return null; // the shipped teacher is gone with the run
+    const flushMs = this.deps.flushMs ?? FLUSH_MS;
+    const next = kept
+      ? resumeRun(a.task, decodeRunCheckpoint(kept.bytes), a.control, this.callbacksFor(a, config), flushMs)
+      : this.newRun(a, config, undefined);
+    a.run = next;
+    a.credits = 0;
+    if (!a.paused) a.setPaused(true);
+    this.deps.post({ type: 'fault', runId: a.runId, fault: divergenceFault(e, kept, a.hyper) });
+    return next;
+  }
+
+  /**
+   * After the device was lost (its `lost` promise, or an error of a lost device): the run is
+   * abandoned where it is (its loop may wait forever on the dead device), a backend is chosen again
+   * (a new WebGPU device first) and the run restarts from its last checkpoint, which is plain bytes.
+   */
+  private async recoverDevice(a: ActiveRun, reason: string): Promise<void> {
+    if (this.active !== a || a.stopped) return; // already recovered (the promise and an error both came)
+    const from = this.backendName ?? 'webgpu';
+    const kept = a.checkpoints.latest;
+    this.active = null;
+    void a.stop().catch(() => {}); // frees what it can of the dead device's tensors, whenever its loop ends
+    const info = await this.backendAfterLoss();
+    const resumedFrom = info && kept ? { phase: kept.phase, step: kept.step } : null;
+    this.deps.post({
+      type: 'fault',
+      runId: a.runId,
+      fault: deviceLostFault(from, info?.name ?? null, resumedFrom, reason),
+    });
+    if (!info) {
+      this.deps.post({ type: 'phase', runId: a.runId, phase: 'error', detail: reason, totalSteps: 0 });
+      return;
+    }
+    await this.start(a.runId, a.config, a.paused, kept?.bytes);
+    const resumed = this.active as ActiveRun | null; // set by start()
+    if (resumed) resumed.hyper = { ...a.hyper };
+  }
+
+  /**
+   * The backend chosen again after the device was lost (with a fresh WebGPU backend, a new adapter
+   * and device, when WebGPU was lost), reported and watched; null when none starts.
+   */
+  private async backendAfterLoss(): Promise<BackendInfo | null> {
+    const lost = this.backendName ?? 'webgpu';
+    const choose =
+      this.deps.recoverBackend ??
+      ((name: BackendName, forced: BackendName | null) => {
+        if (name === 'webgpu') forgetWebGPUBackend();
+        return this.deps.chooseBackend(forced);
+      });
+    try {
+      const info = await choose(lost, this.forcedBackend);
+      this.useBackend(info);
+      return info;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Teacher (unless loaded or resumed past it), distillation, the test evaluation. */
+  private async runToEnd(a: ActiveRun, run: DistillationRun, config: RunConfig): Promise<void> {
+    if (config.teacherSteps > 0) await run.trainTeacher();
+    if (a.stopped) return;
+    await run.distill();
+    if (a.stopped) return;
+    a.setPhase('testing', 'scoring teacher, student and baseline on the test split');
+    const report = await run.evaluateStudents('test');
+    if (a.stopped) return;
+    this.deps.post({ type: 'eval', runId: a.runId, report });
+    a.setPhase('done', `finished ${run.distillStep} distillation steps`);
+    this.predictor.refresh(a, true);
+    void this.predictor.measureLatency(a);
   }
 
   private onPoints(a: ActiveRun, points: LossPoint[]): void {
