@@ -26,8 +26,10 @@ import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from '../model/oneHot';
 import { finiteLog, maskedMean } from './losses';
 
-export const SOFT_DIVERGENCES = ['forward-kl', 'reverse-kl', 'jsd', 'soft-ce', 'logit-mse'] as const;
-export type SoftDivergence = (typeof SOFT_DIVERGENCES)[number];
+import { SOFT_DIVERGENCES, type SoftDivergence } from '../lossMath';
+
+// The names live in lossMath.ts (no tfjs) so the settings table and the page can list them.
+export { SOFT_DIVERGENCES, type SoftDivergence };
 
 export interface SoftTermSpec {
   divergence: SoftDivergence;
