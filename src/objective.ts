@@ -20,6 +20,16 @@ export interface Objective {
   k: number;
 }
 
+/** Today's objective, T²·KL(p ‖ q) with plain labels and the full teacher (the settings' defaults). */
+export const DEFAULT_OBJECTIVE: Objective = {
+  divergence: 'forward-kl',
+  jsdBeta: 0.5,
+  scaleByTSquared: true,
+  labelSmoothing: 0,
+  sparse: 'full',
+  k: 8,
+};
+
 /** The Hyper fields that make the objective (the URL falls back on all of them together). */
 export const OBJECTIVE_KEYS = [
   'divergence',
