@@ -147,6 +147,11 @@ export const en = {
       label: 'k — teacher tokens kept per position',
       hint: 'For top-k and sampled-k; a k of at least the vocabulary keeps every token.',
     },
+    sparseCost: 'Stored per position: {{bytes}} bytes (full: {{full}} bytes).',
+    sparseBias:
+      'On the predictions panel’s example: tail mass dropped {{tail}}, top-k confidence +{{gain}}, KL(target ‖ teacher) {{kl}} nats.',
+    sparseSampled: 'Sampled targets are unbiased: their expectation is the teacher’s distribution.',
+    objectiveRefused: 'Not applied: {{reason}}',
     steps: { label: 'Distillation steps' },
     seed: { label: 'Seed', hint: 'Initialisation and batch order; the built-in datasets are fixed.' },
     labelled: { label: 'Labelled examples (student)' },

@@ -107,7 +107,7 @@ export const zh: Catalog = {
       label: '软项——散度',
       hint: '软项度量的是教师分布 p 与学生分布 q 之间的什么（两者都经温度 T 软化）。',
       choices: {
-        'forward-kl': '前向 KL(p ‖ q)——覆盖全部概率质量（Hinton）',
+        'forward-kl': '前向 KL(p ‖ q)——覆盖全部概率质量（辛顿）',
         'reverse-kl': '反向 KL(q ‖ p)——寻找众数',
         jsd: '广义 JSD(β)',
         'soft-ce': '软交叉熵 = KL + 教师熵',
@@ -140,6 +140,11 @@ export const zh: Catalog = {
       label: 'k——每个位置保留的教师词元数',
       hint: '用于前 k 个与采样 k 次；k 不小于词表大小时保留全部词元。',
     },
+    sparseCost: '每个位置存储：{{bytes}} 字节（完整分布：{{full}} 字节）。',
+    sparseBias:
+      '以预测面板中的例子计：丢掉的尾部概率 {{tail}}，前 k 个的置信度 +{{gain}}，KL(目标 ‖ 教师) {{kl}} 奈特。',
+    sparseSampled: '采样得到的目标是无偏的：其期望就是教师的分布。',
+    objectiveRefused: '未应用：{{reason}}',
     steps: { label: '蒸馏步数' },
     seed: { label: '随机种子', hint: '决定初始化和批次顺序；内置数据集是固定的。' },
     labelled: { label: '有标签样本数（学生）' },
