@@ -5,22 +5,32 @@
 //     path has a hand-written one);
 //   - the default objective is the old step bit for bit (stepLoss without an objective);
 //   - DistillStep with each divergence trains the student, never the teacher, and leaks nothing;
-//   - a sparse teacher: k = V is the full teacher; sampled-k draws are the seeded uniforms of the row.
+//   - a sparse teacher: the targets are lossMath's plain-number top-k and an inverse CDF by hand; k = V
+//     is the full teacher; sampled-k draws are the seeded uniforms of the row.
+// webgpu (Dawn on SwiftShader in Node, as tests/stacked.test.ts) joins when it has an adapter.
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { initNodeWebGPU, releaseNodeWebGPU } from '../cli/webgpu-node';
+import { softmax, topKBias } from '../lossMath';
 import { DEFAULT_CONFIG, PRESETS, taskOptions, type Hyper } from '../config';
 import { buildTask } from '../data';
 import { smoothedCrossEntropy, softTerm, SOFT_DIVERGENCES } from '../distill/divergences';
+import { sampledTargets, topKTargets } from '../distill/sparseTeacher';
 import { stepLoss, teacherTargets } from '../distill/stepLoss';
 import { GPT } from '../model/gpt';
 import { DEFAULT_OBJECTIVE, objectiveOf, type Objective } from '../objective';
 import { DEFAULT_ADAMW } from './adamw';
 import { DistillStep, modelConfigFor, sparseUniforms } from './steps';
 
+const gpu = await initNodeWebGPU();
+if (!gpu.ok) console.warn(`[objective] skipping webgpu: ${gpu.reason}`);
+const BACKENDS = gpu.ok ? (['cpu', 'wasm', 'webgpu'] as const) : (['cpu', 'wasm'] as const);
+
 afterAll(async () => {
-  await tf.setBackend('cpu');
+  if (gpu.ok) await releaseNodeWebGPU('cpu');
+  else await tf.setBackend('cpu');
 });
 
 const N = 6;
@@ -79,12 +89,43 @@ function expectRelClose(actual: number[], expected: number[], what: string, rtol
 
 const tinyTask = () => buildTask('modadd', { ...taskOptions({ labelled: 12, transfer: 12 }) });
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of BACKENDS) {
   describe(`the step's objective on ${backend}`, () => {
     it('uses the backend it names', async () => {
       expect(await tf.setBackend(backend)).toBe(true);
       await tf.ready();
       expect(tf.getBackend()).toBe(backend);
+    });
+
+    it('sparse targets: top-k is lossMath’s plain-number top-k, sampled-k an inverse CDF by hand', async () => {
+      const z = Array.from({ length: 4 * 9 }, (_, i) => Math.round(Math.sin(i * 1.7) * 30) / 10);
+      const u = [0.05, 0.5, 0.93, 0.999, 0.2, 0.21, 0.7, 0.0];
+      const rows = [0, 1, 2, 3].map((r) => z.slice(r * 9, r * 9 + 9));
+      const top = tf.tidy(() => topKTargets(tf.tensor2d(z, [4, 9]), 1.5, 3));
+      const got = await read(top);
+      rows.forEach((row, r) =>
+        expectRelClose(got.slice(r * 9, r * 9 + 9), topKBias(softmax(row, 1.5), 3).target, `top-3 row ${r}`, 1e-6),
+      );
+      const sampled = tf.tidy(() => sampledTargets(tf.tensor2d(z, [4, 9]), 1.5, tf.tensor2d(u, [4, 2])));
+      const want = rows.flatMap((row, r) => {
+        const p = softmax(row, 1.5);
+        const counts = new Array(9).fill(0);
+        for (const x of u.slice(r * 2, r * 2 + 2)) {
+          let acc = 0;
+          let token = 8;
+          for (let v = 0; v < 9; v++) {
+            acc += p[v];
+            if (x < acc) {
+              token = v;
+              break;
+            }
+          }
+          counts[token] += 0.5;
+        }
+        return counts;
+      });
+      expect(await read(sampled)).toEqual(want);
+      tf.dispose([top, sampled]);
     });
 
     const objectives: Objective[] = [
