@@ -20,23 +20,16 @@ import * as tf from '@tensorflow/tfjs';
 export { bytesPerPosition, SPARSE_MODES, topKBias, type SparseMode, type TopKBias } from '../lossMath';
 
 /**
- * 1 where a logit is among its row's k largest, else 0: (N, V) → (N, V). The rank of v is how many
- * logits beat it (larger, or equal at a smaller index: the order tf.topk breaks ties in). Written in
- * float ops over an (N, V, V) comparison, not with tf.topk's int32 indices: tfjs-backend-webgpu 4.22
- * miscompiles a transpose of int32 there (a WGSL type error; the kept set comes out wrong). The
- * vocabularies here are toy-sized, so V² per row is small.
+ * 1 where a logit is at least its row's k-th largest, else 0: (N, V) → (N, V). Ties at the k-th value
+ * are all kept (so a row may keep more than k tokens when logits tie exactly; kd_train.py does the
+ * same). From tf.topk's values only, compared in float: on tfjs-backend-webgpu 4.22 the one-hot of
+ * its int32 indices summed over the middle axis goes through a transpose that miscompiles for int32
+ * (a WGSL type error; the kept set came out wrong).
  */
 function topKSupport(logits: tf.Tensor2D, k: number): tf.Tensor2D {
-  const [N, V] = logits.shape;
-  const other = logits.reshape([N, 1, V]); // (N, 1, V): z_u
-  const self = logits.reshape([N, V, 1]); // (N, V, 1): z_v
-  const before = tf.linalg
-    .bandPart(tf.ones([V, V]), 0, -1)
-    .sub(tf.eye(V))
-    .transpose(); // (V, V): 1 where u < v
-  const beats = tf.greater(other, self).cast('float32').add(tf.equal(other, self).cast('float32').mul(before)); // (N, V, V)
-  const rank = beats.sum(-1); // (N, V)
-  return tf.less(rank, k).cast('float32') as tf.Tensor2D;
+  const N = logits.shape[0];
+  const kth = tf.topk(logits, k).values.slice([0, k - 1], [N, 1]); // (N, 1) the k-th largest logit
+  return tf.greaterEqual(logits, kth).cast('float32') as tf.Tensor2D; // (N, V)
 }
 
 /** The teacher's softmax at T restricted to its k largest logits, renormalised. logits: (N, V) → (N, V). */

@@ -84,7 +84,8 @@ def teacher_target(zt, T, sparse, k):
         return F.log_softmax(zt / T, -1).clamp_min(LOG_PROB_FLOOR)
     if sparse != "top-k":
         sys.exit(f"sparse teacher {sparse!r} cannot be replayed here (only full and top-k)")
-    keep = torch.zeros_like(zt).scatter_(1, torch.topk(zt, k, -1).indices, 1.0)  # (N, V) 0/1
+    kth = torch.topk(zt, k, -1).values[:, k - 1 :]  # (N, 1) the k-th largest logit; ties at it are kept, as in TS
+    keep = (zt >= kth).to(zt.dtype)  # (N, V) 0/1
     p = F.softmax(zt / T, -1) * keep
     return torch.log(p / p.sum(-1, keepdim=True)).clamp_min(LOG_PROB_FLOOR)
 
