@@ -13,6 +13,7 @@ import { ProbabilityBars } from './predictions/ProbabilityBars';
 import { RunControls } from './RunControls';
 import { TaskPanel } from './TaskPanel';
 import type { ReactNode } from 'react';
+import { softmax, topKBias } from '../lossMath';
 
 function setup(ui: ReactNode) {
   const sent: WorkerCommand[] = [];
@@ -107,6 +108,26 @@ describe('the objective’s choices (issue 13)', () => {
     fireEvent.change(divergence, { target: { value: '0' } });
     expect(sent.at(-1)).toMatchObject({ type: 'setHyper', hyper: { divergence: 0, sparseTeacher: 1, teacherK: 8 } });
     expect(screen.getByTestId('sparse-note').textContent).toContain('Stored per position: 48 bytes (full: 400 bytes).');
+    // the bias of top-k on the predictions panel's example, from its teacher logits at T = 4
+    const logits = [8, 4, 4, 0, 0, -4, -4, -8, -8, -8];
+    emit({
+      type: 'prediction',
+      runId,
+      result: {
+        input: 'x',
+        tokens: ['x'],
+        kind: 'generation',
+        labels: logits.map((_, i) => `t${i}`),
+        teacher: { logits, nLayer: 1, nHead: 1, attention: [] },
+        layerMap: [],
+      },
+    });
+    const b = topKBias(softmax(logits, 4), 8);
+    const n3 = (v: number) => new Intl.NumberFormat('en', { maximumSignificantDigits: 3 }).format(v);
+    expect(b.tailMass).toBeGreaterThan(0.01);
+    expect(screen.getByTestId('sparse-note').textContent).toContain(
+      `tail mass dropped ${n3(b.tailMass)}, top-k confidence +${n3(b.confidenceGain)}, KL(target ‖ teacher) ${n3(b.klTargetToTeacher)} nats`,
+    );
   });
 });
 
