@@ -85,6 +85,7 @@ export const en = {
     aria: 'Distillation knobs',
     title: 'Knobs',
     note: 'They apply at the next training step, without a restart, and are marked on the curves.',
+    objective: 'Objective: soft term, labels, sparse teacher',
     loss: 'Loss: {{formula}}',
   },
   settings: {

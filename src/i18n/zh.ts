@@ -84,6 +84,7 @@ export const zh: Catalog = {
     aria: '蒸馏旋钮',
     title: '旋钮',
     note: '改动在下一个训练步生效，无需重启，并会在曲线上标出。',
+    objective: '目标函数：软项、标签、稀疏教师',
     loss: '损失：{{formula}}',
   },
   settings: {

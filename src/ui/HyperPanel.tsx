@@ -27,7 +27,7 @@ export function HyperPanel() {
       {HYPER_KEYS.map((k) => {
         const m = HYPER_SETTINGS[k];
         if (m.choices) {
-          return (
+          const select = (
             <ChoiceSelect
               key={k}
               label={t(m.label as TKey)}
@@ -36,6 +36,15 @@ export function HyperPanel() {
               value={hyper[k]}
               onChange={set(k)}
             />
+          );
+          // The objective's controls start at the divergence: a heading of their own.
+          return k === 'divergence' ? (
+            <div key={k}>
+              <h3 className="knobs-group">{t('knobs.objective')}</h3>
+              {select}
+            </div>
+          ) : (
+            select
           );
         }
         const range = controlRange(m);
