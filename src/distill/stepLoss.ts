@@ -147,11 +147,13 @@ export function stepLoss(
     const t = x.teacher;
     const softScale = inverseCount(t.softMask, t.softCount);
     const t2 = objective.scaleByTSquared ? T * T : 1;
+    // softScale · T · T in this order, as before the objective's choices: a default run stays bit for bit.
+    const hostSoft = typeof softScale === 'number' ? (objective.scaleByTSquared ? softScale * T * T : softScale) : 0;
     const targets = tf.stack([labels, t.probs], 1) as tf.Tensor3D; // (N, 2, V)
     // Per-row weights of [hard, soft]: mask / count, and T² on the soft term.
     const scales =
       typeof hardScale === 'number' && typeof softScale === 'number'
-        ? tf.tensor2d([[hardScale, softScale * t2]])
+        ? tf.tensor2d([[hardScale, hostSoft]])
         : tf.stack([hardScale, tf.mul(softScale, t2)]).reshape([1, 2]);
     const weights = tf.stack([x.hardMask, t.softMask], 1).mul(scales) as tf.Tensor2D; // (N, 2)
     // Soft CE is the cross-entropy itself: no entropy offset (the hard term's offset is 0 either way).
