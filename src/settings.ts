@@ -215,7 +215,7 @@ export const HYPER_SETTINGS: { readonly [K in keyof Hyper]: SettingMeta } = {
     integer: true,
     default: 8,
     step: 1,
-    scale: 'linear',
+    scale: 'log2',
     display: 'int',
   },
 };
