@@ -2,7 +2,8 @@
 // through the URL so that any experiment is a shareable link. No tfjs, no DOM: the UI, the worker,
 // the CLI and the tests all import this file.
 
-import { boundsOf, defaultsOf, HYPER_SETTINGS, RUN_SETTINGS } from './settings';
+import { OBJECTIVE_KEYS, objectiveProblems } from './objective';
+import { boundsOf, defaultsOf, HYPER_SETTINGS, parseSetting, RUN_SETTINGS, settingText } from './settings';
 
 export type TaskId = 'sentiment' | 'grammar' | 'modadd' | 'custom-text' | 'custom-csv';
 export const BUILTIN_TASKS: readonly TaskId[] = ['sentiment', 'grammar', 'modadd'];
@@ -60,6 +61,18 @@ export interface Hyper {
   /** Peak learning rate of the warmup + cosine schedule. */
   lr: number;
   batchSize: number;
+  /** The soft term's divergence: an index into SOFT_DIVERGENCES (0 = forward KL). See src/objective.ts. */
+  divergence: number;
+  /** JSD's weight β on the teacher in the mixture (used when the divergence is jsd). */
+  jsdBeta: number;
+  /** 1: the soft term is multiplied by T² (Hinton et al.); 0: it is not. */
+  tSquared: number;
+  /** Label smoothing ε of the distilled student's hard term (the baseline keeps plain labels). */
+  labelSmoothing: number;
+  /** The cached teacher targets: an index into SPARSE_MODES (0 = the full distribution). */
+  sparseTeacher: number;
+  /** k of a sparse teacher (at most the vocabulary: larger k keeps every token). */
+  teacherK: number;
 }
 
 export interface RunConfig {
@@ -175,6 +188,7 @@ export function validateHyper(h: Hyper): string[] {
     const e = checkBound(key, h[key], HYPER_BOUNDS[key]);
     if (e) errors.push(e);
   }
+  if (!errors.length) errors.push(...objectiveProblems(h));
   return errors;
 }
 
@@ -227,7 +241,7 @@ export function configToSearchParams(c: RunConfig): URLSearchParams {
   p.set('seed', String(c.seed));
   p.set('teacher', c.teacher);
   p.set('student', c.student);
-  for (const k of HYPER_KEYS) p.set(urlKey(k), String(c.hyper[k]));
+  for (const k of HYPER_KEYS) p.set(urlKey(k), settingText(HYPER_SETTINGS[k], c.hyper[k]));
   for (const k of NUMERIC_RUN_KEYS) if (k !== 'seed') p.set(urlKey(k), String(c[k]));
   return p;
 }
@@ -304,10 +318,10 @@ export function configFromSearchParams(
       warnings.push(`${role}: ${(e as Error).message}; using ${config[role]}`);
     }
   }
-  const readNumber = (key: string, bound: Bound, fallback: number): number => {
+  const readNumber = (key: string, bound: Bound, fallback: number, parse: (raw: string) => number = Number): number => {
     const raw = p.get(urlKey(key));
     if (raw === null) return fallback;
-    const value = Number(raw);
+    const value = parse(raw);
     const e = raw.trim() === '' ? `${key} is empty` : checkBound(key, value, bound);
     if (e) {
       warnings.push(`${e}; using ${fallback}`);
@@ -315,7 +329,28 @@ export function configFromSearchParams(
     }
     return value;
   };
-  for (const k of HYPER_KEYS) config.hyper[k] = readNumber(k, HYPER_BOUNDS[k], config.hyper[k]);
+  for (const k of HYPER_KEYS) {
+    const m = HYPER_SETTINGS[k];
+    const choices = m.choices;
+    if (choices) {
+      const raw = p.get(urlKey(k));
+      const i = raw === null ? -1 : parseSetting(m, raw);
+      if (raw !== null && !(Number.isInteger(i) && i >= 0 && i < choices.length)) {
+        warnings.push(
+          `${urlKey(k)} must be one of ${choices.join(', ')} (got "${raw}"); using ${choices[config.hyper[k]]}`,
+        );
+      } else if (raw !== null) config.hyper[k] = i;
+      continue;
+    }
+    config.hyper[k] = readNumber(k, HYPER_BOUNDS[k], config.hyper[k]);
+  }
   for (const k of NUMERIC_RUN_KEYS) config[k] = readNumber(k, RUN_BOUNDS[k], config[k]);
+  // Choices that are each valid but not together (e.g. reverse KL against a top-k teacher): the link's
+  // objective falls back to the base's, with the reason.
+  const objective = objectiveProblems(config.hyper);
+  if (objective.length) {
+    warnings.push(`${objective.join('; ')}; using the default objective`);
+    for (const k of OBJECTIVE_KEYS) config.hyper[k] = base.hyper[k];
+  }
   return { config, warnings };
 }

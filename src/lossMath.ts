@@ -4,6 +4,10 @@
 // that both give the same numbers. Conventions as there: p = softmax(zt / T) the teacher,
 // q = softmax(zs / T) the student, natural logarithms, 0·log 0 = 0.
 
+/** The soft term's divergences (src/distill/divergences.ts), in the order of the settings' choice. */
+export const SOFT_DIVERGENCES = ['forward-kl', 'reverse-kl', 'jsd', 'soft-ce', 'logit-mse'] as const;
+export type SoftDivergence = (typeof SOFT_DIVERGENCES)[number];
+
 export function softmax(z: readonly number[], T = 1): number[] {
   const m = Math.max(...z.map((v) => v / T));
   const e = z.map((v) => Math.exp(v / T - m));

@@ -6,12 +6,13 @@
 // No tfjs, no DOM, no i18next: the worker and the CLI import it too.
 
 import type { Hyper, RunConfig } from './config';
+import { SOFT_DIVERGENCES, SPARSE_MODES } from './lossMath';
 
 /** How a control maps to the value: a slider over log10(value) for the learning rate, log2 for batch sizes. */
 export type Scale = 'linear' | 'log10' | 'log2';
 
-/** How a value is printed next to its control. */
-export type Display = 'fixed1' | 'fixed2' | 'exp1' | 'int';
+/** How a value is printed next to its control ('choice': the name of choices[value]). */
+export type Display = 'fixed1' | 'fixed2' | 'exp1' | 'int' | 'choice';
 
 export interface SettingMeta {
   /** On the curves' markers and in the formula: T, α, β… */
@@ -31,7 +32,19 @@ export interface SettingMeta {
   display: Display;
   /** For the optional loss weights: the term they multiply in the formula ("feat"). */
   formulaTerm?: string;
+  /**
+   * A categorical setting: the value is an index into these names. The URL and the CLI write and read
+   * the name (an index is accepted too); the page draws a select. Keeping the choices of the objective
+   * in this table makes them live, validated, recorded per step (hyperHistory) and marked on the curves
+   * exactly like the numeric hyperparameters, with no second path.
+   */
+  choices?: readonly string[];
+  /** i18n keys of the choices' names, in the order of `choices`. */
+  choiceLabels?: readonly string[];
 }
+
+/** The T² setting's names: index 0 leaves the soft term unscaled. */
+export const T_SQUARED_CHOICES = ['off', 'on'] as const;
 
 export type RunNumericKey = Exclude<keyof RunConfig, 'task' | 'teacher' | 'student' | 'hyper'>;
 
@@ -113,6 +126,94 @@ export const HYPER_SETTINGS: { readonly [K in keyof Hyper]: SettingMeta } = {
     max: 512,
     integer: true,
     default: 32,
+    step: 1,
+    scale: 'log2',
+    display: 'int',
+  },
+  // The objective's choices (issue 13, src/distill/divergences.ts). The defaults are today's objective,
+  // T²·KL(p ‖ q) with plain labels and the full teacher, so a default run is unchanged bit for bit.
+  divergence: {
+    symbol: 'D',
+    label: 'settings.divergence.label',
+    hint: 'settings.divergence.hint',
+    min: 0,
+    max: SOFT_DIVERGENCES.length - 1,
+    integer: true,
+    default: 0,
+    step: 1,
+    scale: 'linear',
+    display: 'choice',
+    choices: SOFT_DIVERGENCES,
+    choiceLabels: [
+      'settings.divergence.choices.forward-kl',
+      'settings.divergence.choices.reverse-kl',
+      'settings.divergence.choices.jsd',
+      'settings.divergence.choices.soft-ce',
+      'settings.divergence.choices.logit-mse',
+    ],
+  },
+  jsdBeta: {
+    symbol: 'β_JSD',
+    label: 'settings.jsdBeta.label',
+    hint: 'settings.jsdBeta.hint',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    step: 0.05,
+    scale: 'linear',
+    display: 'fixed2',
+  },
+  tSquared: {
+    symbol: 'T²',
+    label: 'settings.tSquared.label',
+    hint: 'settings.tSquared.hint',
+    min: 0,
+    max: 1,
+    integer: true,
+    default: 1,
+    step: 1,
+    scale: 'linear',
+    display: 'choice',
+    choices: T_SQUARED_CHOICES,
+    choiceLabels: ['settings.tSquared.choices.off', 'settings.tSquared.choices.on'],
+  },
+  labelSmoothing: {
+    symbol: 'ε',
+    label: 'settings.labelSmoothing.label',
+    hint: 'settings.labelSmoothing.hint',
+    min: 0,
+    max: 0.5,
+    default: 0,
+    step: 0.01,
+    scale: 'linear',
+    display: 'fixed2',
+  },
+  sparseTeacher: {
+    symbol: 'sparse',
+    label: 'settings.sparseTeacher.label',
+    hint: 'settings.sparseTeacher.hint',
+    min: 0,
+    max: SPARSE_MODES.length - 1,
+    integer: true,
+    default: 0,
+    step: 1,
+    scale: 'linear',
+    display: 'choice',
+    choices: SPARSE_MODES,
+    choiceLabels: [
+      'settings.sparseTeacher.choices.full',
+      'settings.sparseTeacher.choices.top-k',
+      'settings.sparseTeacher.choices.sampled-k',
+    ],
+  },
+  teacherK: {
+    symbol: 'k',
+    label: 'settings.teacherK.label',
+    hint: 'settings.teacherK.hint',
+    min: 1,
+    max: 1024,
+    integer: true,
+    default: 8,
     step: 1,
     scale: 'log2',
     display: 'int',
@@ -326,9 +427,25 @@ export function displayValue(m: SettingMeta, value: number, locale = 'en-US'): s
       }).format(value);
     case 'exp1':
       return value.toExponential(1);
+    case 'choice':
+      return m.choices?.[value] ?? String(value);
     default:
       return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
   }
+}
+
+/** A setting's value as the URL and the CLI write it: the choice's name, else the number. */
+export function settingText(m: SettingMeta, value: number): string {
+  return m.choices?.[value] ?? String(value);
+}
+
+/** A setting's value from the URL or the CLI: a choice's name (or index), else a number; NaN when unreadable. */
+export function parseSetting(m: SettingMeta, raw: string): number {
+  if (m.choices) {
+    const i = m.choices.indexOf(raw.trim());
+    if (i >= 0) return i;
+  }
+  return raw.trim() === '' ? NaN : Number(raw);
 }
 
 /** The optional loss weights in formula order, with the term each multiplies. */

@@ -16,6 +16,7 @@
 // of the run's seed, so a seed's distilled student and its baseline differ by the teacher only.
 
 import { HYPER_BOUNDS, parameterCount, resolveSize, validateConfig, type RunConfig, type SizeSpec } from './config';
+import { describeObjective, isDefaultObjective, objectiveOf } from './objective';
 
 export const SWEEP_CONTROLS = ['random-teacher', 'permuted', 'label-smoothing', 'temperature-scaling'] as const;
 export type SweepControl = (typeof SWEEP_CONTROLS)[number];
@@ -116,6 +117,13 @@ export function validateSweep(c: SweepConfig): string[] {
   if (c.run.hyper.beta > 0 || c.run.hyper.gamma > 0 || c.run.hyper.delta > 0) {
     errors.push('a sweep distils logits only: set β, γ and δ to 0 (the controls have no teacher layers to match)');
   }
+  // The stacked step (src/train/stackedStep.ts) computes today's soft term only; refuse rather than
+  // sweep a different objective than the one the run asks for.
+  const objective = objectiveOf(c.run.hyper);
+  if (!isDefaultObjective(objective))
+    errors.push(
+      `a sweep trains the default objective only (forward KL with T², plain labels, the full teacher); this run's is ${describeObjective(objective)}: set the divergence, T², ε and the sparse teacher back to their defaults, or train it as a single run`,
+    );
   if (!errors.length) {
     const k = membersPerGroup(c);
     if (k > SWEEP_LIMITS.membersPerGroup)

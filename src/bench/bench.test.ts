@@ -10,6 +10,7 @@ import { GPT, parameterNames, parameterShape } from '../model/gpt';
 import { DEFAULT_ADAMW } from '../train/adamw';
 import { DistillStep, modelConfigFor } from '../train/steps';
 import { profileKernels } from './measure';
+import { buildSubjects, Fixture, OBJECTIVE_KINDS } from './subjects';
 import { NaiveGPT } from './naiveGpt';
 import { NaiveDistillStep, NaiveHardStep } from './naiveStep';
 
@@ -186,4 +187,39 @@ describe('the product step against the straightforward step (cpu, tiny models)',
     teacher.dispose();
     expect(tf.memory().numTensors).toBe(start);
   });
+});
+
+describe('the objective subjects (issue 13)', () => {
+  it('soft CE and label smoothing stay on the fused path (kernels of logit KD, + the smoothing ops); reverse KL and JSD cost more; nothing leaks', async () => {
+    const kd: Hyper = { ...DEFAULT_CONFIG.hyper, batchSize: 4 };
+    const fixture = new Fixture({
+      task: 'modadd',
+      teacher: 'tiny',
+      student: 'tiny',
+      batchSize: 4,
+      seed: 1,
+      kd,
+      intermediate: { ...kd, beta: 1 },
+    });
+    try {
+      const subjects = await buildSubjects(fixture, new Set(['kd', ...OBJECTIVE_KINDS]), false);
+      expect(subjects.map((s) => s.kind)).toEqual(['kd', ...OBJECTIVE_KINDS]);
+      const kernels = new Map<string, number>();
+      for (const s of subjects) {
+        await s.run(1);
+        kernels.set(s.kind, (await s.kernels()).all);
+        const before = tf.memory().numTensors;
+        await s.run(3);
+        expect(tf.memory().numTensors, s.kind).toBe(before);
+      }
+      const k = (kind: string) => kernels.get(kind)!;
+      expect(k('kd-soft-ce')).toBe(k('kd'));
+      expect(k('kd-label-smoothing') - k('kd')).toBeGreaterThan(0);
+      expect(k('kd-label-smoothing') - k('kd')).toBeLessThanOrEqual(6); // ×(1 − ε) + ε/V, and their gradient's
+      expect(k('kd-reverse-kl')).toBeGreaterThan(k('kd'));
+      expect(k('kd-jsd')).toBeGreaterThan(k('kd-reverse-kl'));
+    } finally {
+      fixture.dispose();
+    }
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ import { countDispatches, median, memory, type KernelCount, type MemorySample } 
 import {
   buildSubjects,
   Fixture,
+  OBJECTIVE_KINDS,
   STEP_KINDS,
   STEP_LABELS,
   type Path,
@@ -205,6 +206,7 @@ export async function runBench(c: BenchConfig, hooks: BenchHooks = {}): Promise<
     ratio('intermediate KD step / student-only step', 'kd-inter/optimised', 'student/optimised');
     ratio('naive: KD step / student-only step', 'kd/naive', 'student/naive');
     for (const k of STEP_KINDS) ratio(`speed-up ${k}: naive / optimised`, `${k}/naive`, `${k}/optimised`);
+    for (const k of OBJECTIVE_KINDS) ratio(`${k} step / logit KD (forward KL) step`, `${k}/optimised`, 'kd/optimised');
 
     // Leaks: live tensors before/after many steps of each subject.
     for (const s of subjects) {

@@ -10,11 +10,28 @@ import { GPT } from '../model/gpt';
 import { deriveSeed } from '../rng';
 import { DEFAULT_ADAMW, type AdamWOptions } from '../train/adamw';
 import { DistillStep, modelConfigFor, TeacherStep } from '../train/steps';
+import { SOFT_DIVERGENCES, SPARSE_MODES } from '../lossMath';
 import { profileKernels, runOptimised, type KernelCount } from './measure';
 import { NaiveGPT } from './naiveGpt';
 import { NaiveDistillStep, NaiveHardStep } from './naiveStep';
 
-export const STEP_KINDS = ['teacher', 'student', 'kd', 'kd-lockstep', 'kd-inter', 'kd-inter-lockstep'] as const;
+export const STEP_KINDS = [
+  'teacher',
+  'student',
+  'kd',
+  'kd-lockstep',
+  'kd-inter',
+  'kd-inter-lockstep',
+  // The objective's choices (issue 13), each a student-alone step like 'kd' (forward KL) with one
+  // setting changed: what each costs per step next to logit KD. Product path only.
+  'kd-reverse-kl',
+  'kd-jsd',
+  'kd-soft-ce',
+  'kd-logit-mse',
+  'kd-label-smoothing',
+  'kd-top-k',
+  'kd-sampled-k',
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export type Path = 'optimised' | 'naive';
@@ -84,6 +101,15 @@ export class Fixture {
 
 const LR = 1e-3;
 
+const SUBJECTS_WITH_NAIVE = new Set<StepKind>([
+  'teacher',
+  'student',
+  'kd',
+  'kd-lockstep',
+  'kd-inter',
+  'kd-inter-lockstep',
+]);
+
 /** What a row's steps are built from: the fixture, the shared frozen teacher and its DistillStep. */
 interface Parts {
   f: Fixture;
@@ -103,8 +129,23 @@ interface Row {
   /** Models trained per step. */
   models: number;
   optimised(p: Parts): () => tf.Tensor;
-  naive(p: Parts): () => Promise<unknown>;
+  /** The straightforward path; absent for the objective's variants (their baseline is 'kd'). */
+  naive?(p: Parts): () => Promise<unknown>;
 }
+
+/** The objective variants: logit KD's hyperparameters with `change`, on the student-alone step. */
+function objectiveRow(label: string, change: Partial<Hyper>): Row {
+  return {
+    label,
+    models: 1,
+    optimised: (p) => {
+      const h: Hyper = { ...p.c.kd, ...change };
+      return () => p.d.stepRole('student', h, LR);
+    },
+  };
+}
+
+const divergence = (name: (typeof SOFT_DIVERGENCES)[number]) => SOFT_DIVERGENCES.indexOf(name);
 
 /**
  * The subjects. The optimised distillation rows share one DistillStep: the student-only step is its
@@ -174,7 +215,34 @@ export const SUBJECTS: Record<StepKind, Row> = {
       return () => s.step(p.c.intermediate, LR);
     },
   },
+  'kd-reverse-kl': objectiveRow('logit KD with reverse KL(q ‖ p) (autodiff soft term)', {
+    divergence: divergence('reverse-kl'),
+  }),
+  'kd-jsd': objectiveRow('logit KD with JSD(β = 0.5) (autodiff soft term)', {
+    divergence: divergence('jsd'),
+    jsdBeta: 0.5,
+  }),
+  'kd-soft-ce': objectiveRow('logit KD with soft cross-entropy (fused, like forward KL)', {
+    divergence: divergence('soft-ce'),
+  }),
+  'kd-logit-mse': objectiveRow('logit KD with MSE on logits (autodiff soft term)', {
+    divergence: divergence('logit-mse'),
+  }),
+  'kd-label-smoothing': objectiveRow('logit KD (forward KL) with label smoothing ε = 0.1 on the hard term', {
+    labelSmoothing: 0.1,
+  }),
+  'kd-top-k': objectiveRow('logit KD (forward KL) against a top-4 teacher (cut per batch)', {
+    sparseTeacher: SPARSE_MODES.indexOf('top-k'),
+    teacherK: 4,
+  }),
+  'kd-sampled-k': objectiveRow('logit KD (forward KL) against 4 sampled teacher tokens (drawn per batch)', {
+    sparseTeacher: SPARSE_MODES.indexOf('sampled-k'),
+    teacherK: 4,
+  }),
 };
+
+/** The objective variants, each timed against logit KD ('kd', forward KL) in the same rounds. */
+export const OBJECTIVE_KINDS: readonly StepKind[] = STEP_KINDS.filter((k) => !SUBJECTS_WITH_NAIVE.has(k));
 
 export const STEP_LABELS = Object.fromEntries(STEP_KINDS.map((k) => [k, SUBJECTS[k].label])) as Record<
   StepKind,
@@ -225,8 +293,8 @@ export async function buildSubjects(f: Fixture, kinds: Set<StepKind>, naive: boo
 
   const subjects: Subject[] = [];
   for (const [kind, path] of order) {
-    if (!kinds.has(kind) || (path === 'naive' && !naive)) continue;
     const row = SUBJECTS[kind];
+    if (!kinds.has(kind) || (path === 'naive' && (!naive || !row.naive))) continue;
     if (path === 'optimised') {
       const s = row.optimised(parts);
       subjects.push({
@@ -237,7 +305,7 @@ export async function buildSubjects(f: Fixture, kinds: Set<StepKind>, naive: boo
         kernels: () => profileKernels(s),
       });
     } else {
-      const s = row.naive(parts);
+      const s = row.naive!(parts);
       const run = async (n: number) => {
         for (let i = 0; i < n; i++) await s();
       };

@@ -2,7 +2,16 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALL_TASKS, DEFAULT_CONFIG, validateConfig, type Hyper, type RunConfig, type TaskId } from '../config';
-import { HYPER_KEYS, kebab, RUN_NUMERIC_KEYS, settingFlags, type RunNumericKey } from '../settings';
+import {
+  HYPER_KEYS,
+  HYPER_SETTINGS,
+  kebab,
+  parseSetting,
+  RUN_NUMERIC_KEYS,
+  settingFlags,
+  type RunNumericKey,
+  type SettingMeta,
+} from '../settings';
 import { NODE_BACKENDS, type NodeBackend } from './backend';
 import { UsageError } from './main';
 
@@ -27,6 +36,9 @@ export const RUN_FLAGS_USAGE = `  --task ${ALL_TASKS.join('|')}   (default ${DEF
   --temperature T        (default ${DEFAULT_CONFIG.hyper.temperature})
   --alpha A              weight on the teacher (soft) term; 1-A weights the labels (default ${DEFAULT_CONFIG.hyper.alpha})
   --beta B --gamma G --delta D   feature / attention / relation weights (default 0)
+  --divergence forward-kl|reverse-kl|jsd|soft-ce|logit-mse   the soft term (default forward-kl)
+  --jsd-beta B --t-squared on|off --label-smoothing E   JSD's β; T² on the soft term; ε of the student's labels
+  --sparse-teacher full|top-k|sampled-k --teacher-k K   cache only k of the teacher's probabilities
   --lr LR --batch-size N --steps N --warmup-steps N --weight-decay W --clip-norm C
   --teacher-steps N      0 or absent: load the shipped teacher; N > 0: train one for N steps
   --eval-every N --patience N    validation interval; early-stopping patience (0 = off)
@@ -55,6 +67,20 @@ export function numberFlag(raw: string | boolean | undefined, flag: string, fall
   return n;
 }
 
+/** A choice setting's flag: its name (or index) as parseSetting reads it. */
+function choiceFlag(
+  raw: string | boolean | undefined,
+  flag: string,
+  fallback: number,
+  choices: readonly string[],
+): number {
+  if (raw === undefined) return fallback;
+  const i = typeof raw === 'string' ? parseSetting({ choices } as SettingMeta, raw) : NaN;
+  if (!Number.isInteger(i) || i < 0 || i >= choices.length)
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')} (got "${String(raw)}")`);
+  return i;
+}
+
 /** Each numeric setting from its flag (kebab-case of its key), else its default. */
 function readSettings<K extends keyof Hyper | RunNumericKey>(
   values: Values,
@@ -62,7 +88,11 @@ function readSettings<K extends keyof Hyper | RunNumericKey>(
   fallback: Record<K, number>,
 ): Record<K, number> {
   const out = {} as Record<K, number>;
-  for (const k of keys) out[k] = numberFlag(values[kebab(k)], kebab(k), fallback[k]);
+  for (const k of keys) {
+    const choices = (HYPER_SETTINGS as Partial<Record<string, SettingMeta>>)[k]?.choices;
+    const raw = values[kebab(k)];
+    out[k] = choices ? choiceFlag(raw, kebab(k), fallback[k], choices) : numberFlag(raw, kebab(k), fallback[k]);
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ALL_TASKS, resolveSize, type SizeSpec, type TaskId } from '../config';
 import { defaultBenchConfig, runBench, type BenchConfig, type BenchResult } from '../bench/harness';
-import { STEP_KINDS, STEP_LABELS, type StepKind } from '../bench/subjects';
+import { OBJECTIVE_KINDS, STEP_KINDS, STEP_LABELS, type StepKind } from '../bench/subjects';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { numberFlag, parseFlags } from './args';
 import { runMain, UsageError } from './main';
@@ -156,6 +156,20 @@ export function report(r: BenchResult, device: string): string {
     lines.push(
       `  ${kind.padEnd(18)} ${q(a.kernelsPerStep, b.kernelsPerStep)}; ${q(a.computeKernelsPerStep, b.computeKernelsPerStep)}${d}`,
     );
+  }
+  const kd = find('kd', 'optimised');
+  const variants = OBJECTIVE_KINDS.map((k) => find(k, 'optimised')).filter((x) => x !== undefined);
+  if (kd && variants.length) {
+    lines.push(
+      '',
+      'the objective’s choices, per step relative to logit KD (forward KL) in the same run: kernels; ms (median of per-round ratios)',
+    );
+    for (const v of variants) {
+      const ms = r.ratios.find((q) => q.a === `${v.kind}/optimised` && q.b === 'kd/optimised');
+      lines.push(
+        `  ${v.kind.padEnd(18)} ${v.kernelsPerStep} / ${kd.kernelsPerStep} = ${(v.kernelsPerStep / kd.kernelsPerStep).toFixed(3)}; ms ${ms ? ms.median.toFixed(3) : '—'}`,
+      );
+    }
   }
   if (r.run) {
     const m = r.run;

@@ -3,7 +3,7 @@
 // that was reset or replaced can show. Series are bounded (see series.ts).
 
 import type { Hyper, RunConfig, TaskId } from '../config';
-import { HYPER_SETTINGS } from '../settings';
+import { displayValue, HYPER_SETTINGS } from '../settings';
 import type {
   BackendInfo,
   EvalReport,
@@ -243,7 +243,11 @@ const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? String(Number(v.toP
 
 export function markerLabel(changes: Partial<Record<keyof Hyper, { from: number; to: number }>>): string {
   return (Object.keys(changes) as (keyof Hyper)[])
-    .map((k) => `${HYPER_SETTINGS[k].symbol}=${fmt(changes[k]!.to)}`)
+    .map((k) => {
+      const m = HYPER_SETTINGS[k];
+      const to = changes[k]!.to;
+      return `${m.symbol}=${m.choices ? displayValue(m, to) : fmt(to)}`;
+    })
     .join(' ');
 }
 

@@ -26,8 +26,10 @@ import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from '../model/oneHot';
 import { finiteLog, maskedMean } from './losses';
 
-export const SOFT_DIVERGENCES = ['forward-kl', 'reverse-kl', 'jsd', 'soft-ce', 'logit-mse'] as const;
-export type SoftDivergence = (typeof SOFT_DIVERGENCES)[number];
+import { SOFT_DIVERGENCES, type SoftDivergence } from '../lossMath';
+
+// The names live in lossMath.ts (no tfjs) so the settings table and the page can list them.
+export { SOFT_DIVERGENCES, type SoftDivergence };
 
 export interface SoftTermSpec {
   divergence: SoftDivergence;
@@ -81,6 +83,32 @@ export function softDivergence(
   }
   const logq = finiteLog(tf.logSoftmax(studentLogits.div(temperature))) as tf.Tensor2D; // (N, V) student
   const logp = finiteLog(tf.logSoftmax(teacherLogits.div(temperature))) as tf.Tensor2D; // (N, V) teacher
+  return divergenceOfLogs(logq, logp, spec);
+}
+
+/**
+ * The soft divergence against a teacher given as a target distribution (N, V), e.g. a sparse teacher
+ * (src/distill/sparseTeacher.ts) whose zeros have no logits. Its zeros enter as log 0 floored to −1e30:
+ * 0·log 0 terms are 0 and JSD's mixture stays positive wherever q is. Logit MSE needs logits: refused.
+ */
+export function softDivergenceToTarget(
+  studentLogits: tf.Tensor2D,
+  teacherProbs: tf.Tensor2D,
+  temperature: number,
+  spec: Pick<SoftTermSpec, 'divergence' | 'jsdBeta'>,
+): tf.Tensor1D {
+  if (spec.divergence === 'logit-mse') throw new Error('logit-mse compares logits: it has no target-distribution form');
+  const logq = finiteLog(tf.logSoftmax(studentLogits.div(temperature))) as tf.Tensor2D; // (N, V) student
+  const logp = finiteLog(tf.log(teacherProbs)) as tf.Tensor2D; // (N, V) teacher target
+  return divergenceOfLogs(logq, logp, spec);
+}
+
+/** The divergences of probabilities from log q (student) and log p (teacher), (N, V) → (N). */
+function divergenceOfLogs(
+  logq: tf.Tensor2D,
+  logp: tf.Tensor2D,
+  spec: Pick<SoftTermSpec, 'divergence' | 'jsdBeta'>,
+): tf.Tensor1D {
   switch (spec.divergence) {
     case 'forward-kl':
       return klFromLogs(logp, logq);
@@ -98,6 +126,8 @@ export function softDivergence(
         .add(klFromLogs(logq, logm).mul(1 - beta)); // (N)
       return jsd.div(beta * (1 - beta)) as tf.Tensor1D;
     }
+    case 'logit-mse':
+      throw new Error('logit-mse is computed from logits, not log-probabilities');
     default: {
       const unknown: never = spec.divergence;
       throw new Error(`unknown soft divergence ${String(unknown)}`);
@@ -116,7 +146,27 @@ export function softTerm(
   mask: tf.Tensor1D,
   spec: SoftTermSpec,
 ): tf.Scalar {
-  const perPosition = softDivergence(studentLogits, teacherLogits, temperature, spec); // (N)
+  return scaleSoftTerm(softDivergence(studentLogits, teacherLogits, temperature, spec), temperature, mask, spec);
+}
+
+/** softTerm against a target distribution (N, V) instead of teacher logits: see softDivergenceToTarget. */
+export function softTermToTarget(
+  studentLogits: tf.Tensor2D,
+  teacherProbs: tf.Tensor2D,
+  temperature: number,
+  mask: tf.Tensor1D,
+  spec: SoftTermSpec,
+): tf.Scalar {
+  return scaleSoftTerm(softDivergenceToTarget(studentLogits, teacherProbs, temperature, spec), temperature, mask, spec);
+}
+
+/** Masked mean of per-position values (N), times T² when the spec asks for it and T enters. */
+function scaleSoftTerm(
+  perPosition: tf.Tensor1D,
+  temperature: number,
+  mask: tf.Tensor1D,
+  spec: SoftTermSpec,
+): tf.Scalar {
   const mean = maskedMean(perPosition, mask);
   const scale = spec.scaleByTSquared && spec.divergence !== 'logit-mse' ? temperature * temperature : 1;
   return scale === 1 ? mean : (mean.mul(scale) as tf.Scalar);

@@ -7,9 +7,17 @@
 // and its entropy) is computed once per temperature over the whole training set (teacherTargets), not
 // per step; and the mask normalisers are counted on the host, where the batch rows are chosen.
 // stepLoss.test.ts pins it to distillationLoss, value and gradient.
+//
+// The objective's choices (src/objective.ts, issue 13): label smoothing only changes the hard target,
+// and soft CE differs from forward KL only by the teacher's entropy (a constant: same gradient), so
+// both stay on the fused path; T² off drops a factor. Reverse KL, JSD and logit MSE are not a
+// cross-entropy against a fixed target: for them the soft term is divergences.ts's softTerm,
+// differentiated by autodiff (correct first; the benchmark gives their cost per step).
 
 import * as tf from '@tensorflow/tfjs';
 import { oneHotFloat } from '../model/oneHot';
+import { DEFAULT_OBJECTIVE, type Objective } from '../objective';
+import { softTerm, softTermToTarget } from './divergences';
 import { finiteLog, intermediateTerms, type IntermediateInputs, type LossWeights } from './losses';
 
 /** The frozen teacher's side of the soft term at one temperature: computed once per T and cached. */
@@ -85,8 +93,13 @@ export interface StepLossInputs {
   hardCount?: number;
   /** The teacher's side, gathered to the same N rows; absent for a step without a teacher. */
   teacher?: {
-    /** (N, V) softmax(zt / T), from teacherTargets at the step's temperature. */
+    /** (N, V) softmax(zt / T), from teacherTargets at the step's temperature (or a sparse target). */
     probs: tf.Tensor2D;
+    /**
+     * (N, V) raw teacher logits: reverse KL, JSD and logit MSE read them (on the full teacher, where
+     * they are the exact inputs of divergences.ts); without them those divergences use `probs`.
+     */
+    logits?: tf.Tensor2D;
     /** (N, 2) from teacherTargets. */
     offsets: tf.Tensor2D;
     /** (N) 1 where the teacher-driven soft term scores. */
@@ -101,14 +114,26 @@ function inverseCount(mask: tf.Tensor1D, count: number | undefined): number | tf
   return count !== undefined ? 1 / Math.max(count, 1) : (tf.scalar(1).div(mask.sum().maximum(1)) as tf.Scalar);
 }
 
+/** The divergences the fused cross-entropy computes exactly: a cross-entropy against the teacher's target. */
+export function fusedDivergence(o: Objective): boolean {
+  return o.divergence === 'forward-kl' || o.divergence === 'soft-ce';
+}
+
 /**
  * The training step's objective: the same value as distillationLoss (same terms and weights), fused
- * for fewer ops (see the top of this file). Returns the scalar to minimise and the (LOSS_TERMS.length)
- * values to report, in LOSS_TERMS order. Without a teacher only the hard term is computed (soft reported as 0).
+ * for fewer ops (see the top of this file), with the soft divergence, T² and label smoothing of
+ * `objective` (default: today's). Returns the scalar to minimise and the (LOSS_TERMS.length) values to
+ * report, in LOSS_TERMS order. Without a teacher only the hard term is computed (soft reported as 0).
  */
-export function stepLoss(x: StepLossInputs, w: LossWeights): { total: tf.Scalar; values: tf.Tensor1D } {
+export function stepLoss(
+  x: StepLossInputs,
+  w: LossWeights,
+  objective: Objective = DEFAULT_OBJECTIVE,
+): { total: tf.Scalar; values: tf.Tensor1D } {
   const [N, V] = x.studentLogits.shape;
-  const labels = oneHotFloat(x.targets, V); // (N, V)
+  const eps = objective.labelSmoothing;
+  const oneHot = oneHotFloat(x.targets, V); // (N, V)
+  const labels = eps > 0 ? (oneHot.mul(1 - eps).add(eps / V) as tf.Tensor2D) : oneHot; // (N, V) smoothed label
   const hardScale = inverseCount(x.hardMask, x.hardCount);
   let total: tf.Scalar;
   let logitTerms: tf.Tensor1D; // [hard, soft]; [hard] without a teacher
@@ -117,20 +142,38 @@ export function stepLoss(x: StepLossInputs, w: LossWeights): { total: tf.Scalar;
     logitTerms = weightedCrossEntropies(x.studentLogits, labels.reshape([N, 1, V]), weights, null, [1]); // (1)
     const hard = logitTerms.reshape([]) as tf.Scalar;
     total = w.alpha === 0 ? hard : (hard.mul(1 - w.alpha) as tf.Scalar);
-  } else {
+  } else if (fusedDivergence(objective)) {
     const T = w.temperature;
     const t = x.teacher;
     const softScale = inverseCount(t.softMask, t.softCount);
+    const t2 = objective.scaleByTSquared ? T * T : 1;
+    // softScale · T · T in this order, as before the objective's choices: a default run stays bit for bit.
+    const hostSoft = typeof softScale === 'number' ? (objective.scaleByTSquared ? softScale * T * T : softScale) : 0;
     const targets = tf.stack([labels, t.probs], 1) as tf.Tensor3D; // (N, 2, V)
     // Per-row weights of [hard, soft]: mask / count, and T² on the soft term.
     const scales =
       typeof hardScale === 'number' && typeof softScale === 'number'
-        ? tf.tensor2d([[hardScale, softScale * T * T]])
-        : tf.stack([hardScale, tf.mul(softScale, T * T)]).reshape([1, 2]);
+        ? tf.tensor2d([[hardScale, hostSoft]])
+        : tf.stack([hardScale, tf.mul(softScale, t2)]).reshape([1, 2]);
     const weights = tf.stack([x.hardMask, t.softMask], 1).mul(scales) as tf.Tensor2D; // (N, 2)
-    logitTerms = weightedCrossEntropies(x.studentLogits, targets, weights, t.offsets, [1, 1 / T]); // (2) [hard, soft]
+    // Soft CE is the cross-entropy itself: no entropy offset (the hard term's offset is 0 either way).
+    const offsets = objective.divergence === 'soft-ce' ? null : t.offsets;
+    logitTerms = weightedCrossEntropies(x.studentLogits, targets, weights, offsets, [1, 1 / T]); // (2) [hard, soft]
     // total = (1 − α)·hard + α·soft, as one (1, 2) @ (2, 1)
     total = tf.matMul(logitTerms.reshape([1, 2]), tf.tensor2d([[1 - w.alpha], [w.alpha]])).reshape([]) as tf.Scalar;
+  } else {
+    const T = w.temperature;
+    const t = x.teacher;
+    const weights = x.hardMask.mul(hardScale).reshape([N, 1]) as tf.Tensor2D; // (N, 1)
+    const hard = weightedCrossEntropies(x.studentLogits, labels.reshape([N, 1, V]), weights, null, [1]); // (1)
+    const soft = t.logits
+      ? softTerm(x.studentLogits, t.logits, T, t.softMask, objective)
+      : softTermToTarget(x.studentLogits, t.probs, T, t.softMask, objective);
+    logitTerms = tf.concat([hard, soft.reshape([1])]) as tf.Tensor1D; // (2) [hard, soft]
+    total = hard
+      .reshape([])
+      .mul(1 - w.alpha)
+      .add(soft.mul(w.alpha)) as tf.Scalar;
   }
   const { feature, attention, relation } = intermediateTerms(x.intermediate, w);
   const extra = [feature, attention, relation];

@@ -33,6 +33,7 @@ import type { HyperRecord } from '../report';
 import { VAL_ROWS, type DistillationRun } from '../train/run';
 import { initialProjection, modelConfigFor, studentSampler } from '../train/steps';
 import { appliedHyper, modelExtra, ROLE_HYPER_KEYS, taskExtra, type ModelRole } from '../train/taskExtra';
+import { describeObjective, objectiveOf } from '../objective';
 
 export const KD_SCRIPT_FORMAT = 'distillation-playground/kd-script';
 export const KD_SCRIPT_VERSION = 1;
@@ -169,6 +170,13 @@ export async function buildKdScript(
   const steps = config.steps;
   const plan: HyperRecord[] = opts.plan ?? [{ phase: 'distill', step: 1, hyper: { ...config.hyper } }];
   if (!plan.length || plan[0].step !== 1) throw new KdScriptError('the hyperparameter plan must start at step 1');
+  // kd_train.py replays every objective choice but sampled-k, whose draws come from the TS core's RNG.
+  const sampled = plan.find((r) => objectiveOf(r.hyper).sparse === 'sampled-k');
+  if (sampled) {
+    throw new KdScriptError(
+      `the PyTorch script cannot replay a sampled-k teacher (step ${sampled.step}: ${describeObjective(objectiveOf(sampled.hyper))}): its draws come from the TS core's own random streams. Use the full or a top-k teacher to export`,
+    );
+  }
   const sizes = batchSizes(plan, steps);
   const totalRows = sizes.reduce((a, b) => a + b, 0);
   if (totalRows > MAX_BATCH_ROWS) {
@@ -230,16 +238,26 @@ export async function buildKdScript(
     },
     steps,
     // From `step` (1-based) on, these values; lr is the peak of the schedule below.
-    schedule: plan.map((r) => ({
-      step: r.step,
-      temperature: r.hyper.temperature,
-      alpha: r.hyper.alpha,
-      beta: r.hyper.beta,
-      gamma: r.hyper.gamma,
-      delta: r.hyper.delta,
-      lr: r.hyper.lr,
-      batch_size: r.hyper.batchSize,
-    })),
+    schedule: plan.map((r) => {
+      const o = objectiveOf(r.hyper);
+      return {
+        step: r.step,
+        temperature: r.hyper.temperature,
+        alpha: r.hyper.alpha,
+        beta: r.hyper.beta,
+        gamma: r.hyper.gamma,
+        delta: r.hyper.delta,
+        lr: r.hyper.lr,
+        batch_size: r.hyper.batchSize,
+        // the objective's choices (src/objective.ts), by name
+        divergence: o.divergence,
+        jsd_beta: o.jsdBeta,
+        t_squared: o.scaleByTSquared,
+        label_smoothing: o.labelSmoothing,
+        sparse_teacher: o.sparse,
+        teacher_k: o.k,
+      };
+    }),
     lr_schedule: { kind: 'warmup-cosine', warmup_steps: config.warmupSteps, total_steps: steps, min_lr_ratio: 0.1 },
     adamw: {
       beta1: DEFAULT_ADAMW.beta1,

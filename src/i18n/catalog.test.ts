@@ -81,6 +81,8 @@ describe('the English and Chinese catalogs', () => {
       expect(EN[meta.label], key).toBeTruthy();
       expect(ZH[meta.label], key).toBeTruthy();
       if (meta.hint) expect(ZH[meta.hint], key).toBeTruthy();
+      for (const label of meta.choiceLabels ?? []) expect(EN[label] && ZH[label], label).toBeTruthy();
+      expect(meta.choiceLabels?.length, key).toBe(meta.choices?.length);
     }
   });
 });

@@ -87,6 +87,7 @@ export const en = {
     aria: 'Distillation knobs',
     title: 'Knobs',
     note: 'They apply at the next training step, without a restart, and are marked on the curves.',
+    objective: 'Objective: soft term, labels, sparse teacher',
     loss: 'Loss: {{formula}}',
   },
   settings: {
@@ -112,6 +113,48 @@ export const en = {
     },
     lr: { label: 'Learning rate', hint: 'Peak of the warm-up + cosine schedule.' },
     batchSize: { label: 'Batch size' },
+    divergence: {
+      label: 'Soft term — divergence',
+      hint: 'What the soft term measures between the teacher’s p and the student’s q (both softened by T).',
+      choices: {
+        'forward-kl': 'Forward KL(p ‖ q) — mass-covering (Hinton)',
+        'reverse-kl': 'Reverse KL(q ‖ p) — mode-seeking',
+        jsd: 'Generalized JSD(β)',
+        'soft-ce': 'Soft cross-entropy = KL + teacher entropy',
+        'logit-mse': 'MSE on logits (T not used)',
+      },
+    },
+    jsdBeta: {
+      label: 'JSD β — weight on the teacher in the mixture',
+      hint: 'Used by JSD only. β → 0 is forward KL, β → 1 reverse KL; ½ is 4 × the Jensen–Shannon divergence.',
+    },
+    tSquared: {
+      label: 'Multiply the soft term by T²',
+      hint: 'Hinton et al. scale by T² so the soft gradient keeps its size as T grows; several toolkits leave it out.',
+      choices: { off: 'off', on: 'on' },
+    },
+    labelSmoothing: {
+      label: 'Label smoothing ε (distilled student’s hard term)',
+      hint: 'The hard target becomes (1 − ε)·one-hot + ε/V. The baseline keeps plain labels.',
+    },
+    sparseTeacher: {
+      label: 'Teacher targets kept',
+      hint: 'At scale only a few of the teacher’s probabilities are stored per token. Works with forward KL, soft CE and JSD.',
+      choices: {
+        full: 'Full distribution',
+        'top-k': 'Top-k, renormalised (biased, low variance)',
+        'sampled-k': 'k samples, counts / k (unbiased, noisy)',
+      },
+    },
+    teacherK: {
+      label: 'k — teacher tokens kept per position',
+      hint: 'For top-k and sampled-k; a k of at least the vocabulary keeps every token.',
+    },
+    sparseCost: 'Stored per position: {{bytes}} bytes (full: {{full}} bytes).',
+    sparseBias:
+      'On the predictions panel’s example: tail mass dropped {{tail}}, top-k confidence +{{gain}}, KL(target ‖ teacher) {{kl}} nats.',
+    sparseSampled: 'Sampled targets are unbiased: their expectation is the teacher’s distribution.',
+    objectiveRefused: 'Not applied: {{reason}}',
     steps: { label: 'Distillation steps' },
     seed: { label: 'Seed', hint: 'Initialisation and batch order; the built-in datasets are fixed.' },
     labelled: { label: 'Labelled examples (student)' },

@@ -86,6 +86,7 @@ export const zh: Catalog = {
     aria: '蒸馏旋钮',
     title: '旋钮',
     note: '改动在下一个训练步生效，无需重启，并会在曲线上标出。',
+    objective: '目标函数：软项、标签、稀疏教师',
     loss: '损失：{{formula}}',
   },
   settings: {
@@ -105,6 +106,48 @@ export const zh: Catalog = {
     delta: { label: 'δ——关系（Gram 矩阵）项', hint: '关系蒸馏：在教师看来，一个批次里的样本彼此有多相似。' },
     lr: { label: '学习率', hint: '预热加余弦衰减调度的峰值。' },
     batchSize: { label: '批大小' },
+    divergence: {
+      label: '软项——散度',
+      hint: '软项度量的是教师分布 p 与学生分布 q 之间的什么（两者都经温度 T 软化）。',
+      choices: {
+        'forward-kl': '前向 KL(p ‖ q)——覆盖全部概率质量（辛顿）',
+        'reverse-kl': '反向 KL(q ‖ p)——寻找众数',
+        jsd: '广义 JSD(β)',
+        'soft-ce': '软交叉熵 = KL + 教师熵',
+        'logit-mse': 'logits 的均方误差（不使用 T）',
+      },
+    },
+    jsdBeta: {
+      label: 'JSD β——混合分布中教师的权重',
+      hint: '仅用于 JSD。β → 0 即前向 KL，β → 1 即反向 KL；½ 时是 Jensen–Shannon 散度的 4 倍。',
+    },
+    tSquared: {
+      label: '软项乘以 T²',
+      hint: 'Hinton 等人乘以 T²，使软项的梯度大小不随 T 增大而缩小；有些工具包没有这一项。',
+      choices: { off: '关', on: '开' },
+    },
+    labelSmoothing: {
+      label: '标签平滑 ε（蒸馏学生的硬项）',
+      hint: '硬目标变为 (1 − ε)·独热 + ε/V。基线仍使用原始标签。',
+    },
+    sparseTeacher: {
+      label: '保留的教师目标',
+      hint: '在大规模训练中，每个词元只存教师的少数几个概率。可与前向 KL、软交叉熵和 JSD 一起使用。',
+      choices: {
+        full: '完整分布',
+        'top-k': '前 k 个，重新归一化（有偏，方差小）',
+        'sampled-k': '采样 k 次，计数 / k（无偏，有噪声）',
+      },
+    },
+    teacherK: {
+      label: 'k——每个位置保留的教师词元数',
+      hint: '用于前 k 个与采样 k 次；k 不小于词表大小时保留全部词元。',
+    },
+    sparseCost: '每个位置存储：{{bytes}} 字节（完整分布：{{full}} 字节）。',
+    sparseBias:
+      '以预测面板中的例子计：丢掉的尾部概率 {{tail}}，前 k 个的置信度 +{{gain}}，KL(目标 ‖ 教师) {{kl}} 奈特。',
+    sparseSampled: '采样得到的目标是无偏的：其期望就是教师的分布。',
+    objectiveRefused: '未应用：{{reason}}',
     steps: { label: '蒸馏步数' },
     seed: { label: '随机种子', hint: '决定初始化和批次顺序；内置数据集是固定的。' },
     labelled: { label: '有标签样本数（学生）' },

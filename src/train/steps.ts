@@ -9,7 +9,10 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { Hyper, ModelConfig, ModelSize } from '../config';
-import { stepLoss, type TeacherTargets } from '../distill/stepLoss';
+import { fusedDivergence, stepLoss, type StepLossInputs, type TeacherTargets } from '../distill/stepLoss';
+import { sampledTargets, topKTargets } from '../distill/sparseTeacher';
+import { finiteLog } from '../distill/losses';
+import { objectiveOf, type Objective } from '../objective';
 import type { Task } from '../data/task';
 import { GPT } from '../model/gpt';
 import { deriveSeed, mulberry32, normal } from '../rng';
@@ -119,7 +122,7 @@ export class DistillStep {
     readonly teacher: GPT,
     readonly task: Task,
     studentSize: ModelSize,
-    seed: number,
+    private readonly seed: number,
     labelled: number,
     adam: AdamWOptions,
   ) {
@@ -226,13 +229,8 @@ export class DistillStep {
    */
   private updateStudent(b: Batch, h: Hyper, lr: number): tf.Tensor1D {
     const inter = intermediate(h);
-    const cached = this.teacherAt(h.temperature);
-    const teacher = {
-      probs: this.cachedRows(cached.probs),
-      offsets: this.cachedRows(cached.offsets),
-      softMask: b.softMask,
-      softCount: b.softCount,
-    };
+    const objective = objectiveOf(h);
+    const teacher = { ...this.teacherSide(h.temperature, objective), softMask: b.softMask, softCount: b.softCount };
     // Hidden states and attention maps of the frozen teacher, outside any gradient tape.
     const teacherOut = inter ? this.teacher.forward(b.inputs, { collect: true, select: b.select }) : null;
     let report: tf.Tensor1D | null = null;
@@ -257,11 +255,39 @@ export class DistillStep {
             : undefined,
         },
         h,
+        objective,
       );
       report = tf.keep(values);
       return total;
     }, lr);
     return report!;
+  }
+
+  /**
+   * The teacher's side of the soft term at the batch's rows (B·S, V): its softmax at T and the entropy
+   * offsets from the cache; with a sparse teacher, that target cut to k tokens (top-k renormalised, or
+   * k seeded draws as counts / k); and the raw logits where a divergence outside the fused
+   * cross-entropy reads them (on the full teacher).
+   */
+  private teacherSide(temperature: number, o: Objective): Omit<NonNullable<StepLossInputs['teacher']>, 'softMask'> {
+    if (o.sparse === 'full') {
+      const cached = this.teacherAt(temperature);
+      return {
+        probs: this.cachedRows(cached.probs),
+        offsets: this.cachedRows(cached.offsets),
+        logits: fusedDivergence(o) ? undefined : this.cachedRows(this.cache.rawLogits),
+      };
+    }
+    const logits = this.cachedRows(this.cache.rawLogits); // (B·S, V)
+    const V = logits.shape[1];
+    const k = Math.min(o.k, V);
+    const probs =
+      o.sparse === 'top-k'
+        ? topKTargets(logits, temperature, k)
+        : sampledTargets(logits, temperature, sparseUniforms(this.seed, this.lastRows, logits.shape[0], k)); // (B·S, V)
+    const negEntropy = probs.mul(finiteLog(tf.log(probs))).sum(-1); // (B·S) Σ t·log t, 0·log 0 = 0
+    const offsets = tf.stack([tf.zerosLike(negEntropy), negEntropy], 1) as tf.Tensor2D; // (B·S, 2)
+    return { probs, offsets };
   }
 
   /** One baseline update on batch b: hard labels only. Returns the scalar loss. Inside tf.tidy. */
@@ -278,6 +304,21 @@ export class DistillStep {
     this.baselineOpt.dispose();
     this.cache.dispose();
   }
+}
+
+/**
+ * The uniforms of a sampled-k teacher for a batch's rows, (rows·S, k): each training row's draws come
+ * from its own seeded stream, so a row is always given the same k samples (as if they had been drawn
+ * once and stored, which is what sampled-k saves) on every backend and in every batch.
+ */
+export function sparseUniforms(seed: number, rows: Int32Array, positions: number, k: number): tf.Tensor2D {
+  const perRow = positions / rows.length;
+  const u = new Float32Array(positions * k);
+  rows.forEach((r, i) => {
+    const rng = mulberry32(deriveSeed(seed, `sparse-teacher:${r}`));
+    for (let j = 0; j < perRow * k; j++) u[i * perRow * k + j] = rng();
+  });
+  return tf.tensor2d(u, [positions, k]);
 }
 
 function intermediate(h: Hyper): boolean {

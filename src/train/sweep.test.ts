@@ -88,6 +88,17 @@ describe('sweep config', () => {
     expect(bad({ students: ['9x9'] as never })).toMatch(/unknown model size "9x9"/);
     expect(bad({ smoothing: 1 })).toMatch(/ε must be between 0 and 1/);
     expect(bad({ run: { ...RUN, hyper: { ...RUN.hyper, beta: 1 } } })).toMatch(/logits only/);
+    // the stacked step computes today's objective only: any other choice is refused, in words
+    expect(bad({ run: { ...RUN, hyper: { ...RUN.hyper, divergence: 2, jsdBeta: 0.3 } } })).toMatch(
+      /a sweep trains the default objective only .*; this run's is jsd\(β = 0.3\): set the divergence/,
+    );
+    expect(bad({ run: { ...RUN, hyper: { ...RUN.hyper, tSquared: 0, labelSmoothing: 0.1 } } })).toMatch(
+      /this run's is forward-kl, no T², ε = 0.1:/,
+    );
+    expect(bad({ run: { ...RUN, hyper: { ...RUN.hyper, sparseTeacher: 1, teacherK: 4 } } })).toMatch(
+      /this run's is forward-kl, top-4:/,
+    );
+    expect(bad({ run: { ...RUN, hyper: { ...RUN.hyper, jsdBeta: 0.3, teacherK: 4 } } })).toBe(''); // unused settings
     expect(
       bad({ temperatures: [1, 2, 3, 4, 5, 6, 7, 8], alphas: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], seeds: [1, 2] }),
     ).toMatch(/136 students per stack is more than 96/);

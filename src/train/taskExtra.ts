@@ -23,7 +23,21 @@ export function taskExtra(task: Task): Record<string, unknown> {
 /** The hyperparameters a role's training reads: the teacher phase and the baseline use labels only. */
 export const ROLE_HYPER_KEYS: Readonly<Record<ModelRole, readonly (keyof Hyper)[]>> = {
   teacher: ['lr', 'batchSize'],
-  student: ['temperature', 'alpha', 'beta', 'gamma', 'delta', 'lr', 'batchSize'],
+  student: [
+    'temperature',
+    'alpha',
+    'beta',
+    'gamma',
+    'delta',
+    'lr',
+    'batchSize',
+    'divergence',
+    'jsdBeta',
+    'tSquared',
+    'labelSmoothing',
+    'sparseTeacher',
+    'teacherK',
+  ],
   baseline: ['lr', 'batchSize'],
 };
 

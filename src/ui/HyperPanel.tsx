@@ -5,8 +5,14 @@ import { useApp, useController } from './context';
 import { Formula } from './Formula';
 import { useT } from './i18n';
 import { Slider } from './Slider';
+import { ChoiceSelect } from './ChoiceSelect';
+import { SparseTeacherNote } from './SparseTeacherNote';
 
-/** One slider per hyperparameter of the settings table (src/settings.ts), in its order. */
+/**
+ * One control per hyperparameter of the settings table (src/settings.ts), in its order: a slider, or a
+ * select for a choice (the objective's divergence, T², sparse teacher). The bytes and bias of a sparse
+ * teacher follow its controls.
+ */
 export function HyperPanel() {
   const c = useController();
   const { t, locale } = useT();
@@ -20,8 +26,29 @@ export function HyperPanel() {
       <p className="muted small">{t('knobs.note')}</p>
       {HYPER_KEYS.map((k) => {
         const m = HYPER_SETTINGS[k];
+        if (m.choices) {
+          const select = (
+            <ChoiceSelect
+              key={k}
+              label={t(m.label as TKey)}
+              hint={m.hint ? t(m.hint as TKey) : undefined}
+              options={(m.choiceLabels ?? m.choices).map((l) => (m.choiceLabels ? t(l as TKey) : l))}
+              value={hyper[k]}
+              onChange={set(k)}
+            />
+          );
+          // The objective's controls start at the divergence: a heading of their own.
+          return k === 'divergence' ? (
+            <div key={k}>
+              <h3 className="knobs-group">{t('knobs.objective')}</h3>
+              {select}
+            </div>
+          ) : (
+            select
+          );
+        }
         const range = controlRange(m);
-        return (
+        const slider = (
           <Slider
             key={k}
             label={t(m.label as TKey)}
@@ -38,6 +65,15 @@ export function HyperPanel() {
             }
             onChange={(v) => set(k)(fromControl(m, v))}
           />
+        );
+        // The sparse teacher's cost and bias sit under its last control, k.
+        return k === 'teacherK' ? (
+          <div key={k}>
+            {slider}
+            <SparseTeacherNote hyper={hyper} />
+          </div>
+        ) : (
+          slider
         );
       })}
       <Formula hyper={hyper} />

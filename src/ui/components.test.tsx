@@ -13,6 +13,7 @@ import { ProbabilityBars } from './predictions/ProbabilityBars';
 import { RunControls } from './RunControls';
 import { TaskPanel } from './TaskPanel';
 import type { ReactNode } from 'react';
+import { softmax, topKBias } from '../lossMath';
 
 function setup(ui: ReactNode) {
   const sent: WorkerCommand[] = [];
@@ -56,6 +57,77 @@ describe('knobs', () => {
       hyper: { ...DEFAULT_CONFIG.hyper, temperature: 2, alpha: 0.4 },
     });
     expect(screen.getByTestId('formula').getAttribute('aria-label')).toContain('0.6·CE');
+  });
+});
+
+describe('the objective’s choices (issue 13)', () => {
+  it('are selects beside the sliders; a choice reaches the run, shows in the formula, and a refused mix says why', () => {
+    const { sent, store, emit } = setup(
+      <>
+        <RunControls />
+        <HyperPanel />
+      </>,
+    );
+    const divergence = screen.getByRole('combobox', { name: /Soft term — divergence/ });
+    expect(
+      within(divergence)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toHaveLength(5);
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    const runId = store.getState().run.runId;
+    emit({ type: 'phase', runId, phase: 'distill', detail: '', totalSteps: 100 });
+    fireEvent.change(divergence, { target: { value: '1' } });
+    expect(sent.at(-1)).toEqual({ type: 'setHyper', runId, hyper: { ...DEFAULT_CONFIG.hyper, divergence: 1 } });
+    expect(screen.getByTestId('formula').getAttribute('aria-label')).toContain('KL(softmax(zs/4) ‖ softmax(zt/4))');
+    emit({
+      type: 'taskInfo',
+      task: 'sentiment',
+      error: null,
+      info: {
+        id: 'sentiment',
+        title: 'Sentiment',
+        description: '',
+        kind: 'classification',
+        vocabSize: 100,
+        seqLen: 8,
+        classes: ['neg', 'pos'],
+        examples: [],
+        knowsTruth: false,
+        teacherRows: 10,
+        labelledRows: 10,
+        transferRows: 0,
+      },
+    });
+    // reverse KL against a top-k teacher is refused: not sent, and the panel says why
+    const count = sent.length;
+    fireEvent.change(screen.getByRole('combobox', { name: /Teacher targets kept/ }), { target: { value: '1' } });
+    expect(sent.length).toBe(count);
+    expect(screen.getByRole('alert').textContent).toMatch(/a top-k teacher needs forward-kl, soft-ce or jsd/);
+    // back to forward KL: applied, with the bytes a top-8 teacher stores (8 × (4 + 2)) against the full 100 × 4
+    fireEvent.change(divergence, { target: { value: '0' } });
+    expect(sent.at(-1)).toMatchObject({ type: 'setHyper', hyper: { divergence: 0, sparseTeacher: 1, teacherK: 8 } });
+    expect(screen.getByTestId('sparse-note').textContent).toContain('Stored per position: 48 bytes (full: 400 bytes).');
+    // the bias of top-k on the predictions panel's example, from its teacher logits at T = 4
+    const logits = [8, 4, 4, 0, 0, -4, -4, -8, -8, -8];
+    emit({
+      type: 'prediction',
+      runId,
+      result: {
+        input: 'x',
+        tokens: ['x'],
+        kind: 'generation',
+        labels: logits.map((_, i) => `t${i}`),
+        teacher: { logits, nLayer: 1, nHead: 1, attention: [] },
+        layerMap: [],
+      },
+    });
+    const b = topKBias(softmax(logits, 4), 8);
+    const n3 = (v: number) => new Intl.NumberFormat('en', { maximumSignificantDigits: 3 }).format(v);
+    expect(b.tailMass).toBeGreaterThan(0.01);
+    expect(screen.getByTestId('sparse-note').textContent).toContain(
+      `tail mass dropped ${n3(b.tailMass)}, top-k confidence +${n3(b.confidenceGain)}, KL(target ‖ teacher) ${n3(b.klTargetToTeacher)} nats`,
+    );
   });
 });
 

@@ -13,6 +13,25 @@ describe('the formula with live values', () => {
     expect(FORMULA).toMatch(/\(1 − α\)·CE \+ α·T²·KL/);
   });
 
+  it('writes the objective’s choices into the terms: divergence, T² or not, a smoothed label, a sparse teacher', () => {
+    const soft = (extra: Partial<typeof DEFAULT_HYPER>) => {
+      const [hard, soft] = formulaTerms({ ...DEFAULT_HYPER, temperature: 2, alpha: 0.5, ...extra });
+      return `${hard.weight}·${hard.term} + ${soft.weight}·${soft.term}`;
+    };
+    expect(soft({ divergence: 1 })).toBe('0.5·CE(y, softmax(zs)) + 0.5·4·KL(softmax(zs/2) ‖ softmax(zt/2))');
+    expect(soft({ divergence: 2, jsdBeta: 0.25, tSquared: 0 })).toBe(
+      '0.5·CE(y, softmax(zs)) + 0.5·JSD0.25(softmax(zt/2) ‖ softmax(zs/2))',
+    );
+    expect(soft({ divergence: 3, labelSmoothing: 0.1 })).toBe(
+      '0.5·CE(y(ε=0.1), softmax(zs)) + 0.5·4·CE(softmax(zt/2), softmax(zs/2))',
+    );
+    // logit MSE: T enters neither the term nor its scale
+    expect(soft({ divergence: 4 })).toBe('0.5·CE(y, softmax(zs)) + 0.5·MSE(zs, zt)');
+    expect(soft({ sparseTeacher: 1, teacherK: 4 })).toBe(
+      '0.5·CE(y, softmax(zs)) + 0.5·4·KL(top4(softmax(zt/2)) ‖ softmax(zs/2))',
+    );
+  });
+
   it('dims the terms whose weight is zero', () => {
     const active = formulaTerms({ ...DEFAULT_HYPER, alpha: 0, beta: 0, gamma: 1, delta: 0 }).map((t) => t.active);
     expect(active).toEqual([true, false, false, true, false]);

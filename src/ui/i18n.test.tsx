@@ -44,7 +44,7 @@ afterEach(() => {
 
 /** Identifiers, units and symbols that stay as they are in any language. */
 const ALLOWED =
-  /\b(?:KD|KL|CE|CSV|JSON|NLL|ECE|F1|fp32|softmax|logits|zt|zs|exp|ln|p_i|q_i|Transformer|English|WebGPU|safetensors|nanoGPT|PyTorch|zip|tiny|student-[sm]|teacher-[sml]|transfer|txt|csv|text|label|bits|nats|Gram|feat|att|rel|CE|MB|GPU|T|L|i|p|q|y)\b/g;
+  /\b(?:KD|KL|JSD|MSE|CE|CSV|JSON|NLL|ECE|F1|fp32|softmax|logits|zt|zs|exp|ln|p_i|q_i|Transformer|English|WebGPU|safetensors|nanoGPT|PyTorch|zip|tiny|student-[sm]|teacher-[sml]|transfer|txt|csv|text|label|bits|nats|Gram|feat|att|rel|CE|MB|GPU|T|L|i|p|q|y)\b/g;
 
 /** The words of English left in a text once the allowed identifiers are taken out. */
 function englishWords(text: string): string[] {

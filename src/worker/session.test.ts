@@ -170,6 +170,33 @@ describe('worker session', () => {
     });
   });
 
+  it('a change of the objective (reverse KL, no T²) applies at the next step and is marked; a refused mix is not applied', async () => {
+    const { rec, session } = makeSession();
+    live = session;
+    await session.handle({ type: 'start', runId: 3, config: { ...CONFIG, teacherSteps: 1, steps: 100 }, paused: true });
+    await session.handle({ type: 'step', runId: 3 }); // the one teacher step
+    await rec.waitFor((e) => e.type === 'points');
+    await session.handle({ type: 'step', runId: 3 }); // distillation step 1, forward KL
+    await rec.waitFor(() => rec.points('distill').length === 1);
+    // reverse KL against a top-k teacher is refused (objectiveProblems): the run keeps its objective
+    await session.handle({ type: 'setHyper', runId: 3, hyper: { ...CONFIG.hyper, divergence: 1, sparseTeacher: 1 } });
+    await session.handle({ type: 'step', runId: 3 });
+    await rec.waitFor(() => rec.points('distill').length === 2);
+    expect(rec.of('hyperApplied')).toEqual([]);
+    await session.handle({ type: 'setHyper', runId: 3, hyper: { ...CONFIG.hyper, divergence: 1, tSquared: 0 } });
+    await session.handle({ type: 'step', runId: 3 });
+    await rec.waitFor(() => rec.points('distill').length === 3);
+    const marks = rec.of('hyperApplied');
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toMatchObject({
+      runId: 3,
+      phase: 'distill',
+      step: 3,
+      changes: { divergence: { from: 0, to: 1 }, tSquared: { from: 1, to: 0 } },
+    });
+    expect(Object.keys(marks[0].changes)).toEqual(['divergence', 'tSquared']);
+  });
+
   it('reset disposes every tensor; events after it carry the old run id', async () => {
     const { rec, session } = makeSession();
     live = session;

@@ -24,6 +24,15 @@ teacher logits zt and label y:
   relation   mean over the batch's B x B entries of (G_s - G_t)^2, G = U U^T, U the L2-normalised
              masked mean over tokens of the last layer's hidden states
 
+The objective's choices (src/objective.ts; per schedule entry, so they may change mid-run as in the
+app): `divergence` replaces the KL above with reverse KL(softmax(zs/T) || softmax(zt/T)), the
+generalized JSD(beta) divided by beta(1 - beta) (mixture in probability space; the two KLs at beta = 0
+and 1), soft cross-entropy -sum p log q, or logit MSE mean_v (zs - zt)^2 (no T); `t_squared` false
+drops the T^2; `label_smoothing` eps replaces the student's label by (1 - eps) one-hot + eps/V (the
+baseline keeps plain labels); `sparse_teacher` "top-k" keeps the teacher's k largest logits' softmax,
+renormalised (sampled-k is not exported: its draws come from the TS core's RNG). Entries without
+these keys are today's objective (forward KL, T^2, plain labels, the full teacher).
+
 A term with weight 0 is not computed and is logged as 0; the soft term is always computed (it is the
 student's distance to the teacher). Classification tasks score the label position only. The
 baseline student (same initial weights, same batches) learns from the hard term alone. AdamW as
@@ -61,6 +70,66 @@ from nanogpt import GPT_CONFIG_KEYS, load_model_dir, load_safetensors, save_safe
 FORMAT = "distillation-playground/kd-script"
 CURVE_COLUMNS = ["total", "hard", "soft", "feature", "attention", "relation", "baseline"]
 METRIC_COLUMNS = ["phase", "split", "step", "model", "accuracy", "macro_f1", "nll", "perplexity", "ece", "agreement", "kl_to_teacher", "kl_to_truth"]
+
+
+# --- the soft term's choices (src/distill/divergences.ts, src/objective.ts) -----------------------
+
+LOG_PROB_FLOOR = -1e30  # losses.ts's finiteLog: log 0 floored, so 0 * log 0 terms are 0, not NaN
+
+
+def teacher_target(zt, T, sparse, k):
+    """log p of the teacher at T, (N, V): the full softmax, or top-k renormalised (zeros floored)."""
+    V = zt.size(-1)
+    if sparse == "full" or k >= V:
+        return F.log_softmax(zt / T, -1).clamp_min(LOG_PROB_FLOOR)
+    if sparse != "top-k":
+        sys.exit(f"sparse teacher {sparse!r} cannot be replayed here (only full and top-k)")
+    kth = torch.topk(zt, k, -1).values[:, k - 1 :]  # (N, 1) the k-th largest logit; ties at it are kept, as in TS
+    keep = (zt >= kth).to(zt.dtype)  # (N, V) 0/1
+    p = F.softmax(zt / T, -1) * keep
+    return torch.log(p / p.sum(-1, keepdim=True)).clamp_min(LOG_PROB_FLOOR)
+
+
+def kl_from_logs(log_a, log_b):
+    return (log_a.exp() * (log_a - log_b)).sum(-1)
+
+
+def soft_divergence(z, zt, T, h):
+    """The soft divergence per position (N), without T^2: the choice of schedule entry h."""
+    divergence = h.get("divergence", "forward-kl")
+    if divergence == "logit-mse":
+        return (z - zt).square().mean(-1)
+    logq = F.log_softmax(z / T, -1).clamp_min(LOG_PROB_FLOOR)
+    logp = teacher_target(zt, T, h.get("sparse_teacher", "full"), h.get("teacher_k", zt.size(-1)))
+    if divergence == "forward-kl":
+        return kl_from_logs(logp, logq)
+    if divergence == "reverse-kl":
+        return kl_from_logs(logq, logp)
+    if divergence == "soft-ce":
+        return -(logp.exp() * logq).sum(-1)
+    if divergence == "jsd":
+        beta = h.get("jsd_beta", 0.5)
+        if beta <= 0:
+            return kl_from_logs(logp, logq)
+        if beta >= 1:
+            return kl_from_logs(logq, logp)
+        logm = torch.logaddexp(logp + math.log(beta), logq + math.log(1 - beta)).clamp_min(LOG_PROB_FLOOR)
+        return (beta * kl_from_logs(logp, logm) + (1 - beta) * kl_from_logs(logq, logm)) / (beta * (1 - beta))
+    sys.exit(f"unknown soft divergence {divergence!r}")
+
+
+def soft_scale(T, h):
+    """T^2 when the entry asks for it and T enters the divergence (not logit MSE), else 1."""
+    return T * T if h.get("t_squared", True) and h.get("divergence", "forward-kl") != "logit-mse" else 1.0
+
+
+def smoothed_nll(z, targets, eps):
+    """Cross-entropy against (1 - eps) one-hot + eps/V, per position (N); eps = 0 is the plain NLL."""
+    logq = F.log_softmax(z, -1)
+    nll = -logq.gather(1, targets.unsqueeze(1)).squeeze(1)
+    if eps <= 0:
+        return nll
+    return (1 - eps) * nll - eps * logq.mean(-1)
 
 
 # --- schedule (src/train/schedule.ts) ------------------------------------------------------------
@@ -551,11 +620,9 @@ def main():
         # Student: every term over this rank's rows, normalised by the whole batch's counts.
         logits, hidden, att, projected = student_ddp(idx, pos, project=beta > 0)
         z = logits.reshape(-1, V)
-        nll = -F.log_softmax(z, -1).gather(1, targets.unsqueeze(1)).squeeze(1)
+        nll = smoothed_nll(z, targets, h.get("label_smoothing", 0.0))
         hard = (nll * (hm * (1 / hard_count))).sum()
-        logpt = F.log_softmax(zt / T, -1)
-        kl = (logpt.exp() * (logpt - F.log_softmax(z / T, -1))).sum(-1)
-        soft = (kl * (sm * (1 / soft_count))).sum() * (T * T)
+        soft = (soft_divergence(z, zt, T, h) * (sm * (1 / soft_count))).sum() * soft_scale(T, h)
         zero = z.new_zeros(())
         feature = attention = relation = zero
         if inter:
