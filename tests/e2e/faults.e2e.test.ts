@@ -1,12 +1,13 @@
 // End to end (issue 11, the fault suite), in the built app with the real worker (wasm, tiny models):
-// a reload or a crash mid-run (the browser process killed) offers the last checkpoint and the run goes on from its step to the
-// end (paused if it was saved on pause); storage that is full evicts old runs with a message, then
-// turns checkpoints off while training goes on; a stored run that is malformed, or whose checkpoint
-// bytes are damaged (the worker refuses them), is said so, and Delete/Keep do what they say. Runs
-// already kept (the runs table) are checked after each fault. A divergence (NaN) and a lost WebGPU
-// device are not reachable from the page with a real config (lr 0.1, no clipping and a wide student
-// spike the loss but stay finite; the device lives in the worker): src/worker/faults.test.ts and
-// src/worker/deviceLoss.test.ts force them in Node.
+// a reload, or the browser process killed mid-run, offers the last checkpoint, and the run goes on
+// from its step to the end (paused if it was saved on pause); storage that is full evicts old runs
+// with a message, then turns checkpoints off while training goes on; a stored run that is
+// malformed, or whose checkpoint is damaged (a flipped byte; a NaN under a valid checksum), is said
+// so, and Delete/Keep do what they say. Runs already kept (the runs table) are checked after each
+// fault. A divergence and a lost WebGPU device cannot be caused from the page with a real config
+// (lr 0.1 without clipping and a wide student only spike the loss; the device lives in the worker):
+// src/worker/faults.test.ts and src/worker/deviceLoss.test.ts force them in Node, and
+// src/ui/FaultPanel.test.tsx shows the page's side of a fault event.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -77,10 +78,12 @@ function readSlot(page: Page): Promise<Slot | null> {
 
 /**
  * Damages the stored active run in place: `malformed` replaces it with a record that has no save
- * time; `flipByte` flips one byte in the middle of its checkpoint (the record still parses).
- * (No eval: the app's Content-Security-Policy refuses it, so the two damages are spelled out here.)
+ * time; `flipByte` flips one byte in the middle of its checkpoint (the record still parses);
+ * `nanUnderValidCrc` makes the checkpoint's first float NaN and writes its CRC32 anew (layout in
+ * src/train/checkpointCodec.ts), so only a look at the values can tell. (No eval: the app's
+ * Content-Security-Policy refuses it, so the damages are spelled out here.)
  */
-function damageSlot(page: Page, damage: 'malformed' | 'flipByte'): Promise<void> {
+function damageSlot(page: Page, damage: 'malformed' | 'flipByte' | 'nanUnderValidCrc'): Promise<void> {
   return page.evaluate(
     (damage) =>
       new Promise<void>((res, rej) => {
@@ -95,9 +98,20 @@ function damageSlot(page: Page, damage: 'malformed' | 'flipByte'): Promise<void>
             const r = get.result as { checkpoint: { bytes: ArrayBuffer } } | undefined;
             if (damage === 'malformed') store.put({ version: 1, savedAt: 'yesterday' }, 'current');
             else if (!r) rej(new Error('no stored run to damage'));
-            else {
+            else if (damage === 'flipByte') {
               const b = new Uint8Array(r.checkpoint.bytes);
               b[b.length >> 1] ^= 0xff;
+              store.put(r, 'current');
+            } else {
+              const view = new DataView(r.checkpoint.bytes);
+              view.setFloat32(20 + view.getUint32(8, true), NaN, true);
+              const bytes = new Uint8Array(r.checkpoint.bytes, 20);
+              let c = 0xffffffff;
+              for (const byte of bytes) {
+                c ^= byte;
+                for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+              }
+              view.setUint32(16, ~c >>> 0, true);
               store.put(r, 'current');
             }
           };
@@ -248,6 +262,29 @@ describe.skipIf(!RUN)('fault suite: reload, corrupted stored run', () => {
     await expect.poll(() => readSlot(page), { timeout: 10_000 }).toBeNull();
     // The page is usable: a fresh run starts and steps.
     await startRun(page);
+    await expect.poll(() => runRows(page), { timeout: 20_000 }).toEqual(kept);
+  });
+
+  it('a stored checkpoint with a NaN under a valid checksum is refused by the worker, naming the value', async () => {
+    const kept = await runRows(page);
+    // The run started by the test before is under way.
+    const n = await pauseRun(page);
+    await expect.poll(() => readSlot(page), { timeout: 20_000 }).toEqual({ phase: 'teacher', step: n, paused: true });
+    await damageSlot(page, 'nanUnderValidCrc');
+    await page.reload({ waitUntil: 'load' });
+    const offer = page.getByTestId('resume-offer');
+    await offer.waitFor({ timeout: 30_000 });
+    await offer.getByRole('button', { name: 'Resume', exact: true }).click();
+
+    const problem = page.getByTestId('stored-problem');
+    await problem.waitFor({ timeout: 60_000 });
+    expect(await problem.getAttribute('data-kind')).toBe('refused');
+    expect(await problem.locator('p').innerText()).toMatch(
+      /^The saved checkpoint could not be restored: cannot resume: the checkpoint holds a value that is not finite \(\S+ \[0\] = NaN\)\. Your kept runs are not affected\.$/,
+    );
+    expect(await readStep(page)).toBe(n); // nothing stepped from it
+    await problem.getByRole('button', { name: 'Delete it' }).click();
+    await expect.poll(() => readSlot(page), { timeout: 10_000 }).toBeNull();
     await expect.poll(() => runRows(page), { timeout: 20_000 }).toEqual(kept);
   });
 
