@@ -142,10 +142,22 @@ async function startRun(page: Page): Promise<void> {
   await expect.poll(() => readStep(page), { timeout: 120_000, message: 'the run steps' }).toBeGreaterThan(0);
 }
 
-async function pauseRun(page: Page): Promise<number> {
+/**
+ * Pauses the run on screen and returns the step it paused at: that of the pause's checkpoint, which
+ * is stored at once and marked as taken on pause (the counter catches up: points come in batches);
+ * with `stored: false` (storage full), the counter as it reads once paused.
+ */
+async function pauseRun(page: Page, { stored = true } = {}): Promise<number> {
   await controls(page).getByRole('button', { name: 'Pause', exact: true }).click();
   await controls(page).getByRole('button', { name: 'Resume', exact: true }).waitFor({ timeout: 30_000 });
-  return readStep(page);
+  if (!stored) return readStep(page); // checkpoints are off
+  let slot: Slot | null = null;
+  await expect
+    .poll(async () => (slot = await readSlot(page))?.paused, { timeout: 20_000, message: 'the pause is stored' })
+    .toBe(true);
+  const step = slot!.step;
+  await expect.poll(() => readStep(page), { timeout: 10_000, message: 'the counter shows the pause' }).toBe(step);
+  return step;
 }
 
 /** Says yes to the page's "Leave site?" prompt (a run with progress asks before a reload). */
@@ -462,7 +474,7 @@ describe.skipIf(!RUN)('fault suite: storage full', () => {
     expect(before).not.toBeNull();
     await setFailures(Infinity);
     await page.getByTestId('storage-notice').getByRole('button', { name: 'Dismiss' }).click();
-    const n = await pauseRun(page); // a pause's checkpoint is written at once
+    const n = await pauseRun(page, { stored: false }); // a pause's checkpoint is written at once, and fails
     const notice = page.getByTestId('storage-notice');
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.innerText()).toBe(
