@@ -162,11 +162,14 @@ export class ActiveRunKeeper {
     if (resumed) this.ownsSlot = true;
   }
 
-  /** A checkpoint of the run on screen: stored soon (latest wins), a pause's at once. */
-  checkpoint(runId: number, phase: TrainPhase, step: number, bytes: ArrayBuffer, urgent: boolean): void {
+  /**
+   * A checkpoint of the run on screen: stored soon (latest wins), a pause's at once (the visitor may
+   * be about to close the page) and marked so that a resume of it starts paused too.
+   */
+  checkpoint(runId: number, phase: TrainPhase, step: number, bytes: ArrayBuffer, onPause: boolean): void {
     if (runId !== this.runId || this.off) return;
-    this.pending = { runId, checkpoint: { phase, step, bytes } };
-    const wait = urgent ? 0 : Math.max(0, this.lastWriteAt + this.minGapMs - this.now());
+    this.pending = { runId, checkpoint: { phase, step, bytes, onPause } };
+    const wait = onPause ? 0 : Math.max(0, this.lastWriteAt + this.minGapMs - this.now());
     if (wait === 0) {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;

@@ -92,6 +92,29 @@ describe('snapshot and restore', () => {
   });
 });
 
+describe('a run saved on pause', () => {
+  it('is stored as paused and restored paused; a periodic checkpoint restores running', () => {
+    const onPause = snapshotRun(liveRun(), { phase: 'distill', step: 4, bytes, onPause: true }, null, 1234);
+    expect(onPause?.paused).toBe(true);
+    const parsed = parseActiveRun(structuredClone(onPause));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.value.paused).toBe(true);
+    expect(restoreRun(parsed.value, 2, CONFIG).paused).toBe(true);
+    expect(readBack().paused).toBe(false);
+    expect(restoreRun(readBack(), 2, CONFIG).paused).toBe(false);
+  });
+
+  it('reads a record of an older page (no paused flag) as running, and refuses a flag that is not a boolean', () => {
+    const { paused: _, ...older } = record();
+    const parsed = parseActiveRun(structuredClone(older));
+    expect(parsed.ok && parsed.value.paused).toBe(false);
+    expect(parseActiveRun({ ...record(), paused: 'yes' })).toEqual({
+      ok: false,
+      reason: 'its paused flag is not true or false',
+    });
+  });
+});
+
 describe('parseActiveRun refuses what it cannot resume, in words', () => {
   const cases: [string, unknown, string][] = [
     ['not an object', 'hello', 'it is not a saved run'],

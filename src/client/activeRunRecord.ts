@@ -35,6 +35,11 @@ export interface ActiveRunRecord {
   /** The file a custom task trains on (null for the built-in tasks). */
   upload: StoredUpload | null;
   checkpoint: StoredCheckpoint;
+  /**
+   * The checkpoint was taken because the run was paused: a resume leaves it paused, as it was left.
+   * Absent in records of older pages (read as false: they resumed running).
+   */
+  paused: boolean;
   teacherTotal: number;
   distillTotal: number;
   history: LossPoint[];
@@ -134,6 +139,7 @@ export function parseActiveRun(v: unknown): Parsed<ActiveRunRecord> {
   if (custom && !upload.value) return fail('it trains on an uploaded file that was not saved with it');
   const checkpoint = parseCheckpoint(v.checkpoint);
   if (!checkpoint.ok) return checkpoint;
+  if (v.paused !== undefined && typeof v.paused !== 'boolean') return fail('its paused flag is not true or false');
   if (!isStep(v.teacherTotal) || !isStep(v.distillTotal)) return fail('it has no step totals');
   const history = unpackHistory(v.history);
   if (!history.ok) return history;
@@ -149,6 +155,7 @@ export function parseActiveRun(v: unknown): Parsed<ActiveRunRecord> {
       url: v.url,
       upload: upload.value,
       checkpoint: checkpoint.value,
+      paused: v.paused === true,
       teacherTotal: v.teacherTotal,
       distillTotal: v.distillTotal,
       history: history.value,

@@ -18,6 +18,8 @@ export interface CheckpointAt {
   phase: TrainPhase;
   step: number;
   bytes: ArrayBuffer;
+  /** Taken because the run was paused (a resume of it starts paused). */
+  onPause?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ export function snapshotRun(
     url: configToRecordUrl(run.config),
     upload,
     checkpoint: { phase: checkpoint.phase, step: checkpoint.step, bytes: checkpoint.bytes },
+    paused: checkpoint.onPause === true,
     teacherTotal: run.teacherTotal,
     distillTotal: run.distillTotal,
     history: packHistory(run.history.filter((p) => atOrBefore(p, checkpoint))),
@@ -93,12 +96,12 @@ function replayUpTo(base: RunView, progress: Progress, to: StepAt | null): RunVi
 
 /**
  * The record as the run on screen under a fresh id, at its checkpoint until the worker's first
- * events: what happened by the checkpoint's step and nothing after it.
+ * events: what happened by the checkpoint's step and nothing after it; paused if it was saved on pause.
  */
 export function restoreRun(record: ActiveRunRecord, runId: number, config: RunConfig): RunView {
   const cp = record.checkpoint;
   const base: RunView = {
-    ...emptyRun(runId, true, false, config),
+    ...emptyRun(runId, true, record.paused, config),
     teacherTotal: record.teacherTotal,
     distillTotal: record.distillTotal,
     phase: cp.phase,

@@ -297,7 +297,8 @@ export class Controller {
     this.resuming = runId;
     this.checkpoints = [{ phase: cp.phase, step: cp.step }];
     const resume = cp.bytes.slice(0);
-    this.port.postMessage({ type: 'start', runId, config: config.value, paused: false, resume }, [resume]);
+    // Saved on pause, it comes back paused: the visitor had stopped it there.
+    this.port.postMessage({ type: 'start', runId, config: config.value, paused: record.paused, resume }, [resume]);
   }
 
   dismissFault(): void {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type RunConfig } from '../config';
 import { useBackend } from '../../tests/parity/measure';
-import { decodeRunCheckpoint } from '../train/checkpoint';
+import { decodeRunCheckpoint, encodeRunCheckpoint } from '../train/checkpoint';
 import { Recorder } from './eventRecorder';
 import { DivergedError } from '../train/diverged';
 import { divergenceFault, isDeviceLossError } from './faults';
@@ -163,6 +163,28 @@ describe('worker checkpoints', () => {
       runId: 5,
       message: expect.stringMatching(/^cannot resume: the checkpoint is corrupted/),
     });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('worker checkpoints (non-finite)', () => {
+  it('refuses a well-formed checkpoint that holds a NaN, naming the value, allocating nothing', async () => {
+    const { rec, session } = makeSession();
+    const before = tf.memory().numTensors;
+    await session.handle({ type: 'start', runId: 4, config: CONFIG, paused: true });
+    await rec.waitFor(() => rec.of('checkpoint').length > 0);
+    const checkpoint = decodeRunCheckpoint(rec.of('checkpoint')[0].bytes);
+    await session.handle({ type: 'reset', runId: 5 });
+    const [name, data] = [...checkpoint.tensors][0];
+    data[1] = NaN;
+    const bytes = encodeRunCheckpoint(checkpoint); // a valid checksum over the NaN
+    await session.handle({ type: 'start', runId: 5, config: CONFIG, paused: false, resume: bytes });
+    expect(rec.of('error').at(-1)).toEqual({
+      type: 'error',
+      runId: 5,
+      message: `cannot resume: the checkpoint holds a value that is not finite (${name} [1] = NaN)`,
+    });
+    expect(rec.of('points').filter((e) => e.runId === 5)).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

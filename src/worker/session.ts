@@ -19,7 +19,7 @@ import { exportRole } from './exportModel';
 import { exportScriptZip } from './exportScript';
 import { probeShippedTeacher, teacherPath, type AssetLoader } from './teachers';
 import { releaseGpuBufferPool } from './gpuPool';
-import { checkpointProblem, decodeRunCheckpoint, type RunCheckpoint } from '../train/checkpoint';
+import { checkpointProblem, decodeRunCheckpoint, firstNonFinite, type RunCheckpoint } from '../train/checkpoint';
 import { DivergedError } from '../train/diverged';
 import { resumeRun } from '../train/resume';
 import {
@@ -288,6 +288,11 @@ export class Session {
       } catch (e) {
         return fail(`cannot resume: ${(e as Error).message}`);
       }
+      // The worker never keeps such a checkpoint (the checkpointer raises a divergence instead), so
+      // these bytes were damaged with a valid checksum: resuming would diverge at once, and the
+      // rollback would go back to the same bytes, again and again.
+      const bad = firstNonFinite(checkpoint);
+      if (bad) return fail(`cannot resume: the checkpoint holds a value that is not finite (${bad})`);
     }
     const config = checkpoint?.meta.config ?? requested;
     this.config = config;
