@@ -15,6 +15,7 @@ import {
   type GrammarLabConfig,
 } from '../train/grammarLab';
 import { yieldToEvents } from './activeRun';
+import { OneJobSession } from './oneJobSession';
 import { releaseGpuBufferPool } from './gpuPool';
 import type { LabCommand, LabEvent, LabRequest } from './labProtocol';
 import type { BackendInfo, BackendName } from './protocol';
@@ -46,29 +47,14 @@ export function labConfigOf(r: LabRequest): GrammarLabConfig {
   };
 }
 
-export class LabSession {
+export class LabSession extends OneJobSession<LabCommand, ActiveLab> {
   private assetsBase = '';
-  private active: ActiveLab | null = null;
-  private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: LabSessionDeps) {}
-
-  /** Commands are applied one at a time, in order. */
-  handle(cmd: LabCommand): Promise<void> {
-    const next = this.queue.then(
-      () => this.apply(cmd),
-      () => this.apply(cmd),
-    );
-    this.queue = next.catch(() => {});
-    return next;
+  constructor(private readonly deps: LabSessionDeps) {
+    super();
   }
 
-  /** The loop of the lab now running (tests await it). */
-  get loop(): Promise<void> {
-    return this.active?.loop ?? Promise.resolve();
-  }
-
-  private async apply(cmd: LabCommand): Promise<void> {
+  protected async apply(cmd: LabCommand): Promise<void> {
     switch (cmd.type) {
       case 'labInit':
         this.assetsBase = cmd.assetsBase;
@@ -87,14 +73,6 @@ export class LabSession {
         throw new Error(`unknown lab command ${JSON.stringify(never)}`);
       }
     }
-  }
-
-  private async stop(): Promise<void> {
-    const a = this.active;
-    this.active = null;
-    if (!a) return;
-    a.stopped = true;
-    await a.loop.catch(() => {});
   }
 
   private start(runId: number, request: LabRequest): void {

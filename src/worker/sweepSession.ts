@@ -15,6 +15,7 @@ import { currentMemoryLimits } from '../train/memoryLimits';
 import { DistillationRun } from '../train/run';
 import { checkSweepFits, SweepRun } from '../train/sweep';
 import { yieldToEvents } from './activeRun';
+import { OneJobSession } from './oneJobSession';
 import { releaseGpuBufferPool } from './gpuPool';
 import {
   AUTO_TEACHER_STEPS,
@@ -47,29 +48,14 @@ class ActiveSweep {
   constructor(readonly runId: number) {}
 }
 
-export class SweepSession {
+export class SweepSession extends OneJobSession<SweepCommand, ActiveSweep> {
   private assetsBase = '';
-  private active: ActiveSweep | null = null;
-  private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: SweepSessionDeps) {}
-
-  /** Commands are applied one at a time, in order; a start resolves once the sweep is under way. */
-  handle(cmd: SweepCommand): Promise<void> {
-    const next = this.queue.then(
-      () => this.apply(cmd),
-      () => this.apply(cmd),
-    );
-    this.queue = next.catch(() => {});
-    return next;
+  constructor(private readonly deps: SweepSessionDeps) {
+    super();
   }
 
-  /** The loop of the sweep now running (tests await it). */
-  get loop(): Promise<void> {
-    return this.active?.loop ?? Promise.resolve();
-  }
-
-  private async apply(cmd: SweepCommand): Promise<void> {
+  protected async apply(cmd: SweepCommand): Promise<void> {
     switch (cmd.type) {
       case 'sweepInit':
         this.assetsBase = cmd.assetsBase;
@@ -88,14 +74,6 @@ export class SweepSession {
         throw new Error(`unknown sweep command ${JSON.stringify(never)}`);
       }
     }
-  }
-
-  private async stop(): Promise<void> {
-    const a = this.active;
-    this.active = null;
-    if (!a) return;
-    a.stopped = true;
-    await a.loop.catch(() => {});
   }
 
   private status(a: ActiveSweep, status: SweepStatus, detail: string, group = 0): void {
