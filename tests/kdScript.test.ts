@@ -24,14 +24,9 @@ import { evaluateModel, indexSplit } from '../src/train/evaluate';
 import type { StepPoint } from '../src/report';
 import { DistillationRun, fixedControl } from '../src/train/run';
 import { useNodeBackend } from '../src/cli/backend';
+import { PYTHON, requireTorch } from './torchPython';
 
-const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-const torchVersion = probe.status === 0 ? probe.stdout.trim() : null;
-const noTorch = `${PYTHON} cannot import torch (apt-get install python3-torch)`;
-if (!torchVersion && process.env.CI)
-  throw new Error(`[kd-script] CI must run the PyTorch script parity test: ${noTorch}`);
-if (!torchVersion) console.warn(`[kd-script] skipping: ${noTorch}`);
+const torchVersion = requireTorch('kd-script', 'PyTorch script parity test');
 // torchrun beside that python (Debian's /usr/bin/torchrun), else the module.
 const TORCHRUN = existsSync(join(dirname(PYTHON), 'torchrun'))
   ? [join(dirname(PYTHON), 'torchrun')]

@@ -20,14 +20,9 @@ import { objectiveOf } from '../src/objective';
 import type { StepPoint } from '../src/report';
 import { DistillationRun, fixedControl } from '../src/train/run';
 import { useNodeBackend } from '../src/cli/backend';
+import { PYTHON, requireTorch } from './torchPython';
 
-const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-const torchVersion = probe.status === 0 ? probe.stdout.trim() : null;
-const noTorch = `${PYTHON} cannot import torch (apt-get install python3-torch)`;
-if (!torchVersion && process.env.CI)
-  throw new Error(`[kd-objectives] CI must run the PyTorch objective parity test: ${noTorch}`);
-if (!torchVersion) console.warn(`[kd-objectives] skipping: ${noTorch}`);
+const torchVersion = requireTorch('kd-objectives', 'PyTorch objective parity test');
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'kd-objectives-'));

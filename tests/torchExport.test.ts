@@ -10,13 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initNodeWebGPU } from '../src/cli/webgpu-node';
+import { PYTHON, requireTorch } from './torchPython';
 
-const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-const torchVersion = probe.status === 0 ? probe.stdout.trim() : null;
-const noTorch = `${PYTHON} cannot import torch (apt-get install python3-torch)`;
-if (!torchVersion && process.env.CI) throw new Error(`[torch] CI must run the PyTorch export parity test: ${noTorch}`);
-if (!torchVersion) console.warn(`[torch] skipping: ${noTorch}`);
+const torchVersion = requireTorch('torch', 'PyTorch export parity test');
 
 // webgpu is checked in a child process (predict); here only whether this machine has an adapter.
 const gpu = await initNodeWebGPU();
