@@ -255,13 +255,13 @@ export const en = {
     caching: 'Caching the frozen teacher’s outputs over the training set; the losses of every step stream here next.',
     streaming: 'The losses of every step stream here.',
     distillNote:
-      'Student terms are unweighted; the total is the weighted sum. The baseline learns from labels alone on the same batches.',
+      'Student terms are not weighted by α, β, γ, δ (the soft term is the chosen divergence, times T² when that is on: see the formula); the total is the weighted sum. The baseline learns from labels alone on the same batches.',
     teacherNote: 'The teacher learns from labels first; distillation starts when it is done.',
     teacherCe: 'teacher CE',
     key: {
       total: 'total L (student)',
       hard: 'hard CE',
-      soft: 'soft T²·KL',
+      soft: 'soft term',
       feature: 'feature',
       attention: 'attention',
       relation: 'relation',

@@ -244,13 +244,14 @@ export const zh: Catalog = {
     pressStart: '按“开始”：每一步的损失会实时显示在这里。',
     caching: '正在用冻结的教师为训练集计算并缓存输出；之后每一步的损失会显示在这里。',
     streaming: '每一步的损失会实时显示在这里。',
-    distillNote: '学生的各项未加权；总损失是加权和。基线在同样的批次上只用标签学习。',
+    distillNote:
+      '学生的各项未乘 α、β、γ、δ（软标签项是所选的散度，开启 T² 时乘以 T²，见公式）；总损失是加权和。基线在同样的批次上只用标签学习。',
     teacherNote: '教师先从标签学习；学完后开始蒸馏。',
     teacherCe: '教师 CE',
     key: {
       total: '总损失 L（学生）',
       hard: '硬标签 CE',
-      soft: '软标签 T²·KL',
+      soft: '软标签项',
       feature: '特征',
       attention: '注意力',
       relation: '关系',

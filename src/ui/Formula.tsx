@@ -1,4 +1,5 @@
 import type { Hyper } from '../config';
+import { isDefaultObjective, objectiveOf } from '../objective';
 import { FORMULA, formulaTerms, formulaText } from './formula';
 import { useT } from './i18n';
 
@@ -8,7 +9,9 @@ export function Formula({ hyper }: { hyper: Hyper }) {
   const terms = formulaTerms(hyper);
   return (
     <div className="formula" aria-label={t('knobs.loss', { formula: formulaText(hyper) })} data-testid="formula">
-      <div className="formula-general small muted">{FORMULA}</div>
+      {/* The general form names forward KL with T²: shown only while that is the objective, so it never
+          contradicts the live line below (which writes the chosen divergence, T², ε and sparse target). */}
+      {isDefaultObjective(objectiveOf(hyper)) ? <div className="formula-general small muted">{FORMULA}</div> : null}
       <div className="formula-live" aria-hidden="true">
         <span>{'L = '}</span>
         {terms.map((term, i) => (

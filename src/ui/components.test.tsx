@@ -77,9 +77,13 @@ describe('the objective’s choices (issue 13)', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     const runId = store.getState().run.runId;
     emit({ type: 'phase', runId, phase: 'distill', detail: '', totalSteps: 100 });
+    const general = () => screen.getByTestId('formula').querySelector('.formula-general');
+    expect(general()?.textContent).toContain('α·T²·KL(softmax(zt/T) ‖ softmax(zs/T))');
     fireEvent.change(divergence, { target: { value: '1' } });
     expect(sent.at(-1)).toEqual({ type: 'setHyper', runId, hyper: { ...DEFAULT_CONFIG.hyper, divergence: 1 } });
     expect(screen.getByTestId('formula').getAttribute('aria-label')).toContain('KL(softmax(zs/4) ‖ softmax(zt/4))');
+    // The general form names forward KL: it goes while another divergence is chosen, not to contradict the live line.
+    expect(general()).toBeNull();
     emit({
       type: 'taskInfo',
       task: 'sentiment',
