@@ -28,6 +28,16 @@ afterEach(() => {
 });
 
 describe('the conventions panel', () => {
+  it('says when the run trains another objective than the forward KL the rows write', () => {
+    const c = setup();
+    expect(screen.queryByTestId('conventions-other-objective')).toBeNull();
+    // divergence 2 = JSD, sparse teacher 1 = top-k (the settings table's choice indices).
+    act(() => c.setHyper({ ...DEFAULT_CONFIG.hyper, divergence: 2, jsdBeta: 0.3, sparseTeacher: 1, teacherK: 4 }));
+    expect(screen.getByTestId('conventions-other-objective').textContent).toContain('jsd(β = 0.3), top-4');
+    act(() => c.setHyper({ ...DEFAULT_CONFIG.hyper }));
+    expect(screen.queryByTestId('conventions-other-objective')).toBeNull();
+  });
+
   it('writes the current sliders in each toolkit and follows them', () => {
     const c = setup();
     act(() => c.setHyper({ ...DEFAULT_CONFIG.hyper, temperature: 4, alpha: 0.7 }));

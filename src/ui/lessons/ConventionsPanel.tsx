@@ -8,6 +8,7 @@ import type { Text } from '../../lessons/lessons';
 import { useApp } from '../context';
 import { useT, type Format } from '../i18n';
 import type { Lang } from '../../i18n/catalog';
+import { describeObjective, isDefaultObjective, objectiveOf } from '../../objective';
 
 const T = (en: string, zh: string): Text => ({ en, zh });
 
@@ -26,6 +27,10 @@ const LABELS = {
   no: T('no', '否'),
   same: T('the same', '相同'),
   none: T('cannot be written there', '无法在其中写出'),
+  otherObjective: T(
+    'This run does not train the loss these rows write: it trains {{objective}} (see the formula). The rows compare the forward-KL objective with T² at this run’s T and α.',
+    '本次运行训练的不是下表各行写出的损失：它训练的是 {{objective}}（见公式）。下表比较的是在本次运行的 T 和 α 下、乘 T² 的前向 KL 目标。',
+  ),
 };
 
 function relationText(r: Relation, lang: Lang, fmt: Format): string {
@@ -44,10 +49,18 @@ export function ConventionsPanel() {
   const { lang, fmt } = useT();
   const hyper = useApp((s) => s.config.hyper);
   const rows = conventionsFor(hyper.temperature, hyper.alpha);
+  // The table is written for forward KL with T²; with any other objective it says so rather than
+  // calling a forward-KL formula "this page".
+  const objective = objectiveOf(hyper);
   return (
     <section className="card conventions-card" aria-labelledby={`${id}-h`} data-testid="conventions">
       <h2 id={`${id}-h`}>{LABELS.title[lang]}</h2>
       <p className="muted small">{LABELS.note[lang]}</p>
+      {isDefaultObjective(objective) ? null : (
+        <p className="notice" role="note" data-testid="conventions-other-objective">
+          {LABELS.otherObjective[lang].replace('{{objective}}', describeObjective(objective))}
+        </p>
+      )}
       <div className="table-scroll">
         <table className="metrics-table conventions-table">
           <thead>
