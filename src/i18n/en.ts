@@ -139,11 +139,11 @@ export const en = {
     },
     sparseTeacher: {
       label: 'Teacher targets kept',
-      hint: 'At scale only a few of the teacher’s probabilities are stored per token. Works with forward KL, soft CE and JSD.',
+      hint: 'At scale only a few of the teacher’s probabilities are stored per token. Top-k is biased with low variance; k samples are unbiased but noisy. Works with forward KL, soft CE and JSD.',
       choices: {
         full: 'Full distribution',
-        'top-k': 'Top-k, renormalised (biased, low variance)',
-        'sampled-k': 'k samples, counts / k (unbiased, noisy)',
+        'top-k': 'Top-k, renormalised',
+        'sampled-k': 'k samples, counts / k',
       },
     },
     teacherK: {

@@ -132,11 +132,11 @@ export const zh: Catalog = {
     },
     sparseTeacher: {
       label: '保留的教师目标',
-      hint: '在大规模训练中，每个词元只存教师的少数几个概率。可与前向 KL、软交叉熵和 JSD 一起使用。',
+      hint: '在大规模训练中，每个词元只存教师的少数几个概率。前 k 个有偏但方差小；采样 k 次无偏但有噪声。可与前向 KL、软交叉熵和 JSD 一起使用。',
       choices: {
         full: '完整分布',
-        'top-k': '前 k 个，重新归一化（有偏，方差小）',
-        'sampled-k': '采样 k 次，计数 / k（无偏，有噪声）',
+        'top-k': '前 k 个，重新归一化',
+        'sampled-k': '采样 k 次，计数 / k',
       },
     },
     teacherK: {
