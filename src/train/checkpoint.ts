@@ -58,7 +58,19 @@ export interface RunCheckpoint {
   tensors: Map<string, Float32Array>;
 }
 
+/**
+ * Fingerprints by task: a task's data is built once and never changes, and a run checkpoints every
+ * CHECKPOINT_EVERY steps, so the CRC32 over its splits is computed once per task, not per checkpoint.
+ */
+const fingerprints = new WeakMap<Task, TaskFingerprint>();
+
 export function taskFingerprint(task: Task): TaskFingerprint {
+  let fingerprint = fingerprints.get(task);
+  if (!fingerprint) fingerprints.set(task, (fingerprint = computeFingerprint(task)));
+  return { ...fingerprint };
+}
+
+function computeFingerprint(task: Task): TaskFingerprint {
   // The vocabulary too: two uploads can tokenise to the same ids from different words.
   let data = crc32(new TextEncoder().encode(JSON.stringify(task.vocab)));
   const add = (s: SequenceSet) => {
