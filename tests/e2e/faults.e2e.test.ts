@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportOnFailure } from './fixtures';
 import {
@@ -129,6 +129,18 @@ function damageSlot(page: Page, damage: 'malformed' | 'flipByte' | 'nanUnderVali
 const readStep = async (page: Page) => firstInt(await page.getByTestId('step').textContent());
 const controls = (page: Page) => page.getByRole('region', { name: 'Run controls' });
 const runRows = (page: Page) => page.getByTestId('runs-row').allInnerTexts();
+
+/** Damages the stored checkpoint, reloads and presses Resume: the worker's refusal, shown as a stored problem. */
+async function resumeDamaged(page: Page, damage: 'flipByte' | 'nanUnderValidCrc'): Promise<Locator> {
+  await damageSlot(page, damage);
+  await page.reload({ waitUntil: 'load' });
+  const offer = page.getByTestId('resume-offer');
+  await offer.waitFor({ timeout: 30_000 });
+  await offer.getByRole('button', { name: 'Resume', exact: true }).click();
+  const problem = page.getByTestId('stored-problem');
+  await problem.waitFor({ timeout: 60_000 });
+  return problem;
+}
 
 async function waitDone(page: Page): Promise<void> {
   await expect
@@ -254,14 +266,7 @@ describe.skipIf(!RUN)('fault suite: reload, corrupted stored run', () => {
     const n = await pauseRun(page);
     await expect.poll(() => readSlot(page), { timeout: 20_000 }).toEqual({ phase: 'teacher', step: n, paused: true });
     // One byte of the weights flipped: the record still parses, the checkpoint's CRC32 no longer matches.
-    await damageSlot(page, 'flipByte');
-    await page.reload({ waitUntil: 'load' });
-    const offer = page.getByTestId('resume-offer');
-    await offer.waitFor({ timeout: 30_000 });
-    await offer.getByRole('button', { name: 'Resume', exact: true }).click();
-
-    const problem = page.getByTestId('stored-problem');
-    await problem.waitFor({ timeout: 60_000 });
+    const problem = await resumeDamaged(page, 'flipByte');
     expect(await problem.getAttribute('data-kind')).toBe('refused');
     expect(await problem.locator('p').innerText()).toBe(
       'The saved checkpoint could not be restored: cannot resume: the checkpoint is corrupted (its CRC32 checksum ' +
@@ -282,14 +287,7 @@ describe.skipIf(!RUN)('fault suite: reload, corrupted stored run', () => {
     // The run started by the test before is under way.
     const n = await pauseRun(page);
     await expect.poll(() => readSlot(page), { timeout: 20_000 }).toEqual({ phase: 'teacher', step: n, paused: true });
-    await damageSlot(page, 'nanUnderValidCrc');
-    await page.reload({ waitUntil: 'load' });
-    const offer = page.getByTestId('resume-offer');
-    await offer.waitFor({ timeout: 30_000 });
-    await offer.getByRole('button', { name: 'Resume', exact: true }).click();
-
-    const problem = page.getByTestId('stored-problem');
-    await problem.waitFor({ timeout: 60_000 });
+    const problem = await resumeDamaged(page, 'nanUnderValidCrc');
     expect(await problem.getAttribute('data-kind')).toBe('refused');
     expect(await problem.locator('p').innerText()).toMatch(
       /^The saved checkpoint could not be restored: cannot resume: the checkpoint holds a value that is not finite \(\S+ \[0\] = NaN\)\. Your kept runs are not affected\.$/,
